@@ -122,9 +122,8 @@ class Settings:
     def sdk_kwargs(self) -> dict[str, str]:
         """Keyword arguments for ``ImednetSDK``/``AsyncImednetSDK``."""
         self.require_credentials()
-        assert self.api_key and self.security_key
         return {
-            "api_key": self.api_key,
-            "security_key": self.security_key,
+            "api_key": self.api_key or "",
+            "security_key": self.security_key or "",
             "base_url": self.base_url,
         }
