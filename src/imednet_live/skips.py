@@ -1,0 +1,78 @@
+"""Charter-classified skips: the only sanctioned way for a live test to skip.
+
+Each helper raises a subclass of pytest's own skip exception that carries its
+category, so the pytest plugin can classify skips mechanically; a plain
+``pytest.skip`` is ``unclassified`` and fails the run.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Sequence
+from typing import NoReturn, TypeVar
+
+import pytest
+
+from imednet_live.profiles import DISTRIBUTIONS
+from imednet_live.skip_categories import SkipCategory
+
+T = TypeVar("T")
+
+_Skipped: type[BaseException] = pytest.skip.Exception
+
+
+class CharterSkip(_Skipped):  # type: ignore[misc,valid-type]
+    """A skip whose reason is one of the charter's categories."""
+
+    category: SkipCategory = SkipCategory.UNCLASSIFIED
+
+    def __init__(self, msg: str) -> None:
+        super().__init__(msg=msg, pytrace=False, allow_module_level=True)
+
+
+class SuiteDisabled(CharterSkip):
+    category = SkipCategory.SUITE_DISABLED
+
+
+class NoEligibleData(CharterSkip):
+    category = SkipCategory.NO_ELIGIBLE_DATA
+
+
+class MutationNotAllowed(CharterSkip):
+    category = SkipCategory.MUTATION_NOT_ALLOWED
+
+
+class DependencyMissing(CharterSkip):
+    category = SkipCategory.DEPENDENCY_MISSING
+
+
+def skip_no_data(entity: str, study_key: str | None) -> NoReturn:
+    """Skip because the target lacks data; names the entity and study, nothing else."""
+    where = f" for study {study_key}" if study_key else ""
+    raise NoEligibleData(f"No {entity}{where}")
+
+
+def skip_mutation_not_allowed(what: str = "this test") -> NoReturn:
+    raise MutationNotAllowed(f"IMEDNET_ALLOW_MUTATION is not 1: {what} writes to the target")
+
+
+def skip_dependency_missing(package: str) -> NoReturn:
+    dist = DISTRIBUTIONS.get(package, package)
+    raise DependencyMissing(f"optional dependency {dist!r} is not installed")
+
+
+def require_package(package: str) -> None:
+    """Skip as dependency-missing unless ``package`` is importable."""
+    if importlib.util.find_spec(package) is None:
+        skip_dependency_missing(package)
+
+
+def first_or_skip(items: Sequence[T], entity: str, study_key: str | None) -> T:
+    """The first listed item; an empty listing skips naming the entity and study."""
+    if not items:
+        skip_no_data(entity, study_key)
+    return items[0]
+
+
+def category_of(exc: BaseException) -> SkipCategory:
+    return exc.category if isinstance(exc, CharterSkip) else SkipCategory.UNCLASSIFIED
