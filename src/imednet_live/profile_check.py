@@ -1,0 +1,64 @@
+"""Prove a venv matches its profile: ``python -m imednet_live.profile_check PROFILE``.
+
+Run by every live session right after install, so a broken install (pyarrow missing
+from ``exports``) or a leaky one (pandas inside ``core``) turns the session red before
+any test gets the chance to skip for the wrong reason.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.metadata
+import importlib.util
+import sys
+
+from imednet_live.profiles import DISTRIBUTIONS, OPTIONAL_PACKAGES, Profile, get_profile
+
+
+def importable_packages() -> frozenset[str]:
+    """Optional packages this interpreter can import (find_spec: no import side effects)."""
+    return frozenset(p for p in OPTIONAL_PACKAGES if importlib.util.find_spec(p) is not None)
+
+
+def freeze() -> list[str]:
+    """``name==version`` of every installed distribution, like ``pip freeze`` without pip."""
+    dists = {d.metadata["Name"].lower(): d.version for d in importlib.metadata.distributions()}
+    return [f"{name}=={version}" for name, version in sorted(dists.items())]
+
+
+def mismatches(profile: Profile, present: frozenset[str]) -> list[str]:
+    problems = [
+        f"{DISTRIBUTIONS[p]} is missing (profile {profile.name} needs it)"
+        for p in sorted(profile.packages - present)
+    ]
+    problems += [
+        f"{DISTRIBUTIONS[p]} is installed but profile {profile.name} must not have it"
+        for p in sorted(present - profile.packages)
+    ]
+    return problems
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m imednet_live.profile_check")
+    parser.add_argument("profile")
+    parser.add_argument("--freeze", action="store_true", help="also list every installed version")
+    args = parser.parse_args(argv)
+    try:
+        profile = get_profile(args.profile)
+    except ValueError as exc:
+        print(f"profile check: {exc}", file=sys.stderr)
+        return 2
+    if args.freeze:
+        for line in freeze():
+            print(line)
+    present = importable_packages()
+    problems = mismatches(profile, present)
+    if problems:
+        print(f"profile check failed: {'; '.join(problems)}", file=sys.stderr)
+        return 1
+    print(f"profile {profile.name}: optional packages {sorted(present) or 'none'} as expected")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,105 @@
+"""Run ``imednet-live sandbox serve`` as a child process and wait for its ready line.
+
+Pure standard library so the noxfile (which runs outside the session venvs) can use it.
+The sandbox prints ``sandbox ready: URL`` only once it accepts connections, so reading
+that line is the synchronisation: no polling, no sleeps.
+"""
+
+from __future__ import annotations
+
+import os
+import selectors
+import signal
+import subprocess
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+READY_PREFIX = "sandbox ready: "
+DEFAULT_API_KEY = "sandbox-api-key"
+DEFAULT_SECURITY_KEY = "sandbox-security-key"
+
+
+class SandboxStartError(RuntimeError):
+    """The sandbox process exited or stayed silent instead of announcing itself."""
+
+
+@dataclass(frozen=True)
+class SandboxProcess:
+    base_url: str
+    pid: int
+    api_key: str = DEFAULT_API_KEY
+    security_key: str = DEFAULT_SECURITY_KEY
+    audit_path: Path | None = None
+
+    def client_env(self) -> dict[str, str]:
+        """Environment that points the SDK, the CLI and the live suite at this sandbox."""
+        env = {
+            "IMEDNET_API_KEY": self.api_key,
+            "IMEDNET_SECURITY_KEY": self.security_key,
+            "IMEDNET_BASE_URL": self.base_url,
+            "IMEDNET_LIVE_TARGET_KIND": "sandbox",
+        }
+        if self.audit_path is not None:
+            env["IMEDNET_LIVE_SANDBOX_AUDIT"] = str(self.audit_path)
+        return env
+
+
+def _read_ready_line(proc: subprocess.Popen[str], timeout: float) -> str:
+    assert proc.stdout is not None
+    deadline = time.monotonic() + timeout
+    seen: list[str] = []
+    with selectors.DefaultSelector() as sel:
+        sel.register(proc.stdout, selectors.EVENT_READ)
+        while (remaining := deadline - time.monotonic()) > 0:
+            if not sel.select(remaining):
+                break
+            line = proc.stdout.readline()
+            if not line:  # EOF: the process died
+                break
+            if line.startswith(READY_PREFIX):
+                return line[len(READY_PREFIX) :].strip()
+            seen.append(line.strip())
+    proc.kill()
+    proc.wait()
+    detail = "; ".join(s for s in seen if s)[-300:] or "no output"
+    raise SandboxStartError(f"sandbox did not become ready within {timeout:.0f}s ({detail})")
+
+
+@contextmanager
+def launch(
+    command: Sequence[str],
+    *,
+    scenario: str = "default",
+    audit_path: Path | None = None,
+    extra_args: Sequence[str] = (),
+    env: Mapping[str, str] | None = None,
+    timeout: float = 60.0,
+) -> Iterator[SandboxProcess]:
+    """Start the sandbox (``command``: the ``imednet-live`` executable), yield, SIGTERM it."""
+    args = [*command, "sandbox", "serve", "--port", "0", "--scenario", scenario, *extra_args]
+    if audit_path is not None:
+        audit_path.parent.mkdir(parents=True, exist_ok=True)
+        args += ["--audit", str(audit_path)]
+    proc = subprocess.Popen(
+        args,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, **(env or {})},
+    )
+    try:
+        base_url = _read_ready_line(proc, timeout)
+        yield SandboxProcess(base_url=base_url, pid=proc.pid, audit_path=audit_path)
+    finally:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+        if proc.stdout is not None:
+            proc.stdout.close()

@@ -1,0 +1,63 @@
+"""Where a run points: the real iMednet API or the embedded sandbox, decided in one place.
+
+Pure standard library, because the noxfile resolves the target before any venv exists.
+A forced ``live`` target without credentials is an error, never a silent fallback:
+a scheduled CI run that lost its secrets must go red.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import Enum
+
+from imednet_live.config import API_KEY, SECURITY_KEY, TARGET, ConfigError
+
+
+class TargetKind(str, Enum):
+    LIVE = "live"
+    SANDBOX = "sandbox"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@dataclass(frozen=True)
+class Target:
+    kind: TargetKind
+    reason: str
+
+    def describe(self) -> str:
+        """The line every session prints first."""
+        return f"target: {self.kind} ({self.reason})"
+
+
+def resolve_target(env: Mapping[str, str]) -> Target:
+    """Decide from credentials and ``IMEDNET_TARGET``; ConfigError on a contradiction."""
+    forced = env.get(TARGET, "").strip().lower()
+    present = [name for name in (API_KEY, SECURITY_KEY) if env.get(name, "").strip()]
+    missing = [name for name in (API_KEY, SECURITY_KEY) if name not in present]
+
+    if forced not in ("", TargetKind.LIVE.value, TargetKind.SANDBOX.value):
+        raise ConfigError(
+            f"{TARGET} must be 'live' or 'sandbox', not {env.get(TARGET)!r}; "
+            "unset it to choose by credentials"
+        )
+    if forced == TargetKind.SANDBOX.value:
+        return Target(TargetKind.SANDBOX, f"forced by {TARGET}=sandbox")
+    if forced == TargetKind.LIVE.value:
+        if missing:
+            raise ConfigError(
+                f"{TARGET}=live but {' and '.join(missing)} "
+                f"{'is' if len(missing) == 1 else 'are'} not set; "
+                "provide the credentials (CI: check the repository secrets)"
+            )
+        return Target(TargetKind.LIVE, f"forced by {TARGET}=live")
+    if len(present) == 2:
+        return Target(TargetKind.LIVE, "credentials are set")
+    if present:
+        raise ConfigError(
+            f"{present[0]} is set but {missing[0]} is not; set both for the live API, "
+            f"or neither for the sandbox (or set {TARGET}=sandbox)"
+        )
+    return Target(TargetKind.SANDBOX, "no credentials set")
