@@ -72,8 +72,11 @@ def install_profile(session: nox.Session, profile: str) -> None:
     session.run("python", "-m", "imednet_live.profile_check", "--freeze", profile)
 
 
-def report_dir(session: nox.Session) -> Path:
-    path = REPORTS / session.name.replace("(profile='", "-").rstrip("')")
+def report_dir(session: nox.Session, profile: str | None = None) -> Path:
+    """reports/<session>[-<profile>]: `live-readonly-core`, `live-mutating`, `smoke`."""
+    base = session.name.split("(")[0]
+    name = base if profile in (None, base.rsplit("-", 1)[-1]) else f"{base}-{profile}"
+    path = REPORTS / name
     path.mkdir(parents=True, exist_ok=True)
     return path
 
@@ -90,13 +93,13 @@ def announce_target(session: nox.Session) -> Target:
 
 @contextmanager
 def target_env(
-    session: nox.Session, target: Target, *, scenario: str = "default"
+    session: nox.Session, target: Target, reports: Path, *, scenario: str = "default"
 ) -> Iterator[dict[str, str | None]]:
     """The session's command environment; runs a sandbox for it when that is the target."""
     if target.kind is TargetKind.LIVE:
         yield {"IMEDNET_LIVE_TARGET_KIND": "live", "IMEDNET_LIVE_SANDBOX_AUDIT": None}
         return
-    audit = report_dir(session) / "sandbox-audit.jsonl"
+    audit = reports / "sandbox-audit.jsonl"
     audit.unlink(missing_ok=True)
     executable = Path(session.bin) / "imednet-live"
     try:
@@ -112,7 +115,7 @@ def live_session(session: nox.Session, profile_name: str) -> None:
     target = announce_target(session)
     profile = PROFILES[profile_name]
     install_profile(session, profile_name)
-    reports = report_dir(session)
+    reports = report_dir(session, profile_name)
     args = session.posargs or ["-n", DEFAULT_WORKERS]
     env = {
         "IMEDNET_RUN_E2E": "1",
@@ -121,7 +124,7 @@ def live_session(session: nox.Session, profile_name: str) -> None:
         "IMEDNET_LIVE_SESSION": session.name,
         "IMEDNET_LIVE_REPORT_DIR": str(reports),
     }
-    with target_env(session, target) as target_vars:
+    with target_env(session, target, reports) as target_vars:
         session.run(
             "pytest",
             "tests/live",
@@ -148,7 +151,7 @@ def smoke(session: nox.Session) -> None:
     target = announce_target(session)
     install_profile(session, "core")
     reports = report_dir(session)
-    with target_env(session, target) as env:
+    with target_env(session, target, reports) as env:
         session.run(
             "python",
             "scripts/post_smoke_record.py",
@@ -167,9 +170,10 @@ def live_readonly(session: nox.Session, profile: str) -> None:
 
 
 @nox.session(name="live-mutating", requires=["smoke"], allow_parallel=True, tags=["live"])
-def live_mutating(session: nox.Session) -> None:
+@nox.parametrize("profile", [MUTATING_PROFILE])
+def live_mutating(session: nox.Session, profile: str) -> None:
     """The live suite with writes allowed (IMEDNET_ALLOW_MUTATION=1), every extra installed."""
-    live_session(session, MUTATING_PROFILE)
+    live_session(session, profile)
 
 
 @nox.session(default=False)

@@ -1,0 +1,172 @@
+"""The session graph, profile installs and target handling of noxfile.py."""
+
+from __future__ import annotations
+
+import json
+import os
+import runpy
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import nox
+import pytest
+
+from imednet_live.profiles import MUTATING_PROFILE, PROFILES, READONLY_PROFILES
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+@pytest.fixture(scope="module")
+def noxfile() -> dict[str, Any]:
+    """The noxfile's namespace; loading it registers its sessions."""
+    return runpy.run_path(str(ROOT / "noxfile.py"))
+
+
+@pytest.fixture(scope="module")
+def registry(noxfile: dict[str, Any]) -> dict[str, Any]:
+    return dict(nox.registry.get())
+
+
+def nox_list_json(env: dict[str, str] | None = None) -> list[dict[str, Any]]:
+    out = subprocess.run(
+        [sys.executable, "-m", "nox", "-l", "--json", "-f", str(ROOT / "noxfile.py")],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env,
+    )
+    return json.loads(out.stdout)
+
+
+class FakeSession:
+    """Records what a session function asks of nox; ``error`` raises like nox does."""
+
+    python = None
+    venv_backend = "uv"
+    posargs: list[str] = []  # noqa: RUF012
+    bin = "/nonexistent"
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.installs: list[tuple[str, ...]] = []
+        self.runs: list[tuple[tuple[str, ...], dict[str, Any]]] = []
+        self.logs: list[str] = []
+
+    def install(self, *args: str) -> None:
+        self.installs.append(args)
+
+    def run(self, *args: str, **kwargs: Any) -> None:
+        self.runs.append((args, kwargs))
+
+    def log(self, msg: str) -> None:
+        self.logs.append(msg)
+
+    def error(self, msg: str) -> None:
+        raise SystemExit(msg)
+
+
+def test_needs_a_nox_with_parallel_sessions(noxfile: dict[str, Any]) -> None:
+    assert nox.needs_version == ">=2026.8.10"
+    assert nox.options.default_venv_backend == "uv|virtualenv"
+
+
+def test_every_live_session_requires_smoke_and_may_run_in_parallel(
+    registry: dict[str, Any],
+) -> None:
+    live = {name: f for name, f in registry.items() if name.startswith("live-")}
+    assert set(live) == {"live-readonly", "live-mutating"}
+    for name, func in live.items():
+        assert func.requires == ["smoke"], name
+        assert func.allow_parallel is True, name
+        assert "live" in func.tags, name
+    assert registry["smoke"].requires == []
+
+
+def test_nox_lists_every_live_session_with_its_profile() -> None:
+    sessions = {s["session"]: s for s in nox_list_json()}
+    readonly = {
+        s["call_spec"]["profile"] for s in sessions.values() if s["name"] == "live-readonly"
+    }
+    assert readonly == set(READONLY_PROFILES) == {"core", "exports", "airflow"}
+    mutating = [s for s in sessions.values() if s["name"] == "live-mutating"]
+    assert [s["call_spec"] for s in mutating] == [{"profile": MUTATING_PROFILE}]
+    assert {"unit", "smoke"} <= set(sessions)
+
+
+@pytest.mark.parametrize("profile", list(PROFILES))
+def test_each_profile_venv_gets_exactly_its_extras(noxfile: dict[str, Any], profile: str) -> None:
+    session = FakeSession(f"live-readonly(profile='{profile}')")
+    noxfile["install_profile"](session, profile)
+    first = session.installs[0]
+    extras = first[first.index("-e") + 1]
+    assert extras == f".[{','.join(PROFILES[profile].extras)}]"
+    constraints = Path(first[first.index("-c") + 1])
+    assert constraints.name == f"{profile}-py{sys.version_info.major}.{sys.version_info.minor}.txt"
+    # The venv is then proved to hold exactly the profile's optional packages.
+    checks = [args for args, _ in session.runs if "imednet_live.profile_check" in args]
+    assert checks
+    assert checks[0][-1] == profile
+
+
+def test_mutation_is_allowed_only_in_the_mutating_session(noxfile: dict[str, Any]) -> None:
+    envs = {}
+    for profile in PROFILES:
+        session = FakeSession("live")
+        session.posargs = []
+        noxfile["live_session"].__globals__["target_env"] = _no_target
+        noxfile["live_session"](session, profile)
+        (pytest_call,) = [kw["env"] for args, kw in session.runs if args[0] == "pytest"]
+        envs[profile] = pytest_call["IMEDNET_ALLOW_MUTATION"]
+    assert envs == {"core": "0", "exports": "0", "airflow": "0", "mutating": "1"}
+
+
+def _no_target(*_: Any, **__: Any) -> Any:
+    from contextlib import nullcontext
+
+    return nullcontext({})
+
+
+def test_report_dirs_are_named_after_session_and_profile(
+    noxfile: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(noxfile["report_dir"].__globals__, "REPORTS", tmp_path)
+    rd = noxfile["report_dir"]
+    assert rd(FakeSession("live-readonly(profile='core')"), "core").name == "live-readonly-core"
+    assert rd(FakeSession("live-mutating(profile='mutating')"), "mutating").name == "live-mutating"
+    assert rd(FakeSession("smoke")).name == "smoke"
+
+
+def test_target_line_comes_first_and_contradictions_are_errors(
+    noxfile: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("IMEDNET_API_KEY", raising=False)
+    monkeypatch.delenv("IMEDNET_SECURITY_KEY", raising=False)
+    monkeypatch.delenv("IMEDNET_TARGET", raising=False)
+    session = FakeSession("smoke")
+    noxfile["announce_target"](session)
+    assert session.logs == ["target: sandbox (no credentials set)"]
+
+    monkeypatch.setenv("IMEDNET_TARGET", "live")
+    with pytest.raises(SystemExit, match="IMEDNET_TARGET=live but IMEDNET_API_KEY"):
+        noxfile["announce_target"](FakeSession("smoke"))
+
+
+@pytest.mark.skipif(
+    subprocess.run([sys.executable, "-m", "uv", "--version"], capture_output=True).returncode,
+    reason="uv is not installed beside nox",
+)
+def test_forced_live_without_secrets_turns_a_real_session_red(tmp_path: Path) -> None:
+    """A scheduled run that lost its secrets must fail, not skip or fall back to the sandbox."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("IMEDNET_")}
+    env["IMEDNET_TARGET"] = "live"
+    proc = subprocess.run(
+        [sys.executable, "-m", "nox", "-f", str(ROOT / "noxfile.py"), "-s", "smoke",
+         "--envdir", str(tmp_path / "envs")],
+        capture_output=True, text=True, env=env, cwd=ROOT, timeout=300,
+    )  # fmt: skip
+    output = proc.stdout + proc.stderr
+    assert proc.returncode == 1, output
+    assert "IMEDNET_TARGET=live but IMEDNET_API_KEY and IMEDNET_SECURITY_KEY are not set" in output
+    assert "skipped" not in output.lower()
