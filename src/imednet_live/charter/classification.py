@@ -1,0 +1,143 @@
+"""Turn a failed test's exception into what the charter says an operator must see.
+
+An SDK ``ApiError`` knows its status and body but not the request; the request is
+still reachable as the ``httpx.Response`` local of the innermost traceback frame
+(``imednet.core.http.handlers.handle_response``), so method and path come from there.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import httpx
+
+API_ERROR = "api-error"
+NETWORK_ERROR = "network-error"
+ASSERTION = "assertion"
+OTHER = "other"
+
+HEADLINE_BODY_CHARS = 300
+DETAIL_BODY_CHARS = 4000
+
+
+@dataclass(frozen=True)
+class FailureInfo:
+    kind: str
+    headline: str | None  # replaces the one-line crash message; None keeps pytest's
+    details: str | None  # an extra section under the traceback
+
+
+def describe_failure(exc: BaseException, base_url: str) -> FailureInfo:
+    # Imported here: the SDK pulls pandas and httpx, and only failures need them.
+    import httpx
+    from imednet.errors import ApiError, RequestError
+
+    api_error = _find(exc, ApiError)
+    if api_error is not None:
+        return _describe_api_error(api_error)
+    transport = _find(exc, httpx.TransportError)
+    if transport is not None or _find(exc, RequestError) is not None:
+        return _describe_network_error(transport, base_url)
+    if isinstance(exc, AssertionError):
+        return FailureInfo(ASSERTION, None, None)
+    return FailureInfo(OTHER, None, None)
+
+
+def _describe_api_error(error: Any) -> FailureInfo:
+    """``error`` is an ``imednet.errors.ApiError``: status_code, response."""
+    status = error.status_code if error.status_code is not None else "?"
+    request = _failed_request(error)
+    where = f"{request.method} {request.url.path}" if request is not None else "(request unknown)"
+    body = _body_text(error.response)
+    headline = (
+        f"{type(error).__name__}: HTTP {status} {where}: {_shorten(body, HEADLINE_BODY_CHARS)}"
+    )
+    details = "\n".join(
+        [
+            f"{type(error).__name__}: HTTP {status}",
+            f"request: {where}" + (f" on {_origin(request.url)}" if request is not None else ""),
+            "response body:",
+            _shorten(body, DETAIL_BODY_CHARS),
+        ]
+    )
+    return FailureInfo(API_ERROR, headline, details)
+
+
+def _describe_network_error(transport: httpx.TransportError | None, base_url: str) -> FailureInfo:
+    cause = f"{type(transport).__name__}: {transport}" if transport is not None else "no response"
+    request = _request_of(transport) if transport is not None else None
+    target = _origin(request.url) if request is not None else base_url
+    configured = "" if target == base_url else f"; IMEDNET_BASE_URL is {base_url}"
+    headline = f"network error: cannot reach {target} ({cause}){configured}"
+    details = "\n".join(
+        [
+            f"unreachable: {target}",
+            f"IMEDNET_BASE_URL: {base_url}",
+            f"request: {request.method} {request.url.path}" if request else "request: unknown",
+            f"cause: {cause}",
+            "check IMEDNET_BASE_URL, that the target is up, and network access from this host",
+        ]
+    )
+    return FailureInfo(NETWORK_ERROR, headline, details)
+
+
+def _chain(exc: BaseException) -> Iterator[BaseException]:
+    seen: set[int] = set()
+    todo: list[BaseException] = [exc]
+    while todo:
+        current = todo.pop(0)
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        yield current
+        todo.extend(e for e in (current.__cause__, current.__context__) if e is not None)
+
+
+def _find(exc: BaseException, kind: type[BaseException]) -> BaseException | None:
+    return next((e for e in _chain(exc) if isinstance(e, kind)), None)
+
+
+def _failed_request(error: BaseException) -> httpx.Request | None:
+    """The request of the innermost frame that held an httpx response or request."""
+    found: httpx.Request | None = None
+    tb: TracebackType | None = error.__traceback__
+    while tb is not None:
+        for value in tb.tb_frame.f_locals.values():
+            request = _request_of(value)
+            if request is not None:
+                found = request
+        tb = tb.tb_next
+    return found
+
+
+def _request_of(value: object) -> httpx.Request | None:
+    import httpx
+
+    if isinstance(value, httpx.Request):
+        return value
+    if isinstance(value, (httpx.Response, httpx.RequestError)):
+        try:
+            return value.request
+        except RuntimeError:  # httpx raises this when no request is attached
+            return None
+    return None
+
+
+def _origin(url: httpx.URL) -> str:
+    return f"{url.scheme}://{url.netloc.decode('ascii', 'replace')}"
+
+
+def _body_text(body: object) -> str:
+    if isinstance(body, (dict, list)):
+        return json.dumps(body, ensure_ascii=False, default=str, separators=(",", ":"))
+    return str(body) if body not in (None, "") else "(empty body)"
+
+
+def _shorten(text: str, limit: int) -> str:
+    text = " ".join(text.split()) if limit <= HEADLINE_BODY_CHARS else text
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,0 +1,164 @@
+"""What a live run is pointed at, read once from the environment (charter section 7).
+
+The banner built here is the first thing an operator sees; it names every input that
+decides what the run means and never a secret.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from imednet_live import config
+from imednet_live.config import ConfigError, Settings
+from imednet_live.profiles import OPTIONAL_PACKAGES, PROFILES, Profile
+from imednet_live.redaction import redact
+
+# Set by the nox sessions next to the variables in imednet_live.config.
+SANDBOX_AUDIT = "IMEDNET_LIVE_SANDBOX_AUDIT"
+SESSION = "IMEDNET_LIVE_SESSION"  # optional override of the session name in outcomes.json
+
+TARGET_KINDS = ("sandbox", "live")
+_LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+
+
+def importable_packages() -> dict[str, bool]:
+    """Which optional packages import here, found without importing them (airflow is slow)."""
+    return {name: importlib.util.find_spec(name) is not None for name in OPTIONAL_PACKAGES}
+
+
+@dataclass(frozen=True)
+class RunContext:
+    settings: Settings
+    profile: Profile | None
+    importable: Mapping[str, bool]
+    target_kind: str
+    target_kind_inferred: bool
+    report_dir: Path | None
+    sandbox_audit: Path | None
+    run_id: str | None
+    session_name: str
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> RunContext:
+        """Raise ConfigError (one line, names the variable) on any invalid value."""
+        env = os.environ if env is None else env
+        settings = Settings.from_env(env)
+        profile = _profile(settings.profile)
+        kind, inferred = _target_kind(settings)
+        report_dir = _path(env, config.REPORT_DIR)
+        return cls(
+            settings=settings,
+            profile=profile,
+            importable=importable_packages(),
+            target_kind=kind,
+            target_kind_inferred=inferred,
+            report_dir=report_dir,
+            sandbox_audit=_path(env, SANDBOX_AUDIT),
+            run_id=env.get(config.RUN_ID, "").strip() or None,
+            session_name=(
+                env.get(SESSION, "").strip()
+                or (report_dir.name if report_dir else None)
+                or (settings.profile or "local")
+            ),
+        )
+
+    @property
+    def secrets(self) -> tuple[str, ...]:
+        return self.settings.secrets
+
+    def redact(self, text: str) -> str:
+        return redact(text, self.secrets)
+
+    @property
+    def suite_disabled_reason(self) -> str | None:
+        """The single skip message of a disabled suite, or None when the suite runs."""
+        if not self.settings.run_e2e:
+            return f"live suite disabled: {config.RUN_E2E} is not 1"
+        missing = self.settings.missing_credentials
+        if missing:
+            verb = "is" if len(missing) == 1 else "are"
+            return f"live suite disabled: {' and '.join(missing)} {verb} not set"
+        return None
+
+    @property
+    def expectation_profile(self) -> Profile:
+        """The declared profile, or one describing this environment when none is declared.
+
+        Without a profile there is nothing to hold the environment to, so skips that
+        follow from it (missing packages, mutation off) are expected, nothing more.
+        """
+        if self.profile is not None:
+            return self.profile
+        return Profile(
+            name="(none)",
+            extras=(),
+            packages=frozenset(p for p, ok in self.importable.items() if ok),
+            allow_mutation=self.settings.allow_mutation,
+            description="no IMEDNET_LIVE_PROFILE: expectations follow the environment",
+        )
+
+    def banner_lines(self) -> list[str]:
+        s = self.settings
+        kind = (
+            f"{self.target_kind} (inferred from the base URL)"
+            if self.target_kind_inferred
+            else self.target_kind
+        )
+        deps = ", ".join(f"{n} {'yes' if ok else 'no'}" for n, ok in self.importable.items())
+        creds = ", ".join(
+            f"{name} {'set' if value else 'NOT SET'}"
+            for name, value in ((config.API_KEY, s.api_key), (config.SECURITY_KEY, s.security_key))
+        )
+        mutation = "1 (writes allowed)" if s.allow_mutation else "not 1 (read-only)"
+        profile = (
+            self.profile.name if self.profile else "none (expectations follow this environment)"
+        )
+        lines = [
+            "imednet-live charter context:",
+            f"  {config.RUN_E2E}: {'1' if s.run_e2e else 'not 1'}",
+            f"  {config.ALLOW_MUTATION}: {mutation}",
+            f"  study: {s.study_key if s.study_key else 'auto-discover'}",
+            f"  form: {s.form_key if s.form_key else 'auto-discover'}",
+            f"  base URL: {s.base_url}",
+            f"  target: {kind}",
+            f"  profile: {profile}",
+            f"  credentials: {creds}",
+            f"  optional dependencies: {deps}",
+            f"  suite: {self.suite_disabled_reason or 'enabled'}",
+        ]
+        if self.report_dir:
+            lines.append(f"  report dir: {self.report_dir}")
+        return [self.redact(line) for line in lines]
+
+
+def _profile(name: str | None) -> Profile | None:
+    if name is None:
+        return None
+    try:
+        return PROFILES[name]
+    except KeyError:
+        raise ConfigError(
+            f"{config.PROFILE}={name!r} is not a profile; use one of: {', '.join(PROFILES)}"
+        ) from None
+
+
+def _target_kind(settings: Settings) -> tuple[str, bool]:
+    if settings.target_kind is not None:
+        if settings.target_kind not in TARGET_KINDS:
+            raise ConfigError(
+                f"{config.TARGET_KIND}={settings.target_kind!r} is not valid; "
+                f"use {' or '.join(TARGET_KINDS)}"
+            )
+        return settings.target_kind, False
+    host = urlsplit(settings.base_url).hostname or ""
+    return ("sandbox" if host in _LOOPBACK else "live"), True
+
+
+def _path(env: Mapping[str, str], name: str) -> Path | None:
+    value = env.get(name, "").strip()
+    return Path(value) if value else None

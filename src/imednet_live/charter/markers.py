@@ -1,0 +1,87 @@
+"""The live suite's markers: what each test covers and what it needs (contract with tests/live)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import pytest
+
+# Rows of the matrix report, in the order the charter lists them.
+RESOURCES: tuple[str, ...] = (
+    "studies",
+    "sites",
+    "subjects",
+    "records",
+    "forms",
+    "intervals",
+    "visits",
+    "variables",
+    "queries",
+    "record_revisions",
+    "users",
+    "codings",
+    "jobs",
+    "records.create",
+    "poll_job",
+    "workflows.record_update",
+    "workflows.register_subjects",
+    "workflows.data_extraction",
+    "workflows.audit_trail",
+    "workflows.subject_data",
+    "workflows.query_management",
+    "workflows.study_structure",
+    "cli",
+    "export.csv",
+    "export.excel",
+    "export.json",
+    "export.parquet",
+    "export.sql",
+    "airflow.hook",
+    "airflow.operator",
+    "airflow.sensor",
+    "optional_deps",
+)
+
+MARKERS: tuple[str, ...] = (
+    "resource(name): the SDK resource or feature a live test covers (a row of the matrix report)",
+    "mutating(unless_env=None): the test writes; skipped unless IMEDNET_ALLOW_MUTATION=1 "
+    "(or unless the named variable is set)",
+    "requires_package(*names): skipped as dependency-missing unless every package imports",
+    "requires_absent(*names): runs only where none of the packages imports; deselected elsewhere",
+)
+
+
+@dataclass(frozen=True)
+class Requirements:
+    """What one test declared through its markers."""
+
+    resource: str | None
+    requires: tuple[str, ...]
+    requires_absent: tuple[str, ...]
+    mutating: bool  # after ``unless_env`` was applied
+
+    @property
+    def marker_problem(self) -> str | None:
+        if self.resource is None:
+            return "has no @pytest.mark.resource(...) marker"
+        if self.resource not in RESOURCES:
+            return f"names unknown resource {self.resource!r} (see charter.markers.RESOURCES)"
+        return None
+
+
+def requirements_of(item: pytest.Item, env: Mapping[str, str]) -> Requirements:
+    resource_marker = item.get_closest_marker("resource")
+    resource = str(resource_marker.args[0]) if resource_marker and resource_marker.args else None
+    requires = tuple(
+        str(name) for marker in item.iter_markers("requires_package") for name in marker.args
+    )
+    absent = tuple(
+        str(name) for marker in item.iter_markers("requires_absent") for name in marker.args
+    )
+    mutating_marker = item.get_closest_marker("mutating")
+    mutating = False
+    if mutating_marker is not None:
+        unless_env = mutating_marker.kwargs.get("unless_env")
+        mutating = not (unless_env and env.get(str(unless_env), "").strip())
+    return Requirements(resource, tuple(dict.fromkeys(requires)), absent, mutating)

@@ -1,0 +1,75 @@
+"""A run-scoped JSON file cache so discovery costs the same API calls for any worker count.
+
+pytest-xdist workers and the nox sessions of one run share IMEDNET_LIVE_RUN_ID; the
+first process to take the lock computes, the others read its file. Keys are hashes,
+values are identifiers only: no secret is ever written here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+from filelock import FileLock
+
+from imednet_live.config import CACHE_DIR, RUN_ID
+
+DEFAULT_DIR_NAME = "imednet-live-discovery"
+LOCK_TIMEOUT_S = 300.0  # a peer holding the lock is making at most a handful of list calls
+
+
+def run_id(env: Mapping[str, str] | None = None) -> str | None:
+    """The run this process belongs to, or None when nothing should be shared."""
+    env = os.environ if env is None else env
+    return env.get(RUN_ID, "").strip() or None
+
+
+def cache_dir(env: Mapping[str, str] | None = None) -> Path:
+    env = os.environ if env is None else env
+    configured = env.get(CACHE_DIR, "").strip()
+    return Path(configured) if configured else Path(tempfile.gettempdir()) / DEFAULT_DIR_NAME
+
+
+def _digest(value: str) -> str:
+    return hashlib.sha256(value.encode("utf-8")).hexdigest()
+
+
+def cache_key(
+    *,
+    run_id: str,
+    base_url: str,
+    api_key: str,
+    security_key: str,
+    study_key: str | None,
+    form_key: str | None,
+) -> str:
+    """One entry per run, target, identity and override set; keys are hashed before mixing."""
+    parts = [run_id, base_url, _digest(api_key), _digest(security_key), study_key, form_key]
+    return _digest(json.dumps(parts))
+
+
+def load_or_compute(key: str, compute: Callable[[], str], *, directory: Path | None = None) -> str:
+    """Return the cached text for ``key``, computing and storing it under a lock if absent.
+
+    A failing ``compute`` stores nothing, so the next process tries (and fails) for itself.
+    """
+    directory = cache_dir() if directory is None else directory
+    directory.mkdir(parents=True, exist_ok=True)
+    entry = directory / f"{key}.json"
+    with FileLock(str(entry) + ".lock", timeout=LOCK_TIMEOUT_S):
+        if entry.exists():
+            return entry.read_text(encoding="utf-8")
+        text = compute()
+        fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{key}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(text)
+            os.replace(tmp, entry)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        return text

@@ -1,0 +1,445 @@
+"""The Live Test Charter as a pytest plugin, loaded for tests/live only (its pytest.ini).
+
+What it enforces, so nobody has to by hand: the startup context is always printed
+(on the controller, never a secret); every skip carries a charter category and a
+skip the profile did not predict, or a predicted skip that did not happen, fails
+the session; API and network failures say status, request and body or base URL;
+non-SDK warnings go to a log; outcomes.json is written once, merged from all xdist
+workers; a read-only session that wrote to the sandbox fails.
+
+Workers classify (they hold the exception and the markers) and put what they learnt
+into ``report.user_properties``; the controller judges and writes.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import warnings
+from collections.abc import Generator
+from typing import Any
+
+import pytest
+
+from imednet_live.charter.audit import AuditError, writes_in_audit
+from imednet_live.charter.classification import describe_failure
+from imednet_live.charter.collector import (
+    PROP_EXPECTED_SKIP,
+    PROP_FAILURE,
+    PROP_FAILURE_KIND,
+    PROP_MARKER_PROBLEM,
+    PROP_RESOURCE,
+    PROP_SKIP_CATEGORY,
+    OutcomeCollector,
+)
+from imednet_live.charter.context import RunContext
+from imednet_live.charter.expectations import expected_skip_for
+from imednet_live.charter.files import write_text_atomic
+from imednet_live.charter.markers import MARKERS, Requirements, requirements_of
+from imednet_live.charter.outcomes import (
+    SessionOutcomes,
+    TestOutcome,
+    Violation,
+    count_outcomes,
+)
+from imednet_live.charter.summary import render_resource_table
+from imednet_live.charter.warning_origin import SDK_ORIGIN, SdkOriginMarker, is_sdk_warning
+from imednet_live.config import ConfigError
+from imednet_live.redaction import redact
+from imednet_live.skip_categories import SkipCategory
+from imednet_live.skips import (
+    CharterSkip,
+    SuiteDisabled,
+    category_of,
+    require_package,
+    skip_mutation_not_allowed,
+)
+
+PLUGIN_NAME = "imednet-live-charter"
+OUTCOMES_FILE = "outcomes.json"
+WARNINGS_FILE = "warnings.log"
+_REQUIREMENTS = pytest.StashKey[Requirements]()
+_SDK_WARNINGS_OUTPUT = "imednet_live_sdk_warnings"
+_UNREDACTED_KEYS = frozenset({"nodeid", "location", "$report_type", "when", "outcome"})
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    for line in MARKERS:
+        config.addinivalue_line("markers", line)
+    try:
+        ctx = RunContext.from_env()
+    except ConfigError as exc:
+        raise pytest.UsageError(str(exc)) from None
+    config.pluginmanager.register(CharterPlugin(config, ctx), PLUGIN_NAME)
+
+
+class CharterPlugin:
+    def __init__(self, config: pytest.Config, ctx: RunContext) -> None:
+        self.config = config
+        self.ctx = ctx
+        self.is_worker = hasattr(config, "workerinput")
+        self.collector = OutcomeCollector()
+        self.tests: list[TestOutcome] = []
+        self.violations: list[Violation] = []
+        self.sdk_warnings = 0
+        self.other_warnings: list[str] = []
+        self._other_warning_sites: set[tuple[str, str, int]] = set()
+        self._sdk_warning_keys: set[tuple[str, str, int, str]] = set()
+        self._recorded_warnings: list[tuple[tuple[str, str, int, str], type[Warning], str]] = []
+        self._origin_marker = SdkOriginMarker()
+        self._origin_marker.install()
+        self.written: list[str] = []
+
+    # -- startup context (charter section 7) ---------------------------------------
+
+    def pytest_report_header(self) -> list[str]:
+        return self.ctx.banner_lines()
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_sessionstart(self) -> None:
+        """With -q or --no-header pytest prints no header; the charter says always."""
+        terminal = self._terminal()
+        header_hidden = self.config.get_verbosity() < 0 or self.config.getoption("no_header")
+        if terminal is not None and header_hidden:
+            for line in self.ctx.banner_lines():
+                terminal.write_line(line)
+
+    # -- collection: markers, expectations, requires_absent ------------------------
+
+    def pytest_collection_modifyitems(
+        self, config: pytest.Config, items: list[pytest.Item]
+    ) -> None:
+        keep: list[pytest.Item] = []
+        dropped: list[pytest.Item] = []
+        for item in items:
+            requirements = requirements_of(item, os.environ)
+            if any(self._importable(name) for name in requirements.requires_absent):
+                dropped.append(item)
+                continue
+            item.stash[_REQUIREMENTS] = requirements
+            expected = expected_skip_for(requirements, self.ctx)
+            item.user_properties.append((PROP_RESOURCE, requirements.resource or ""))
+            item.user_properties.append((PROP_EXPECTED_SKIP, str(expected or "")))
+            if requirements.marker_problem:
+                item.user_properties.append((PROP_MARKER_PROBLEM, requirements.marker_problem))
+            keep.append(item)
+        if dropped:
+            config.hook.pytest_deselected(items=dropped)
+            items[:] = keep
+
+    def _importable(self, name: str) -> bool:
+        if name in self.ctx.importable:
+            return self.ctx.importable[name]
+        return importlib.util.find_spec(name) is not None
+
+    # -- the plugin's own, classified skips ----------------------------------------
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtest_setup(self, item: pytest.Item) -> None:
+        reason = self.ctx.suite_disabled_reason
+        if reason:
+            raise SuiteDisabled(reason)
+        requirements = item.stash.get(_REQUIREMENTS, None) or requirements_of(item, os.environ)
+        for package in requirements.requires:  # the first missing one names the skip
+            require_package(package)
+        if requirements.mutating and not self.ctx.settings.allow_mutation:
+            skip_mutation_not_allowed(item.name)
+
+    # -- classification and redaction, where the exception still exists ------------
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_makereport(
+        self, item: pytest.Item, call: pytest.CallInfo[None]
+    ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+        report = yield
+        exc = call.excinfo.value if call.excinfo is not None else None
+        if report.skipped:
+            category = category_of(exc) if exc is not None else SkipCategory.UNCLASSIFIED
+            if hasattr(report, "wasxfail"):
+                category = SkipCategory.UNCLASSIFIED
+            report.user_properties.append((PROP_SKIP_CATEGORY, str(category)))
+            if isinstance(exc, CharterSkip):
+                _plain_skip_reason(report, item, exc)
+        elif report.failed and exc is not None:
+            info = describe_failure(exc, self.ctx.settings.base_url)
+            report.user_properties.append((PROP_FAILURE_KIND, info.kind))
+            if info.headline:
+                report.user_properties.append((PROP_FAILURE, info.headline))
+                _annotate_longrepr(report, info.headline, f"imednet {info.kind}", info.details)
+        return self._redacted(report)
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_make_collect_report(
+        self, collector: pytest.Collector
+    ) -> Generator[None, pytest.CollectReport, pytest.CollectReport]:
+        report = yield
+        if report.passed:
+            return report
+        if report.skipped:
+            call = getattr(report, "call", None)  # pytest leaves it for collect_one_node
+            exc = call.excinfo.value if call is not None and call.excinfo is not None else None
+            category = category_of(exc) if exc is not None else SkipCategory.UNCLASSIFIED
+            report.charter_category = str(category)  # type: ignore[attr-defined]
+        return self._redacted(report)
+
+    def _redacted(self, report: Any) -> Any:
+        """The same report with every secret masked, before terminal, JUnit or xdist see it."""
+        secrets = self.ctx.secrets
+        if not secrets:
+            return report
+        data = self.config.hook.pytest_report_to_serializable(config=self.config, report=report)
+        if data is None or not _contains(data, secrets):
+            return report
+        clean = _redact_tree(data, secrets)
+        rebuilt = self.config.hook.pytest_report_from_serializable(config=self.config, data=clean)
+        if hasattr(report, "call"):
+            rebuilt.call = report.call
+        if hasattr(report, "result"):
+            rebuilt.result = report.result
+        return rebuilt
+
+    # -- warnings: SDK ones are shown, the rest are logged -------------------------
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_warning_recorded(
+        self, warning_message: warnings.WarningMessage, nodeid: str
+    ) -> None:
+        text = str(warning_message.message)
+        clean = self.ctx.redact(text)
+        if clean != text:  # before the terminal, xdist or anyone else sees it
+            warning_message.message = _same_kind(warning_message.category, clean)
+        key = (nodeid, str(warning_message.filename), int(warning_message.lineno or 0), clean)
+        if getattr(warning_message, SDK_ORIGIN, False):
+            self._sdk_warning_keys.add(key)
+        if not self.is_worker:
+            formatted = warnings.formatwarning(
+                clean, warning_message.category, warning_message.filename, warning_message.lineno
+            )
+            self._recorded_warnings.append((key, warning_message.category, formatted.rstrip()))
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_testnodedown(self, node: Any) -> None:
+        """xdist: a worker's tagged SDK warnings arrive in its workeroutput."""
+        output = getattr(node, "workeroutput", None) or {}
+        self._sdk_warning_keys.update(tuple(k) for k in output.get(_SDK_WARNINGS_OUTPUT, []))
+
+    def _sort_warnings(self) -> None:
+        for key, category, formatted in self._recorded_warnings:
+            nodeid, filename, _, text = key
+            if key in self._sdk_warning_keys or is_sdk_warning(filename, category, text):
+                self.sdk_warnings += 1
+            else:
+                self._other_warning_sites.add(key[:3])
+                self.other_warnings.append(f"{nodeid or '(session)'}: {formatted}")
+
+    def _hide_other_warnings(self) -> None:
+        terminal = self._terminal()
+        if terminal is None or "warnings" not in terminal.stats:
+            return
+        terminal.stats["warnings"] = [
+            w
+            for w in terminal.stats["warnings"]
+            if (w.nodeid, str(w.fslocation[0]), int(w.fslocation[1] or 0))
+            not in self._other_warning_sites
+        ]
+        if not terminal.stats["warnings"]:
+            del terminal.stats["warnings"]
+
+    # -- outcomes, merged on the controller ----------------------------------------
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        if not self.is_worker:
+            self.collector.add_test_report(report)
+
+    def pytest_collectreport(self, report: pytest.CollectReport) -> None:
+        if not self.is_worker and report.skipped:
+            category = getattr(report, "charter_category", SkipCategory.UNCLASSIFIED)
+            self.collector.add_module_skip(report, str(category))
+
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        if self.is_worker:
+            workeroutput: dict[str, Any] = self.config.workeroutput  # type: ignore[attr-defined]
+            workeroutput[_SDK_WARNINGS_OUTPUT] = sorted(self._sdk_warning_keys)
+            return
+        if self.config.option.collectonly:
+            return
+        self._sort_warnings()
+        self.tests, self.violations = self.collector.finish(self.ctx)
+        self.violations += self._read_only_violations()
+        self._hide_other_warnings()
+        self.violations += self._write_files()
+        if self.violations and session.exitstatus in (
+            pytest.ExitCode.OK,
+            pytest.ExitCode.NO_TESTS_COLLECTED,
+        ):
+            session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+    def _read_only_violations(self) -> list[Violation]:
+        audit = self.ctx.sandbox_audit
+        if audit is None or self.ctx.settings.allow_mutation:
+            return []
+        if not audit.exists():
+            if all(t.outcome == "skipped" for t in self.tests):
+                return []  # nothing ran, so nothing can have written
+            problem = f"sandbox audit {audit} is missing: the read-only guarantee is unchecked"
+            return [Violation(nodeid="(session)", category="read-only", message=problem)]
+        try:
+            writes = writes_in_audit(audit)
+        except AuditError as exc:
+            return [Violation(nodeid="(session)", category="read-only", message=str(exc))]
+        return [
+            Violation(
+                nodeid="(session)",
+                category="read-only",
+                message=self.ctx.redact(f"read-only session wrote to the sandbox: {write}"),
+            )
+            for write in writes
+        ]
+
+    def _write_files(self) -> list[Violation]:
+        report_dir = self.ctx.report_dir
+        if report_dir is None:
+            return []
+        outcomes = SessionOutcomes(
+            session=self.ctx.session_name,
+            profile=self.ctx.profile.name if self.ctx.profile else None,
+            target_kind=self.ctx.target_kind,
+            base_url=self.ctx.settings.base_url,
+            run_id=self.ctx.run_id,
+            context=self.ctx.banner_lines(),
+            counts=count_outcomes(self.tests),
+            violations=self.violations,
+            warnings={"sdk": self.sdk_warnings, "other": len(self.other_warnings)},
+            tests=self.tests,
+        )
+        count = len(self.other_warnings)
+        log = [f"# non-SDK warnings of live session {self.ctx.session_name}: {count}"]
+        try:
+            outcomes_path = report_dir / OUTCOMES_FILE
+            write_text_atomic(
+                outcomes_path, self.ctx.redact(outcomes.model_dump_json(indent=2)) + "\n"
+            )
+            warnings_path = report_dir / WARNINGS_FILE
+            write_text_atomic(
+                warnings_path, self.ctx.redact("\n".join(log + self.other_warnings)) + "\n"
+            )
+        except OSError as exc:
+            problem = (
+                f"cannot write the session's reports under {report_dir}: {exc.strerror or exc}"
+            )
+            return [Violation(nodeid="(session)", category="report", message=problem)]
+        self.written = [str(outcomes_path), str(warnings_path)]
+        return []
+
+    # -- what the operator reads last ----------------------------------------------
+
+    def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
+        if self.is_worker or self.config.option.collectonly:
+            return
+        tr = terminalreporter
+        tr.section("imednet-live charter", sep="=")
+        profile = self.ctx.profile.name if self.ctx.profile else "none"
+        if self.tests:
+            tr.write_line(
+                f"outcomes by resource: session {self.ctx.session_name}, profile {profile}, "
+                f"target {self.ctx.target_kind}"
+            )
+            tr.write(render_resource_table(self.tests, color=tr.hasmarkup, width=tr._tw.fullwidth))
+        if self.ctx.suite_disabled_reason:
+            tr.write_line(self.ctx.suite_disabled_reason)
+        if self.sdk_warnings or self.other_warnings:
+            where = (
+                str(self.ctx.report_dir / WARNINGS_FILE)
+                if self.ctx.report_dir
+                else "nowhere (set IMEDNET_LIVE_REPORT_DIR to keep them)"
+            )
+            tr.write_line(
+                f"warnings: {self.sdk_warnings} from the SDK shown above; "
+                f"{len(self.other_warnings)} others written to {where}"
+            )
+        for path in self.written:
+            tr.write_line(f"wrote {path}")
+        if self.violations:
+            tr.write_sep(
+                "-", f"{len(self.violations)} charter violation(s): the session fails", red=True
+            )
+            for violation in self.violations:
+                tr.write_line(
+                    self.ctx.redact(
+                        f"{violation.category}: {violation.nodeid}: {violation.message}"
+                    ),
+                    red=True,
+                )
+
+    def pytest_unconfigure(self) -> None:
+        self._origin_marker.uninstall()
+
+    def _terminal(self) -> pytest.TerminalReporter | None:
+        return self.config.pluginmanager.get_plugin("terminalreporter")
+
+
+def _annotate_longrepr(
+    report: pytest.TestReport, headline: str, title: str, details: str | None
+) -> None:
+    """Put the charter's headline where -ra and JUnit read it, details under the traceback."""
+    longrepr = report.longrepr
+    crash = getattr(longrepr, "reprcrash", None)
+    if crash is not None:
+        crash.message = headline
+    if details and hasattr(longrepr, "addsection"):
+        longrepr.addsection(title, details)
+    elif isinstance(longrepr, str):
+        report.longrepr = f"{headline}\n{longrepr}"
+
+
+def _plain_skip_reason(report: pytest.TestReport, item: pytest.Item, exc: CharterSkip) -> None:
+    """Show the helper's message without its class name, at the test's own location.
+
+    A disabled suite keeps one location for all its skips, so ``-ra`` folds them
+    into the single line the charter asks for.
+    """
+    if not isinstance(report.longrepr, tuple):
+        return
+    path, lineno, _ = report.longrepr
+    if exc.category != SkipCategory.SUITE_DISABLED:
+        fspath, line = item.reportinfo()[:2]
+        path, lineno = os.fspath(fspath), (line or 0) + 1
+    report.longrepr = (path, lineno, str(exc.msg))
+
+
+def _contains(data: object, secrets: tuple[str, ...]) -> bool:
+    if isinstance(data, str):
+        return any(secret in data for secret in secrets)
+    if isinstance(data, dict):
+        return any(_contains(v, secrets) for v in data.values())
+    if isinstance(data, (list, tuple)):
+        return any(_contains(v, secrets) for v in data)
+    return False
+
+
+def _redact_tree(data: Any, secrets: tuple[str, ...]) -> Any:
+    if isinstance(data, str):
+        return redact(data, secrets)
+    if isinstance(data, dict):
+        return {k: _redact_entry(k, v, secrets) for k, v in data.items()}
+    if isinstance(data, list):
+        return [_redact_tree(v, secrets) for v in data]
+    if isinstance(data, tuple):
+        return tuple(_redact_tree(v, secrets) for v in data)
+    return data
+
+
+def _redact_entry(key: str, value: Any, secrets: tuple[str, ...]) -> Any:
+    """Identity fields stay as pytest and xdist need them; property names stay readable."""
+    if key in _UNREDACTED_KEYS:
+        return value
+    if key == "user_properties":
+        return [(name, _redact_tree(item, secrets)) for name, item in value]
+    return _redact_tree(value, secrets)
+
+
+def _same_kind(category: type[Warning], text: str) -> Warning | str:
+    try:
+        return category(text)
+    except Exception:  # an exotic constructor: the redacted text is what matters
+        return text

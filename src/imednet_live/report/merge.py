@@ -1,0 +1,134 @@
+"""Read every session's outcomes.json and fold them into a resource x session grid."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from imednet_live.charter.markers import RESOURCES
+from imednet_live.charter.outcomes import SessionOutcomes, TestOutcome, Violation
+
+OUTCOMES_FILE = "outcomes.json"
+UNASSIGNED = "(no resource marker)"
+
+
+class ReportInputError(ValueError):
+    """An outcomes file is missing or unreadable; the message is one line naming it."""
+
+
+class CellStatus(str, Enum):
+    """Worst first: a cell shows the worst thing that happened in it."""
+
+    FAIL = "fail"
+    UNEXPECTED_SKIP = "unexpected-skip"
+    PASS = "pass"
+    EXPECTED_SKIP = "expected-skip"
+    EMPTY = "empty"
+
+
+@dataclass
+class Cell:
+    counts: Counter[str] = field(default_factory=Counter)
+    notable: list[TestOutcome] = field(default_factory=list)  # everything but plain passes
+
+    def add(self, test: TestOutcome) -> None:
+        if test.outcome in ("failed", "error"):
+            self.counts["failed"] += 1
+        elif not test.expected:
+            self.counts["unexpected"] += 1
+        elif test.outcome == "skipped":
+            self.counts["skipped"] += 1
+        else:
+            self.counts["passed"] += 1
+        if test.outcome != "passed" or not test.expected:
+            self.notable.append(test)
+
+    @property
+    def status(self) -> CellStatus:
+        if self.counts["failed"]:
+            return CellStatus.FAIL
+        if self.counts["unexpected"]:
+            return CellStatus.UNEXPECTED_SKIP
+        if self.counts["passed"]:
+            return CellStatus.PASS
+        if self.counts["skipped"]:
+            return CellStatus.EXPECTED_SKIP
+        return CellStatus.EMPTY
+
+    def label(self) -> str:
+        parts = [
+            f"{self.counts[key]} {word}"
+            for key, word in (
+                ("passed", "pass"),
+                ("skipped", "skip"),
+                ("unexpected", "unexpected"),
+                ("failed", "fail"),
+            )
+            if self.counts[key]
+        ]
+        return " · ".join(parts) or "-"
+
+
+@dataclass(frozen=True)
+class Matrix:
+    sessions: list[SessionOutcomes]
+    resources: list[str]
+    cells: dict[tuple[str, str], Cell]
+
+    def cell(self, resource: str, session: str) -> Cell:
+        return self.cells.get((resource, session), Cell())
+
+    def violations(self) -> list[tuple[str, Violation]]:
+        return [(s.session, v) for s in self.sessions for v in s.violations]
+
+
+def find_outcome_files(reports_dir: Path) -> list[Path]:
+    if not reports_dir.is_dir():
+        raise ReportInputError(f"reports directory {reports_dir} does not exist")
+    files = sorted(reports_dir.glob(f"*/{OUTCOMES_FILE}"))
+    if not files:
+        raise ReportInputError(
+            f"no {reports_dir}/*/{OUTCOMES_FILE} found: run a live nox session first"
+        )
+    return files
+
+
+def load_session(path: Path) -> SessionOutcomes:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ReportInputError(f"cannot read {path}: {exc.strerror or exc}") from None
+    try:
+        return SessionOutcomes.model_validate_json(text)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "(top level)"
+        raise ReportInputError(
+            f"{path} is not a valid outcomes file ({where}: {first['msg']}); "
+            "re-run that session or delete its folder"
+        ) from None
+
+
+def build_matrix(sessions: list[SessionOutcomes]) -> Matrix:
+    sessions = sorted(sessions, key=lambda s: s.session)
+    names = [s.session for s in sessions]
+    if len(set(names)) != len(names):
+        duplicate = next(n for n in names if names.count(n) > 1)
+        raise ReportInputError(f"two outcomes files name the same session {duplicate!r}")
+    cells: dict[tuple[str, str], Cell] = {}
+    for session in sessions:
+        for test in session.tests:
+            key = (test.resource or UNASSIGNED, session.session)
+            cells.setdefault(key, Cell()).add(test)
+    seen = {resource for resource, _ in cells}
+    extra = sorted(seen - set(RESOURCES))
+    # Every charter resource gets a row: an empty row is a coverage gap worth seeing.
+    return Matrix(sessions, [*RESOURCES, *extra], cells)
+
+
+def load_matrix(reports_dir: Path) -> Matrix:
+    return build_matrix([load_session(path) for path in find_outcome_files(reports_dir)])

@@ -1,0 +1,60 @@
+"""``create_app``: the sandbox's ASGI application, wired from a backend and its settings."""
+
+from __future__ import annotations
+
+from fastapi import Depends, FastAPI, Request
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import Response
+
+from imednet_live.sandbox.audit import AuditLog
+from imednet_live.sandbox.backend import Backend
+from imednet_live.sandbox.dependencies import API_DEPENDENCIES, SandboxState
+from imednet_live.sandbox.faults import FaultInjector
+from imednet_live.sandbox.middleware import AuditMiddleware
+from imednet_live.sandbox.responses import ApiError, json_response
+from imednet_live.sandbox.routers import control, records, resources, studies
+
+API_PREFIX = "/api/v1/edc"
+
+
+def create_app(
+    backend: Backend,
+    *,
+    api_key: str,
+    security_key: str,
+    latency_ms: int = 0,
+    flaky: bool = False,
+    audit: AuditLog | None = None,
+) -> FastAPI:
+    app = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
+    app.state.sandbox = SandboxState(
+        backend=backend,
+        api_key=api_key,
+        security_key=security_key,
+        latency_ms=latency_ms,
+        faults=FaultInjector() if flaky else None,
+    )
+    app.state.audit = audit or AuditLog()
+    api_deps = [Depends(d) for d in API_DEPENDENCIES]
+    for router in (studies.router, records.router, resources.router):  # jobs before {resource}
+        app.include_router(router, prefix=API_PREFIX, dependencies=api_deps)
+    app.include_router(control.router)
+
+    @app.exception_handler(ApiError)
+    async def api_error(request: Request, exc: ApiError) -> Response:
+        return json_response(
+            exc.body(request.method, request.url.path), status=exc.status, headers=exc.headers
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        message = (
+            "The requested resource could not be found."
+            if exc.status_code == 404
+            else str(exc.detail)
+        )
+        error = ApiError(exc.status_code, message)
+        return json_response(error.body(request.method, request.url.path), status=exc.status_code)
+
+    app.add_middleware(AuditMiddleware, audit=app.state.audit)
+    return app

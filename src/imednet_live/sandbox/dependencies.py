@@ -1,0 +1,84 @@
+"""Cross-cutting request concerns as FastAPI dependencies: latency, auth, faults, study scope."""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+from dataclasses import dataclass, field
+
+from fastapi import Request
+
+from imednet_live.sandbox.backend import Backend
+from imednet_live.sandbox.faults import FaultInjector
+from imednet_live.sandbox.responses import ApiError
+
+
+@dataclass
+class SandboxState:
+    """Everything the views need, hung on ``app.state.sandbox``."""
+
+    backend: Backend
+    api_key: str
+    security_key: str
+    latency_ms: int = 0
+    faults: FaultInjector | None = None
+    # Encoded list pages keyed by (store version, study, resource, query, page, size).
+    page_cache: dict[tuple[object, ...], bytes] = field(default_factory=dict)
+
+
+def sandbox_state(request: Request) -> SandboxState:
+    return request.app.state.sandbox  # type: ignore[no-any-return]
+
+
+def _matches(given: str | None, expected: str) -> bool:
+    return given is not None and hmac.compare_digest(given.encode(), expected.encode())
+
+
+async def add_latency(request: Request) -> None:
+    delay = sandbox_state(request).latency_ms
+    if delay:
+        await asyncio.sleep(delay / 1000)
+
+
+async def require_auth(request: Request) -> None:
+    """Both headers must match (constant-time); the keys are never echoed."""
+    state = sandbox_state(request)
+    api_ok = _matches(request.headers.get("x-api-key"), state.api_key)
+    security_ok = _matches(request.headers.get("x-imn-security-key"), state.security_key)
+    if not (api_ok and security_ok):
+        raise ApiError(401, "Authentication credentials missing, invalid, or expired.", code="9001")
+
+
+async def inject_fault(request: Request) -> None:
+    faults = sandbox_state(request).faults
+    if faults is None:
+        return
+    body = await request.body() if request.method == "POST" else b""
+    fault = faults.decide(request.method, request.url.path, request.url.query, body)
+    if fault is not None:
+        message = "Too many requests" if fault.status == 429 else "Service temporarily unavailable"
+        raise ApiError(
+            fault.status,
+            f"{message} (sandbox flaky scenario)",
+            headers={"Retry-After": fault.retry_after},
+        )
+
+
+def known_study(request: Request, study_key: str) -> str:
+    """403 for a study the credentials cannot see (the API's answer to an unknown studyKey).
+
+    A plain call from the views rather than a Depends: it sits on every request's hot path.
+    """
+    if not sandbox_state(request).backend.has_study(study_key):
+        raise ApiError(403, f"Access is forbidden for study {study_key}", code="9001")
+    return study_key
+
+
+async def api_guard(request: Request) -> None:
+    """Latency, then auth, then faults: one dependency, since each costs FastAPI ~30 us."""
+    await add_latency(request)
+    await require_auth(request)
+    await inject_fault(request)
+
+
+API_DEPENDENCIES = (api_guard,)

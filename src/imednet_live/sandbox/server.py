@@ -1,0 +1,203 @@
+"""Serving the sandbox with uvicorn on a socket we bind ourselves (loopback only).
+
+Binding first means the port is known (``--port 0``) and connections queue in the kernel
+before the server loop starts, so nobody has to poll for readiness.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import ipaddress
+import signal
+import socket
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import uvicorn
+
+from imednet_live.sandbox.app import create_app
+from imednet_live.sandbox.audit import AuditLog
+from imednet_live.sandbox.backend import Backend
+from imednet_live.sandbox.scenarios import build_studies, get_scenario
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_API_KEY = "sandbox-api-key"
+DEFAULT_SECURITY_KEY = "sandbox-security-key"
+
+
+class SandboxConfigError(ValueError):
+    """A bad option value; the message is one line naming the option."""
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def bind_loopback(host: str, port: int) -> socket.socket:
+    """A listening TCP socket on a loopback address (port 0: the OS picks a free one)."""
+    if not is_loopback(host):
+        raise SandboxConfigError(
+            f"--host must be a loopback address (127.0.0.1, ::1 or localhost), got {host!r}"
+        )
+    if not 0 <= port <= 65535:
+        raise SandboxConfigError(f"--port must be between 0 and 65535, got {port}")
+    address = "127.0.0.1" if host == "localhost" else host
+    family = socket.AF_INET6 if ":" in address else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    # Inherited by accepted sockets: without it, uvicorn's separate header and body writes
+    # meet Nagle + delayed ACK and every response stalls ~40 ms.
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    try:
+        sock.bind((address, port))
+    except OSError as exc:
+        sock.close()
+        raise SandboxConfigError(
+            f"--port: cannot listen on {address}:{port}: {exc.strerror}"
+        ) from None
+    sock.listen(2048)
+    return sock
+
+
+def url_for(sock: socket.socket) -> str:
+    host, port = sock.getsockname()[:2]
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+
+
+@dataclass(frozen=True)
+class SandboxOptions:
+    scenario: str = "default"
+    latency_ms: int = 0
+    api_key: str = DEFAULT_API_KEY
+    security_key: str = DEFAULT_SECURITY_KEY
+    subjects: int | None = None
+    audit_path: str | Path | None = None
+    host: str = DEFAULT_HOST
+    port: int = 0
+
+    def validate(self) -> None:
+        get_scenario_or_raise(self.scenario)
+        if self.latency_ms < 0:
+            raise SandboxConfigError(f"--latency-ms must be >= 0, got {self.latency_ms}")
+        if self.subjects is not None and self.subjects < 0:
+            raise SandboxConfigError(f"--subjects must be >= 0, got {self.subjects}")
+        for option, value in (("--api-key", self.api_key), ("--security-key", self.security_key)):
+            if not value.strip():
+                raise SandboxConfigError(f"{option} must not be empty")
+
+
+def get_scenario_or_raise(name: str) -> None:
+    try:
+        get_scenario(name)
+    except ValueError as exc:
+        raise SandboxConfigError(f"--scenario: {exc}") from None
+
+
+class _Server(uvicorn.Server):
+    """uvicorn.Server that reports readiness and leaves signal handling to us.
+
+    uvicorn re-raises a captured SIGTERM after shutdown, which would end the process with
+    -15; we want a clean exit 0, so signals are handled by SandboxServer instead.
+    """
+
+    def __init__(self, config: uvicorn.Config, on_ready: Callable[[], None]) -> None:
+        super().__init__(config)
+        self._on_ready = on_ready
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets=sockets)
+        if not self.should_exit:
+            self._on_ready()
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
+class SandboxServer:
+    """One sandbox: backend + app + uvicorn on a bound loopback socket."""
+
+    def __init__(self, options: SandboxOptions) -> None:
+        options.validate()
+        scenario = get_scenario(options.scenario)
+        self.options = options
+        self.scenario = scenario.name
+        self.backend = Backend(
+            build_studies(scenario, options.subjects), job_outcome=scenario.job_outcome
+        )
+        try:
+            self.audit = AuditLog(options.audit_path)
+        except OSError as exc:
+            raise SandboxConfigError(
+                f"--audit: cannot open {options.audit_path}: {exc.strerror}"
+            ) from None
+        self.app = create_app(
+            self.backend,
+            api_key=options.api_key,
+            security_key=options.security_key,
+            latency_ms=options.latency_ms,
+            flaky=scenario.flaky,
+            audit=self.audit,
+        )
+        try:
+            self.socket = bind_loopback(options.host, options.port)
+        except SandboxConfigError:
+            self.audit.close()
+            raise
+        self.base_url = url_for(self.socket)
+        self.ready = threading.Event()
+        config = uvicorn.Config(
+            self.app,
+            log_config=None,
+            log_level="warning",
+            access_log=False,
+            lifespan="off",
+            ws="none",
+            timeout_graceful_shutdown=2,
+        )
+        self._server = _Server(config, on_ready=self.ready.set)
+        self._thread: threading.Thread | None = None
+
+    async def _serve(self) -> None:
+        await self._server.serve(sockets=[self.socket])
+
+    def start_in_thread(self, timeout: float = 10.0) -> None:
+        """Serve from a daemon thread; returns once the server accepts requests."""
+        self._thread = threading.Thread(
+            target=lambda: asyncio.run(self._serve()), name="imednet-sandbox", daemon=True
+        )
+        self._thread.start()
+        if not self.ready.wait(timeout):
+            self.stop()
+            raise RuntimeError("the sandbox server did not start")
+
+    def stop(self) -> None:
+        self._server.should_exit = True
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+        self.socket.close()
+        self.audit.close()
+
+    def serve_forever(self, on_ready: Callable[[str], None]) -> None:
+        """Serve in this (main) thread until SIGINT/SIGTERM, then shut down cleanly."""
+
+        def handle_exit(_sig: int, _frame: object) -> None:
+            self._server.should_exit = True
+
+        previous = {s: signal.signal(s, handle_exit) for s in (signal.SIGINT, signal.SIGTERM)}
+        self._server._on_ready = lambda: (self.ready.set(), on_ready(self.base_url))
+        try:
+            asyncio.run(self._serve())
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+            self.socket.close()
+            self.audit.close()

@@ -1,0 +1,157 @@
+"""Fixtures of the live suite: one target, one discovery per run, a fresh SDK per test.
+
+The charter plugin (``imednet_live.pytest_plugin``, loaded by ``pytest.ini``) prints the
+startup context, gates the suite, applies the markers and classifies skips; this file
+only provides what tests use.
+The SDK is function-scoped on purpose: the SDK caches unfiltered form, interval,
+variable and study listings per instance, so a shared instance would make one test's
+requests depend on which tests ran before it on the same worker.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import TypeVar
+
+import pytest
+from imednet import AsyncImednetSDK, ImednetSDK
+from live_checks import tagged_data
+
+from imednet_live.config import Settings
+from imednet_live.discovery import (
+    Discovery,
+    FormRef,
+    IntervalRef,
+    NoEligibleEntityError,
+    SiteRef,
+    SubjectRef,
+    discover,
+    sample_record_data,
+)
+from imednet_live.live_support import SecretEnv
+from imednet_live.live_support import write_tag as new_write_tag
+from imednet_live.skips import NoEligibleData, SuiteDisabled, skip_mutation_not_allowed
+
+T = TypeVar("T")
+
+
+def _available(lookup: Callable[[], T]) -> T:
+    """Turn discovery's absence error into the charter's no-eligible-data skip."""
+    try:
+        return lookup()
+    except NoEligibleEntityError as exc:
+        raise NoEligibleData(str(exc)) from None
+
+
+@pytest.fixture(scope="session")
+def settings() -> Settings:
+    settings = Settings.from_env()
+    if not settings.run_e2e or not settings.has_credentials:
+        # The plugin gates first; this keeps a fixture from ever building an SDK without keys.
+        raise SuiteDisabled("IMEDNET_RUN_E2E is not 1 or credentials are absent")
+    return settings
+
+
+@pytest.fixture
+def sdk(settings: Settings) -> Iterator[ImednetSDK]:
+    with ImednetSDK(**settings.sdk_kwargs()) as client:
+        yield client
+
+
+@pytest.fixture
+def async_sdk(settings: Settings) -> Iterator[AsyncImednetSDK]:
+    client = AsyncImednetSDK(**settings.sdk_kwargs())
+    yield client
+    client._client.close()  # the async half is closed by run_async inside its own loop
+
+
+@pytest.fixture(scope="session")
+def discovery(settings: Settings) -> Discovery:
+    """Shared by every worker of a run through the discovery cache (IMEDNET_LIVE_RUN_ID)."""
+    with ImednetSDK(**settings.sdk_kwargs()) as client:
+        return discover(client, settings)
+
+
+@pytest.fixture(scope="session")
+def study_key(discovery: Discovery) -> str:
+    return _available(discovery.study)
+
+
+@pytest.fixture(scope="session")
+def form(discovery: Discovery) -> FormRef:
+    return _available(discovery.form)
+
+
+@pytest.fixture(scope="session")
+def read_site(discovery: Discovery) -> SiteRef:
+    return _available(lambda: discovery.site(for_write=False))
+
+
+@pytest.fixture(scope="session")
+def write_site(discovery: Discovery) -> SiteRef:
+    return _available(lambda: discovery.site(for_write=True))
+
+
+@pytest.fixture(scope="session")
+def read_subject(discovery: Discovery) -> SubjectRef:
+    return _available(lambda: discovery.subject(for_write=False))
+
+
+@pytest.fixture(scope="session")
+def write_subject(discovery: Discovery) -> SubjectRef:
+    return _available(lambda: discovery.subject(for_write=True))
+
+
+@pytest.fixture(scope="session")
+def interval(discovery: Discovery) -> IntervalRef:
+    return _available(discovery.interval)
+
+
+@pytest.fixture
+def write_tag() -> str:
+    """Unique per test, worker and run, so parallel and repeated runs never collide."""
+    return new_write_tag()
+
+
+@pytest.fixture
+def batch_id(settings: Settings, study_key: str, request: pytest.FixtureRequest) -> str:
+    """IMEDNET_BATCH_ID when set, else a batch this test creates (mutation allowed)."""
+    if settings.batch_id:
+        return settings.batch_id
+    if not settings.allow_mutation:
+        skip_mutation_not_allowed("without IMEDNET_BATCH_ID, this jobs test creates a batch")
+    creator: Callable[[], str] = request.getfixturevalue("new_batch")
+    return creator()
+
+
+@pytest.fixture
+def new_batch(
+    sdk: ImednetSDK, study_key: str, form: FormRef, write_subject: SubjectRef, write_tag: str
+) -> Callable[[], str]:
+    """Submit one tagged record for the write subject; returns a factory for its batch id."""
+
+    def create() -> str:
+        data = tagged_data(sample_record_data(form), form, study_key, write_tag)
+        job = sdk.records.create(
+            study_key,
+            [{"formKey": form.form_key, "subjectKey": write_subject.subject_key, "data": data}],
+        )
+        assert job.batch_id, f"records.create returned no batchId: {job!r}"
+        return job.batch_id
+
+    return create
+
+
+@pytest.fixture
+def cli_env(settings: Settings) -> SecretEnv:
+    """Environment for ``imednet.cli.app``: credentials from settings, wide rich output."""
+    return SecretEnv(
+        {
+            "IMEDNET_API_KEY": settings.api_key or "",
+            "IMEDNET_SECURITY_KEY": settings.security_key or "",
+            "IMEDNET_BASE_URL": settings.base_url,
+            "COLUMNS": "400",
+            "NO_COLOR": "1",
+            "TERM": "dumb",
+        }
+    )

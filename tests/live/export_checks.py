@@ -1,0 +1,113 @@
+"""Read export files back with a reader other than the one that wrote them.
+
+The SDK writes every file format through pandas; reading CSV and JSON with the
+standard library, Excel with openpyxl, Parquet with pyarrow and SQL with SQLAlchemy
+means a pandas round-trip quirk cannot hide a wrong file.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from imednet import ImednetSDK
+
+# Columns RecordMapper puts before the variables (imednet/workflows/record_mapper.py).
+META_COLUMNS: tuple[str, ...] = (
+    "recordId",
+    "subjectKey",
+    "visitId",
+    "formId",
+    "recordStatus",
+    "dateCreated",
+)
+
+
+@dataclass(frozen=True)
+class Table:
+    columns: tuple[str, ...]
+    rows: tuple[dict[str, Any], ...]
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def record_ids(self) -> list[int]:
+        return [int(row["recordId"]) for row in self.rows]
+
+    def row_for(self, record_id: int) -> dict[str, Any]:
+        matches = [row for row in self.rows if int(row["recordId"]) == record_id]
+        assert len(matches) == 1, f"record {record_id} appears {len(matches)} times in the export"
+        return matches[0]
+
+
+def _csv(path: Path) -> Table:
+    with path.open(newline="", encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        rows = tuple(reader)
+        return Table(tuple(reader.fieldnames or ()), rows)
+
+
+def _json(path: Path) -> Table:
+    # pandas' default orient for frames: {column: {row_index: value}}
+    data: dict[str, dict[str, Any]] = json.loads(path.read_text(encoding="utf-8"))
+    columns = tuple(data)
+    index = list(data[columns[0]]) if columns else []
+    return Table(columns, tuple({c: data[c][i] for c in columns} for i in index))
+
+
+def _excel(path: Path) -> Table:
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(path, read_only=True)
+    try:
+        values = list(workbook.active.iter_rows(values_only=True))
+    finally:
+        workbook.close()
+    columns = tuple(str(c) for c in values[0]) if values else ()
+    return Table(columns, tuple(dict(zip(columns, row, strict=True)) for row in values[1:]))
+
+
+def _parquet(path: Path) -> Table:
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(path)
+    return Table(tuple(table.column_names), tuple(table.to_pylist()))
+
+
+READERS = {"csv": _csv, "json": _json, "excel": _excel, "parquet": _parquet}
+
+
+def read_export(kind: str, path: Path) -> Table:
+    assert path.is_file(), f"export {kind} did not write {path}"
+    return READERS[kind](path)
+
+
+def read_sql_table(url: str, table: str) -> Table:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            result = conn.execute(text(f'SELECT * FROM "{table}"'))
+            columns = tuple(result.keys())
+            return Table(columns, tuple(dict(zip(columns, row, strict=True)) for row in result))
+    finally:
+        engine.dispose()
+
+
+def expected_columns(variable_names: list[str]) -> list[str]:
+    """Meta columns then each variable name once (case-insensitively), as the SDK dedupes."""
+    seen: set[str] = set()
+    columns: list[str] = []
+    for name in [*META_COLUMNS, *variable_names]:
+        if name.lower() not in seen:
+            seen.add(name.lower())
+            columns.append(name)
+    return columns
+
+
+def study_variable_names(sdk: ImednetSDK, study_key: str) -> list[str]:
+    return [v.variable_name for v in sdk.variables.list(study_key, refresh=True)]

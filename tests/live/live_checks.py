@@ -1,0 +1,116 @@
+"""Checks shared by several live test modules (imported by name: tests/live is on sys.path)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Iterable
+from pathlib import Path
+from typing import TypeVar
+
+from click.testing import Result
+from imednet import AsyncImednetSDK, ImednetSDK
+from imednet.models import JobStatus, Record
+
+from imednet_live.config import Settings
+from imednet_live.discovery import FormRef, VariableRef
+from imednet_live.live_support import TEXT_TYPES, first_variable, validator_safe_data
+from imednet_live.skips import skip_no_data
+
+T = TypeVar("T")
+
+# Seconds between job polls: the sandbox finishes a job in about 0.3 s; a live server
+# takes longer, and the poll count stays small either way.
+POLL_INTERVAL_S = 0.2
+JOB_TIMEOUT_S = 120
+
+
+def run_async(client: AsyncImednetSDK, work: Awaitable[T]) -> T:
+    """Run ``work`` and close the async client inside the same event loop."""
+
+    async def main() -> T:
+        try:
+            return await work
+        finally:
+            await client.aclose()
+
+    return asyncio.run(main())
+
+
+def run_cli(settings: Settings, env: dict[str, str], *args: str, cwd: Path | None = None) -> Result:
+    """Run ``imednet ARGS`` in-process; no credential may appear in what it printed."""
+    from imednet.cli import app
+    from typer.testing import CliRunner
+
+    runner = CliRunner()
+    if cwd is None:
+        result = runner.invoke(app, list(args), env=env)
+    else:
+        with runner.isolated_filesystem(temp_dir=cwd):
+            result = runner.invoke(app, list(args), env=env)
+    leaked = [s for s in settings.secrets if s in result.output]
+    assert not leaked, f"imednet {args[0]} printed a credential"
+    return result
+
+
+def text_variable(form: FormRef, study_key: str) -> VariableRef:
+    """The text variable that carries a write tag; skips when the form has none."""
+    variable = first_variable(form, TEXT_TYPES)
+    if variable is None:
+        skip_no_data(f"text variables on form {form.form_key}", study_key)
+    return variable
+
+
+def tagged_data(
+    base: dict[str, object], form: FormRef, study_key: str, tag: str
+) -> dict[str, object]:
+    """``base`` with the tag written into the form's first text variable."""
+    return {**base, text_variable(form, study_key).name: tag}
+
+
+def workflow_data(form: FormRef, study_key: str, tag: str) -> dict[str, object]:
+    """Tagged data limited to the types the SDK's local validator knows."""
+    text_variable(form, study_key)  # skip first, with the charter's message
+    return validator_safe_data(form, tag)
+
+
+def wait_completed(sdk: ImednetSDK, study_key: str, batch_id: str) -> JobStatus:
+    """Poll with the SDK's own poller and insist on COMPLETED (FAILED raises RuntimeError)."""
+    status = sdk.poll_job(study_key, batch_id, interval=POLL_INTERVAL_S, timeout=JOB_TIMEOUT_S)
+    assert status.batch_id == batch_id, f"polled {batch_id}, got status for {status.batch_id}"
+    assert status.state.upper() == "COMPLETED", f"job {batch_id} ended {status.state!r}"
+    return status
+
+
+def records_tagged(sdk: ImednetSDK, study_key: str, variable: str, tag: str) -> list[Record]:
+    """Records whose ``variable`` holds ``tag``, found through the server's recordDataFilter.
+
+    Every returned record must carry the tag: a server that ignored the filter would
+    otherwise pass this check with unrelated data.
+    """
+    found = sdk.records.list(study_key, record_data_filter=f"{variable}=={tag}")
+    strays = [r.record_id for r in found if r.record_data.get(variable) != tag]
+    assert not strays, f"recordDataFilter {variable}=={tag} also returned records {strays}"
+    return found
+
+
+def one_tagged_record(sdk: ImednetSDK, study_key: str, variable: str, tag: str) -> Record:
+    """The single record a test wrote with ``tag``: read-after-write, exactly once."""
+    found = records_tagged(sdk, study_key, variable, tag)
+    assert len(found) == 1, (
+        f"expected exactly one record with {variable}=={tag} after the job completed, "
+        f"found {len(found)}"
+    )
+    return found[0]
+
+
+def assert_snapshot(
+    got: Iterable[int], before: Iterable[int], after: Iterable[int], what: str
+) -> None:
+    """``got`` was read between two listings: all of ``before``, nothing beyond ``after``.
+
+    In the mutating profile other workers add records while a read-only test runs;
+    writes only ever add ids, so this bracket is exact without pretending the data is static.
+    """
+    got_ids, before_ids, after_ids = set(got), set(before), set(after)
+    assert before_ids <= got_ids, f"{what}: missing {sorted(before_ids - got_ids)}"
+    assert got_ids <= after_ids, f"{what}: unknown ids {sorted(got_ids - after_ids)}"

@@ -1,0 +1,244 @@
+"""The ``imednet`` CLI against the target, through ``typer.testing.CliRunner``.
+
+Each command must exit 0 and name what discovery found (study key, a site name, the
+subject key, ...) so a command that printed an empty table cannot pass. No output may
+contain a credential.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from imednet import ImednetSDK
+from live_checks import run_cli
+
+from imednet_live.config import Settings
+from imednet_live.discovery import FormRef, IntervalRef, SiteRef, SubjectRef
+from imednet_live.redaction import redact
+from imednet_live.skips import first_or_skip
+
+TERMINAL = re.compile(r"'state': '(COMPLETED|FAILED|CANCELLED)'", re.IGNORECASE)
+
+
+def invoke(settings: Settings, env: dict[str, str], *args: str, cwd: Path | None = None) -> str:
+    """Run one CLI command; fail with its (redacted) output unless it exits 0."""
+    result = run_cli(settings, env, *args, cwd=cwd)
+    assert result.exit_code == 0, (
+        f"imednet {' '.join(args)} exited {result.exit_code}:\n"
+        f"{redact(result.output, settings.secrets)}"
+        + (f"\n{redact(repr(result.exception), settings.secrets)}" if result.exception else "")
+    )
+    return result.output
+
+
+@pytest.mark.resource("cli")
+def test_studies_list(settings: Settings, cli_env: dict[str, str], study_key: str) -> None:
+    assert study_key in invoke(settings, cli_env, "studies", "list")
+
+
+@pytest.mark.resource("cli")
+def test_sites_list(
+    settings: Settings, cli_env: dict[str, str], study_key: str, read_site: SiteRef
+) -> None:
+    assert read_site.site_name in invoke(settings, cli_env, "sites", "list", study_key)
+
+
+@pytest.mark.resource("cli")
+def test_subjects_list(
+    settings: Settings, cli_env: dict[str, str], study_key: str, read_subject: SubjectRef
+) -> None:
+    assert read_subject.subject_key in invoke(settings, cli_env, "subjects", "list", study_key)
+
+
+@pytest.mark.resource("cli")
+def test_subjects_list_filtered(
+    settings: Settings, cli_env: dict[str, str], study_key: str, read_subject: SubjectRef
+) -> None:
+    key = read_subject.subject_key
+    output = invoke(settings, cli_env, "subjects", "list", study_key, "-f", f"subject_key={key}")
+    assert "Found 1 subjects" in output
+    assert key in output
+
+
+@pytest.mark.resource("cli")
+def test_records_list(
+    settings: Settings, cli_env: dict[str, str], study_key: str, form: FormRef
+) -> None:
+    output = invoke(settings, cli_env, "records", "list", study_key)
+    assert re.search(r"Found \d+ records", output), output
+    assert form.form_key in output
+
+
+@pytest.mark.resource("cli")
+def test_records_list_to_json(
+    settings: Settings, cli_env: dict[str, str], study_key: str, tmp_path: Path
+) -> None:
+    invoke(settings, cli_env, "records", "list", study_key, "-o", "json", cwd=tmp_path)
+    written = list(tmp_path.glob("*/records.json"))
+    assert len(written) == 1, f"records.json not written: {list(tmp_path.rglob('*'))}"
+    rows = json.loads(written[0].read_text(encoding="utf-8"))
+    first_or_skip(rows, "records", study_key)
+    assert all(row["studyKey"] == study_key and row["recordId"] for row in rows)
+
+
+@pytest.mark.resource("cli")
+def test_intervals_list(
+    settings: Settings, cli_env: dict[str, str], study_key: str, interval: IntervalRef
+) -> None:
+    assert interval.interval_name in invoke(settings, cli_env, "intervals", "list", study_key)
+
+
+@pytest.mark.resource("cli")
+def test_variables_list(
+    settings: Settings, cli_env: dict[str, str], study_key: str, form: FormRef
+) -> None:
+    output = invoke(settings, cli_env, "variables", "list", study_key)
+    names = first_or_skip(
+        [v.name for v in form.variables], f"variables on form {form.form_key}", study_key
+    )
+    assert names in output
+
+
+@pytest.mark.resource("cli")
+def test_queries_list(
+    settings: Settings, cli_env: dict[str, str], sdk: ImednetSDK, study_key: str
+) -> None:
+    queries = sdk.queries.list(study_key)
+    first_or_skip(queries, "queries", study_key)
+    output = invoke(settings, cli_env, "queries", "list", study_key)
+    assert f"Found {len(queries)} queries" in output
+
+
+@pytest.mark.resource("cli")
+def test_record_revisions_list(
+    settings: Settings, cli_env: dict[str, str], sdk: ImednetSDK, study_key: str
+) -> None:
+    first_or_skip(sdk.record_revisions.list(study_key), "record revisions", study_key)
+    output = invoke(settings, cli_env, "record-revisions", "list", study_key)
+    assert re.search(r"Found \d+ record revisions", output), output
+
+
+@pytest.mark.resource("cli")
+@pytest.mark.mutating(unless_env="IMEDNET_BATCH_ID")
+def test_jobs_status(
+    settings: Settings, cli_env: dict[str, str], study_key: str, batch_id: str
+) -> None:
+    assert batch_id in invoke(settings, cli_env, "jobs", "status", study_key, batch_id)
+
+
+@pytest.mark.resource("cli")
+@pytest.mark.mutating(unless_env="IMEDNET_BATCH_ID")
+def test_jobs_wait(
+    settings: Settings, cli_env: dict[str, str], study_key: str, batch_id: str
+) -> None:
+    output = invoke(
+        settings, cli_env, "jobs", "wait", study_key, batch_id, "--interval", "1", "--timeout", "60"
+    )
+    assert batch_id in output
+    assert TERMINAL.search(output), f"jobs wait returned before a terminal state:\n{output}"
+
+
+@pytest.mark.resource("cli")
+def test_workflows_extract_records(
+    settings: Settings, cli_env: dict[str, str], study_key: str, form: FormRef
+) -> None:
+    output = invoke(
+        settings,
+        cli_env,
+        "workflows",
+        "extract-records",
+        study_key,
+        "--record-filter",
+        f"form_key={form.form_key}",
+    )
+    assert re.search(r"Found \d+ matching records", output), output
+    assert f"form_key='{form.form_key}'" in output
+
+
+@pytest.mark.resource("cli")
+def test_subject_data(
+    settings: Settings, cli_env: dict[str, str], study_key: str, read_subject: SubjectRef
+) -> None:
+    output = invoke(settings, cli_env, "subject-data", study_key, read_subject.subject_key)
+    assert f"'subject_key': '{read_subject.subject_key}'" in output
+
+
+EXPORTS = [
+    pytest.param("csv", "out.csv", marks=pytest.mark.requires_package("pandas"), id="csv"),
+    pytest.param("json", "out.json", marks=pytest.mark.requires_package("pandas"), id="json"),
+    pytest.param(
+        "excel", "out.xlsx", marks=pytest.mark.requires_package("pandas", "openpyxl"), id="excel"
+    ),
+    pytest.param(
+        "parquet",
+        "out.parquet",
+        marks=pytest.mark.requires_package("pandas", "pyarrow"),
+        id="parquet",
+    ),
+]
+
+
+@pytest.mark.resource("cli")
+@pytest.mark.parametrize(("command", "filename"), EXPORTS)
+def test_export_file(
+    settings: Settings,
+    cli_env: dict[str, str],
+    study_key: str,
+    form: FormRef,
+    tmp_path: Path,
+    command: str,
+    filename: str,
+) -> None:
+    from export_checks import read_export
+
+    target = tmp_path / filename
+    invoke(settings, cli_env, "export", command, study_key, str(target))
+    frame = read_export(command, target)
+    assert len(frame) > 0, f"export {command} wrote no rows"
+    missing = {v.name for v in form.variables} - set(frame.columns)
+    assert not missing, f"export {command} lacks columns {missing}"
+
+
+@pytest.mark.resource("cli")
+@pytest.mark.requires_package("pandas", "sqlalchemy")
+def test_export_sql_by_form(
+    settings: Settings,
+    cli_env: dict[str, str],
+    sdk: ImednetSDK,
+    study_key: str,
+    form: FormRef,
+    tmp_path: Path,
+) -> None:
+    """``--forms`` lists only forms with records: SDK 0.5.0 crashes on a form without any
+    (``AttributeError: Can only use .str accessor``), see docs/live-suite.md."""
+    from sqlalchemy import create_engine, inspect
+
+    with_records = sorted({r.form_id for r in sdk.records.list(study_key)})
+    first_or_skip(with_records, "records", study_key)
+    keys = {f.form_key for f in sdk.forms.list(study_key) if f.form_id in with_records}
+    url = f"sqlite:///{tmp_path / 'export.db'}"
+    forms_arg = ",".join(map(str, with_records))
+    invoke(settings, cli_env, "export", "sql", study_key, "ignored", url, "--forms", forms_arg)
+    engine = create_engine(url)
+    try:
+        assert set(inspect(engine).get_table_names()) == keys
+    finally:
+        engine.dispose()
+    assert form.form_key in keys, f"discovered form {form.form_key} has no records to export"
+
+
+@pytest.mark.resource("cli")
+@pytest.mark.requires_package("pandas", "sqlalchemy")
+def test_export_sql_long_format(
+    settings: Settings, cli_env: dict[str, str], study_key: str, tmp_path: Path
+) -> None:
+    from export_checks import read_sql_table
+
+    url = f"sqlite:///{tmp_path / 'long.db'}"
+    invoke(settings, cli_env, "export", "sql", study_key, "answers", url, "--long-format")
+    table = read_sql_table(url, "answers")
+    first_or_skip(table.rows, "record data", study_key)
+    assert table.columns == ("record_id", "form_id", "variable_name", "value", "timestamp")

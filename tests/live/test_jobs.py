@@ -1,0 +1,88 @@
+"""Job status and polling: ``jobs.get`` (a known or a fresh batch), ``poll_job``, FAILED jobs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from imednet import AsyncImednetSDK, ImednetSDK
+from imednet.models import JobStatus
+from live_checks import JOB_TIMEOUT_S, POLL_INTERVAL_S, run_async, tagged_data, wait_completed
+
+from imednet_live.discovery import FormRef, SubjectRef, sample_record_data
+
+KNOWN_STATES = {"CREATED", "PENDING", "PROCESSING", "RUNNING", "COMPLETED", "FAILED", "CANCELLED"}
+
+
+@pytest.mark.resource("jobs")
+@pytest.mark.mutating(unless_env="IMEDNET_BATCH_ID")
+def test_jobs_get(sdk: ImednetSDK, study_key: str, batch_id: str) -> None:
+    status = sdk.jobs.get(study_key, batch_id)
+    assert isinstance(status, JobStatus)
+    assert status.batch_id == batch_id
+    assert status.state.upper() in KNOWN_STATES, f"unexpected job state {status.state!r}"
+
+
+@pytest.mark.resource("jobs")
+@pytest.mark.mutating(unless_env="IMEDNET_BATCH_ID")
+def test_async_jobs_get(async_sdk: AsyncImednetSDK, study_key: str, batch_id: str) -> None:
+    status = run_async(async_sdk, async_sdk.jobs.async_get(study_key, batch_id))
+    assert isinstance(status, JobStatus)
+    assert status.batch_id == batch_id
+    assert status.state.upper() in KNOWN_STATES, f"unexpected job state {status.state!r}"
+
+
+@pytest.mark.resource("poll_job")
+@pytest.mark.mutating
+def test_poll_job_reaches_completed(
+    sdk: ImednetSDK, study_key: str, new_batch: Callable[[], str]
+) -> None:
+    batch = new_batch()
+    status = wait_completed(sdk, study_key, batch)
+    assert isinstance(status, JobStatus)
+    assert status.is_successful
+    # A terminal job stays terminal: a second read agrees with the poller.
+    assert sdk.jobs.get(study_key, batch).state.upper() == "COMPLETED"
+
+
+@pytest.mark.resource("poll_job")
+@pytest.mark.mutating
+def test_async_create_and_poll(
+    async_sdk: AsyncImednetSDK,
+    study_key: str,
+    form: FormRef,
+    write_subject: SubjectRef,
+    write_tag: str,
+) -> None:
+    data = tagged_data(sample_record_data(form), form, study_key, write_tag)
+
+    async def scenario() -> tuple[str, JobStatus]:
+        job = await async_sdk.records.async_create(
+            study_key,
+            [{"formKey": form.form_key, "subjectKey": write_subject.subject_key, "data": data}],
+        )
+        status = await async_sdk.async_poll_job(
+            study_key, job.batch_id, interval=POLL_INTERVAL_S, timeout=JOB_TIMEOUT_S
+        )
+        return job.batch_id, status
+
+    batch, status = run_async(async_sdk, scenario())
+    assert batch
+    assert status.batch_id == batch
+    assert status.state.upper() == "COMPLETED"
+
+
+@pytest.mark.resource("poll_job")
+@pytest.mark.mutating
+def test_job_for_unknown_subject_fails(
+    sdk: ImednetSDK, study_key: str, form: FormRef, write_tag: str
+) -> None:
+    """A write the server accepts but cannot apply ends FAILED; poll_job raises on it."""
+    missing = f"missing-{write_tag}"
+    job = sdk.records.create(
+        study_key, [{"formKey": form.form_key, "subjectKey": missing, "data": {}}]
+    )
+    assert job.batch_id, f"records.create returned no batchId: {job!r}"
+    with pytest.raises(RuntimeError, match=f"Job {job.batch_id} failed"):
+        sdk.poll_job(study_key, job.batch_id, interval=POLL_INTERVAL_S, timeout=JOB_TIMEOUT_S)
+    assert sdk.jobs.get(study_key, job.batch_id).state.upper() == "FAILED"

@@ -1,0 +1,130 @@
+"""Every list/get endpoint, sync and async, returns the SDK's model with its identity intact.
+
+``get`` is checked on the *last* listed item: the SDK implements ``get`` as a filtered
+list that returns the first match, so checking the first item would pass even against
+a server that ignored the filter.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from imednet import AsyncImednetSDK, ImednetSDK
+from imednet.models import (
+    Coding,
+    Form,
+    Interval,
+    Query,
+    Record,
+    RecordRevision,
+    Site,
+    Study,
+    Subject,
+    User,
+    Variable,
+    Visit,
+)
+from live_checks import run_async
+
+from imednet_live.skips import first_or_skip
+
+
+@dataclass(frozen=True)
+class Resource:
+    """One endpoint: its SDK attribute, model, id used by ``get`` and identity fields."""
+
+    attr: str
+    model: type
+    id_field: str  # the attribute ``get`` takes
+    identity: tuple[str, ...]  # fields that must be populated and equal between list and get
+    entity: str  # plural noun for the skip message
+    study_scoped: bool = True
+
+    def list_args(self, study_key: str) -> tuple[Any, ...]:
+        return (study_key,) if self.study_scoped else ()
+
+    def get_args(self, study_key: str, item: Any) -> tuple[Any, ...]:
+        return (study_key if self.study_scoped else None, getattr(item, self.id_field))
+
+
+RESOURCES: tuple[Resource, ...] = (
+    Resource("studies", Study, "study_key", ("study_key", "study_id"), "studies", False),
+    Resource("sites", Site, "site_id", ("site_id", "site_name"), "sites"),
+    Resource("subjects", Subject, "subject_key", ("subject_key", "subject_id"), "subjects"),
+    Resource("records", Record, "record_id", ("record_id", "form_id"), "records"),
+    Resource("forms", Form, "form_id", ("form_id", "form_key"), "forms"),
+    Resource("intervals", Interval, "interval_id", ("interval_id", "interval_name"), "intervals"),
+    Resource("visits", Visit, "visit_id", ("visit_id", "interval_id", "subject_key"), "visits"),
+    Resource(
+        "variables",
+        Variable,
+        "variable_id",
+        ("variable_id", "variable_name", "form_id"),
+        "variables",
+    ),
+    Resource("queries", Query, "annotation_id", ("annotation_id",), "queries"),
+    Resource(
+        "record_revisions",
+        RecordRevision,
+        "record_revision_id",
+        ("record_revision_id", "record_id"),
+        "record revisions",
+    ),
+    Resource("users", User, "user_id", ("user_id", "login"), "users"),
+    Resource("codings", Coding, "coding_id", ("coding_id", "record_id"), "codings"),
+)
+
+
+def _check_listing(resource: Resource, items: list[Any], study_key: str | None) -> Any:
+    """All items are the SDK model with identity populated; returns the one to ``get``."""
+    last = first_or_skip(items[::-1], resource.entity, study_key)
+    wrong = {type(i).__name__ for i in items if not isinstance(i, resource.model)}
+    assert not wrong, f"{resource.attr}.list returned {wrong}, not {resource.model.__name__}"
+    for item in items:
+        empty = [f for f in resource.identity if getattr(item, f) in ("", 0, None)]
+        assert not empty, f"{resource.attr} item has empty identity fields {empty}: {item!r}"
+    return last
+
+
+def _check_same(resource: Resource, listed: Any, got: Any) -> None:
+    assert isinstance(got, resource.model), f"{resource.attr}.get returned {type(got).__name__}"
+    for name in resource.identity:
+        assert getattr(got, name) == getattr(listed, name), (
+            f"{resource.attr}.get({getattr(listed, resource.id_field)!r}) returned "
+            f"{name}={getattr(got, name)!r}, listed item has {getattr(listed, name)!r}"
+        )
+
+
+def _marks(resource: Resource) -> list[pytest.MarkDecorator]:
+    return [pytest.mark.resource(resource.attr)]
+
+
+PARAMS = [pytest.param(r, id=r.attr, marks=_marks(r)) for r in RESOURCES]
+
+
+@pytest.mark.parametrize("resource", PARAMS)
+def test_list_and_get(resource: Resource, sdk: ImednetSDK, study_key: str) -> None:
+    endpoint = getattr(sdk, resource.attr)
+    items = endpoint.list(*resource.list_args(study_key))
+    listed = _check_listing(resource, items, study_key if resource.study_scoped else None)
+    _check_same(resource, listed, endpoint.get(*resource.get_args(study_key, listed)))
+    if resource.attr == "studies":
+        assert study_key in {s.study_key for s in items}, f"discovered study {study_key} not listed"
+
+
+@pytest.mark.parametrize("resource", PARAMS)
+def test_async_list_and_get(resource: Resource, async_sdk: AsyncImednetSDK, study_key: str) -> None:
+    endpoint = getattr(async_sdk, resource.attr)
+
+    async def scenario() -> tuple[list[Any], Any, Any]:
+        items = await endpoint.async_list(*resource.list_args(study_key))
+        if not items:
+            return items, None, None
+        listed = items[-1]
+        return items, listed, await endpoint.async_get(*resource.get_args(study_key, listed))
+
+    items, listed, got = run_async(async_sdk, scenario())
+    assert _check_listing(resource, items, study_key if resource.study_scoped else None) is listed
+    _check_same(resource, listed, got)

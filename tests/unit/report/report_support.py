@@ -1,0 +1,51 @@
+"""Build outcomes.json files for report tests through the same models the plugin uses."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from imednet_live.charter.outcomes import SessionOutcomes, TestOutcome, Violation, count_outcomes
+
+
+def outcome(
+    name: str,
+    resource: str | None,
+    result: str = "passed",
+    *,
+    expected: bool = True,
+    category: str | None = None,
+    message: str = "",
+    failure_kind: str | None = None,
+) -> TestOutcome:
+    return TestOutcome(
+        nodeid=f"tests/live/test_x.py::{name}",
+        resource=resource,
+        outcome=result,  # type: ignore[arg-type]
+        category=category,
+        expected=expected,
+        failure_kind=failure_kind,
+        message=message,
+    )
+
+
+def write_session(
+    reports: Path,
+    name: str,
+    tests: list[TestOutcome],
+    *,
+    profile: str | None = "core",
+    violations: list[Violation] | None = None,
+) -> Path:
+    session = SessionOutcomes(
+        session=name,
+        profile=profile,
+        target_kind="sandbox",
+        base_url="http://127.0.0.1:1",
+        counts=count_outcomes(tests),
+        violations=violations or [],
+        tests=tests,
+    )
+    path = reports / name / "outcomes.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(session.model_dump_json(indent=2), encoding="utf-8")
+    return path

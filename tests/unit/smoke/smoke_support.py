@@ -1,0 +1,104 @@
+"""Run the smoke script as a real subprocess, the way CI runs it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from imednet_live.config import API_KEY, BASE_URL, SECURITY_KEY
+from imednet_live.sandbox import SandboxHandle
+
+REPO_ROOT = Path(__file__).resolve().parents[3]
+SCRIPT = REPO_ROOT / "scripts" / "post_smoke_record.py"
+RECORDS_POST = ("POST", "records")
+
+
+BARRIER_PARAM = "audit-barrier"
+
+
+def settled_requests(sb: SandboxHandle, timeout: float = 5.0) -> list[dict[str, Any]]:
+    """The audit once every request answered so far is in it.
+
+    The sandbox records an entry just after sending the response, so a reader can be a
+    moment ahead of the last entry. A barrier request is read by the server only after
+    those entries are written; once the barrier itself is audited, the audit is complete.
+    """
+    token = uuid.uuid4().hex
+    headers = {"x-api-key": sb.api_key, "x-imn-security-key": sb.security_key}
+    httpx.get(f"{sb.base_url}/api/v1/edc/studies", params={BARRIER_PARAM: token}, headers=headers)
+    deadline = time.monotonic() + timeout
+    while True:
+        entries = sb.requests()
+        if any(token in e["query"] for e in entries):
+            return [e for e in entries if BARRIER_PARAM not in e["query"]]
+        if time.monotonic() > deadline:
+            raise AssertionError("the sandbox never audited the barrier request")
+        time.sleep(0.001)
+
+
+@dataclass
+class SmokeResult:
+    code: int
+    stdout: str
+    stderr: str
+
+    @property
+    def output(self) -> str:
+        return self.stdout + self.stderr
+
+    def lines(self, kind: str) -> list[str]:
+        prefix = f"::{kind}::"
+        return [line[len(prefix) :] for line in self.stdout.splitlines() if line.startswith(prefix)]
+
+
+def clean_env(**values: str) -> dict[str, str]:
+    """The parent's environment without any IMEDNET variable, plus ``values``."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("IMEDNET")}
+    env.update(values)
+    return env
+
+
+def sandbox_env(sb: SandboxHandle, **overrides: str) -> dict[str, str]:
+    values = {API_KEY: sb.api_key, SECURITY_KEY: sb.security_key, BASE_URL: sb.base_url}
+    values.update(overrides)
+    return clean_env(**values)
+
+
+def run_smoke(env: dict[str, str], *args: str, timeout: float = 120) -> SmokeResult:
+    proc = subprocess.run(
+        [sys.executable, str(SCRIPT), *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    return SmokeResult(proc.returncode, proc.stdout, proc.stderr)
+
+
+def edc_calls(sb: SandboxHandle) -> list[tuple[str, str]]:
+    """(method, resource) per EDC request in the sandbox audit."""
+    calls = []
+    for entry in settled_requests(sb):
+        parts = entry["path"].split("/")
+        # /api/v1/edc/studies[/S/resource[/id]]
+        if parts[1:5] != ["api", "v1", "edc", "studies"]:
+            continue
+        calls.append((entry["method"], parts[6] if len(parts) > 6 else "studies"))
+    return calls
+
+
+def job_batch_ids(sb: SandboxHandle) -> set[str]:
+    return {
+        entry["path"].rsplit("/", 1)[-1]
+        for entry in settled_requests(sb)
+        if entry["method"] == "GET" and "/jobs/" in entry["path"]
+    }
