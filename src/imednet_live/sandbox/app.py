@@ -56,5 +56,11 @@ def create_app(
         error = ApiError(exc.status_code, message)
         return json_response(error.body(request.method, request.url.path), status=exc.status_code)
 
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> Response:
+        """A sandbox bug still answers in the API's shape (500, code 9000)."""
+        error = ApiError(500, "An unexpected server error occurred.")
+        return json_response(error.body(request.method, request.url.path), status=500)
+
     app.add_middleware(AuditMiddleware, audit=app.state.audit)
     return app

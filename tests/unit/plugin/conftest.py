@@ -6,13 +6,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from plugin_support import LiveSuite
+from plugin_support import CANARY_API_KEY, CANARY_SECURITY_KEY, LiveSuite
 
 from imednet_live import sandbox
-
-# Recognisable on purpose: the leak tests grep every output for these.
-CANARY_API_KEY = "canary-API-KEY-5f2e9d71"
-CANARY_SECURITY_KEY = "canary-SEC-KEY-a83c04be"
 
 
 @pytest.fixture

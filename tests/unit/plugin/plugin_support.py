@@ -20,6 +20,9 @@ import pytest
 REPO_ROOT = Path(__file__).resolve().parents[3]
 LIVE_INI = REPO_ROOT / "tests" / "live" / "pytest.ini"
 SESSION = "unit-session"
+# Recognisable on purpose: the leak tests grep every output for these.
+CANARY_API_KEY = "canary-API-KEY-5f2e9d71"
+CANARY_SECURITY_KEY = "canary-SEC-KEY-a83c04be"
 
 
 @dataclass(repr=False)

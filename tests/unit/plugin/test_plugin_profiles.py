@@ -69,9 +69,7 @@ def test_exports_profile_fails_when_an_export_test_skips(suite: LiveSuite) -> No
 def test_airflow_profile_fails_when_airflow_is_missing(suite: LiveSuite) -> None:
     suite.hide_packages("airflow", "pyarrow")
     suite.write("test_live.py", EXPORT_AND_AIRFLOW)
-    run = suite.run(
-        "-n", "2", "--dist", "loadgroup", env=enabled_env(IMEDNET_LIVE_PROFILE="airflow")
-    )
+    run = suite.run(env=enabled_env(IMEDNET_LIVE_PROFILE="airflow"))
     assert run.returncode == 1, run
     run.lines.fnmatch_lines(
         [

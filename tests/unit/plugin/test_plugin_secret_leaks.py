@@ -6,8 +6,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import CANARY_API_KEY, CANARY_SECURITY_KEY
-from plugin_support import LiveSuite, enabled_env
+from plugin_support import CANARY_API_KEY, CANARY_SECURITY_KEY, LiveSuite, enabled_env
 
 from imednet_live import sandbox
 
