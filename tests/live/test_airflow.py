@@ -1,6 +1,7 @@
 """The Airflow integration for real: a hook from an ``AIRFLOW_CONN_*`` connection, the export
 operator inside ``dag.test()`` on a migrated SQLite metadata DB, and the job sensor on
-real batches. All tests share one xdist worker, so ``airflow db migrate`` runs once.
+real batches. ``xdist_group`` keeps them on one worker, so ``airflow db migrate`` runs
+once; only the ``dag.test()`` tests ask for the database at all.
 
 Airflow reads its configuration when first imported, so every test imports it inside
 the test body, after the session fixture has set the environment.
@@ -68,7 +69,10 @@ with DAG({dag_id!r}, start_date=datetime(2024, 1, 1), schedule=None, catchup=Fal
 
 @pytest.fixture(scope="session")
 def airflow_home(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """A private AIRFLOW_HOME with a migrated SQLite DB; env set before airflow is imported."""
+    """A private AIRFLOW_HOME whose variables are set before airflow is first imported.
+
+    Enough for hooks and sensors (a connection from AIRFLOW_CONN_* needs no database).
+    """
     assert "airflow" not in sys.modules, (
         "airflow was imported before the live suite configured AIRFLOW_HOME; "
         "its configuration would point at the wrong home"
@@ -78,7 +82,6 @@ def airflow_home(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -
     previous = {name: os.environ.get(name) for name in env}
     os.environ.update(env)
     try:
-        migrate_airflow_db(env, settings.secrets)
         yield home
     finally:
         for name, value in previous.items():
@@ -86,6 +89,13 @@ def airflow_home(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -
                 os.environ.pop(name, None)
             else:
                 os.environ[name] = value
+
+
+@pytest.fixture(scope="session")
+def airflow_db(airflow_home: Path, settings: Settings) -> Path:
+    """The same home with a migrated SQLite metadata DB, which ``dag.test()`` needs."""
+    migrate_airflow_db(airflow_environment(airflow_home, settings), settings.secrets)
+    return airflow_home
 
 
 def _run_dag(home: Path, dag_id: str, source: str) -> Any:
@@ -131,7 +141,7 @@ def test_hook_with_unknown_connection_id_fails(airflow_home: Path) -> None:
 @pytest.mark.resource("airflow.operator")
 @pytest.mark.requires_package("airflow", "pandas")
 def test_export_operator_in_dag_test(
-    airflow_home: Path,
+    airflow_db: Path,
     sdk: ImednetSDK,
     study_key: str,
     form: FormRef,
@@ -145,7 +155,7 @@ def test_export_operator_in_dag_test(
     dag_id = f"imednet_export_{write_tag}"
     source = EXPORT_DAG.format(dag_id=dag_id, study_key=study_key, output_path=str(output))
 
-    run = _run_dag(airflow_home, dag_id, source)
+    run = _run_dag(airflow_db, dag_id, source)
 
     assert str(run.state) == "success", f"dag.test() ended {run.state}: {_task_states(run)}"
     table = read_export("csv", output)
@@ -162,7 +172,7 @@ def test_export_operator_in_dag_test(
 @pytest.mark.resource("airflow.sensor")
 @pytest.mark.mutating
 def test_sensor_succeeds_on_completed_batch(
-    airflow_home: Path, study_key: str, new_batch: Callable[[], str], write_tag: str
+    airflow_db: Path, study_key: str, new_batch: Callable[[], str], write_tag: str
 ) -> None:
     """The sensor itself waits: it starts while the job is still in flight."""
     dag_id = f"imednet_sensor_{write_tag}"
@@ -173,7 +183,7 @@ def test_sensor_succeeds_on_completed_batch(
         poke_interval=POLL_INTERVAL_S,
         timeout=JOB_TIMEOUT_S,
     )
-    run = _run_dag(airflow_home, dag_id, source)
+    run = _run_dag(airflow_db, dag_id, source)
     assert str(run.state) == "success", f"dag.test() ended {run.state}: {_task_states(run)}"
     assert _task_states(run) == {"wait_for_job": "success"}
 

@@ -1,0 +1,70 @@
+"""The expectation table: which skip each profile demands, judged without running pytest."""
+
+from __future__ import annotations
+
+import pytest
+
+from imednet_live.charter.context import RunContext
+from imednet_live.charter.expectations import (
+    expected_skip_for,
+    module_skip_violation,
+    run_violation,
+    skip_violation,
+)
+from imednet_live.charter.markers import Requirements
+
+ON = {"IMEDNET_RUN_E2E": "1", "IMEDNET_API_KEY": "a", "IMEDNET_SECURITY_KEY": "b"}
+
+
+def ctx(**env: str) -> RunContext:
+    return RunContext.from_env({**ON, **env})
+
+
+def req(*requires: str, mutating: bool = False) -> Requirements:
+    return Requirements("export.csv", requires, (), mutating)
+
+
+@pytest.mark.parametrize(
+    ("profile", "requirements", "expected"),
+    [
+        ("core", req("pandas"), "dependency-missing"),
+        ("core", req(), None),
+        ("core", req(mutating=True), "mutation-not-allowed"),
+        ("core", req("airflow", mutating=True), "dependency-missing"),
+        ("exports", req("pandas", "pyarrow"), None),
+        ("exports", req("airflow"), "dependency-missing"),
+        ("airflow", req("airflow", "pandas"), None),
+        ("airflow", req("pyarrow"), "dependency-missing"),
+        ("mutating", req("airflow", "pyarrow", mutating=True), None),
+    ],
+)
+def test_profile_expectations(
+    profile: str, requirements: Requirements, expected: str | None
+) -> None:
+    assert expected_skip_for(requirements, ctx(IMEDNET_LIVE_PROFILE=profile)) == expected
+
+
+def test_disabled_suite_expects_suite_disabled_everywhere() -> None:
+    disabled = RunContext.from_env({"IMEDNET_LIVE_PROFILE": "mutating"})
+    assert expected_skip_for(req("pandas", mutating=True), disabled) == "suite-disabled"
+
+
+def test_no_eligible_data_is_allowed_live_only() -> None:
+    live, sandbox = ctx(IMEDNET_LIVE_TARGET_KIND="live"), ctx(IMEDNET_LIVE_TARGET_KIND="sandbox")
+    assert skip_violation("no-eligible-data", None, live) is None
+    assert skip_violation("no-eligible-data", None, sandbox) is not None
+    assert skip_violation("no-eligible-data", "dependency-missing", live) is not None
+
+
+def test_judgements_name_the_profile_and_category() -> None:
+    core = ctx(IMEDNET_LIVE_PROFILE="core")
+    assert skip_violation("unclassified", None, core) is not None
+    assert skip_violation("dependency-missing", "dependency-missing", core) is None
+    assert run_violation("passed", "mutation-not-allowed", core) == (
+        "passed, but profile core expects a mutation-not-allowed skip: it should not have run"
+    )
+    assert run_violation("failed", None, core) is None
+    message = "optional dependency 'pyarrow' is not installed"
+    assert module_skip_violation("dependency-missing", message, core) is None
+    exports = ctx(IMEDNET_LIVE_PROFILE="exports")
+    assert module_skip_violation("dependency-missing", message, exports) is not None
