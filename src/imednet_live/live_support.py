@@ -1,4 +1,4 @@
-"""Small pieces the live suite needs that deserve unit tests of their own.
+"""Small pieces the live suite needs, kept in the package so they can be unit-tested.
 
 Write tags make every write of every worker and every run distinguishable, so a
 read-after-write check can never be satisfied by data an earlier run left behind.

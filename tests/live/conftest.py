@@ -62,7 +62,7 @@ def sdk(settings: Settings) -> Iterator[ImednetSDK]:
 def async_sdk(settings: Settings) -> Iterator[AsyncImednetSDK]:
     client = AsyncImednetSDK(**settings.sdk_kwargs())
     yield client
-    client._client.close()  # the async half is closed by run_async inside its own loop
+    client.close()  # idempotent: run_async already closed the async half in its own loop
 
 
 @pytest.fixture(scope="session")

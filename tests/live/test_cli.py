@@ -65,23 +65,27 @@ def test_subjects_list_filtered(
 
 @pytest.mark.resource("cli")
 def test_records_list(
-    settings: Settings, cli_env: dict[str, str], study_key: str, form: FormRef
+    settings: Settings, cli_env: dict[str, str], sdk: ImednetSDK, study_key: str
 ) -> None:
+    first = first_or_skip(sdk.records.list(study_key), "records", study_key)
     output = invoke(settings, cli_env, "records", "list", study_key)
     assert re.search(r"Found \d+ records", output), output
-    assert form.form_key in output
+    assert first.form_key in output
 
 
 @pytest.mark.resource("cli")
 def test_records_list_to_json(
-    settings: Settings, cli_env: dict[str, str], study_key: str, tmp_path: Path
+    settings: Settings, cli_env: dict[str, str], sdk: ImednetSDK, study_key: str, tmp_path: Path
 ) -> None:
+    before = {r.record_id for r in sdk.records.list(study_key)}
+    first_or_skip(sorted(before), "records", study_key)
     invoke(settings, cli_env, "records", "list", study_key, "-o", "json", cwd=tmp_path)
     written = list(tmp_path.glob("*/records.json"))
     assert len(written) == 1, f"records.json not written: {list(tmp_path.rglob('*'))}"
     rows = json.loads(written[0].read_text(encoding="utf-8"))
-    first_or_skip(rows, "records", study_key)
-    assert all(row["studyKey"] == study_key and row["recordId"] for row in rows)
+    assert all(row["studyKey"] == study_key for row in rows)
+    missing = before - {row["recordId"] for row in rows}
+    assert not missing, f"records.json lacks records {sorted(missing)}"
 
 
 @pytest.mark.resource("cli")
@@ -95,11 +99,10 @@ def test_intervals_list(
 def test_variables_list(
     settings: Settings, cli_env: dict[str, str], study_key: str, form: FormRef
 ) -> None:
-    output = invoke(settings, cli_env, "variables", "list", study_key)
-    names = first_or_skip(
+    name = first_or_skip(
         [v.name for v in form.variables], f"variables on form {form.form_key}", study_key
     )
-    assert names in output
+    assert name in invoke(settings, cli_env, "variables", "list", study_key)
 
 
 @pytest.mark.resource("cli")
@@ -143,8 +146,10 @@ def test_jobs_wait(
 
 @pytest.mark.resource("cli")
 def test_workflows_extract_records(
-    settings: Settings, cli_env: dict[str, str], study_key: str, form: FormRef
+    settings: Settings, cli_env: dict[str, str], sdk: ImednetSDK, study_key: str, form: FormRef
 ) -> None:
+    on_form = [r for r in sdk.records.list(study_key) if r.form_key == form.form_key]
+    first_or_skip(on_form, f"records on form {form.form_key}", study_key)
     output = invoke(
         settings,
         cli_env,
