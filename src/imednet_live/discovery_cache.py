@@ -16,6 +16,7 @@ from pathlib import Path
 
 from filelock import FileLock
 
+from imednet_live.atomic_files import write_text_atomic
 from imednet_live.config import CACHE_DIR, RUN_ID
 
 DEFAULT_DIR_NAME = "imednet-live-discovery"
@@ -64,12 +65,5 @@ def load_or_compute(key: str, compute: Callable[[], str], *, directory: Path | N
         if entry.exists():
             return entry.read_text(encoding="utf-8")
         text = compute()
-        fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{key}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(text)
-            os.replace(tmp, entry)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_text_atomic(entry, text)
         return text

@@ -21,6 +21,7 @@ from typing import Any
 
 import pytest
 
+from imednet_live.atomic_files import write_text_atomic
 from imednet_live.charter.audit import AuditError, writes_in_audit
 from imednet_live.charter.classification import describe_failure
 from imednet_live.charter.collector import (
@@ -34,7 +35,6 @@ from imednet_live.charter.collector import (
 )
 from imednet_live.charter.context import RunContext
 from imednet_live.charter.expectations import expected_skip_for
-from imednet_live.charter.files import write_text_atomic
 from imednet_live.charter.markers import MARKERS, Requirements, requirements_of
 from imednet_live.charter.outcomes import (
     SessionOutcomes,
@@ -143,7 +143,7 @@ class CharterPlugin:
         for package in requirements.requires:  # the first missing one names the skip
             require_package(package)
         if requirements.mutating and not self.ctx.settings.allow_mutation:
-            skip_mutation_not_allowed(item.name)
+            skip_mutation_not_allowed(item.name, unless_env=requirements.unless_env)
 
     # -- classification and redaction, where the exception still exists ------------
 

@@ -52,8 +52,14 @@ def skip_no_data(entity: str, study_key: str | None) -> NoReturn:
     raise NoEligibleData(f"No {entity}{where}")
 
 
-def skip_mutation_not_allowed(what: str = "this test") -> NoReturn:
-    raise MutationNotAllowed(f"IMEDNET_ALLOW_MUTATION is not 1: {what} writes to the target")
+def skip_mutation_not_allowed(
+    what: str = "this test", *, unless_env: str | None = None
+) -> NoReturn:
+    """Skip a writing test; ``unless_env`` names the variable that would let it run read-only."""
+    alternative = f" (or set {unless_env} to run it without writing)" if unless_env else ""
+    raise MutationNotAllowed(
+        f"IMEDNET_ALLOW_MUTATION is not 1: {what} writes to the target{alternative}"
+    )
 
 
 def skip_dependency_missing(package: str) -> NoReturn:

@@ -13,7 +13,6 @@ import json
 import math
 import os
 import sys
-import tempfile
 import time
 import traceback
 from collections.abc import Callable, Iterator, Sequence
@@ -25,6 +24,7 @@ import httpx
 from imednet import ImednetSDK
 from imednet.errors import ApiError, AuthenticationError, RequestError
 
+from imednet_live.atomic_files import write_text_atomic
 from imednet_live.config import API_KEY, BASE_URL, SECURITY_KEY, ConfigError, Settings
 from imednet_live.discovery import Discovery, NoEligibleEntityError, NoLiveDataError, discover
 from imednet_live.record_data import sample_record_data
@@ -454,15 +454,7 @@ class SmokeRun:
 def write_report(path: Path, report: SmokeReport, reporter: Reporter) -> None:
     """Atomically (temp file + rename), so a reader never sees half a report."""
     text = reporter.scrub(json.dumps(report.to_dict(), indent=2, sort_keys=True)) + "\n"
-    directory = path.resolve().parent
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_text_atomic(path.resolve(), text, make_parents=False)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

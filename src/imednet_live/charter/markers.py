@@ -60,6 +60,7 @@ class Requirements:
     requires: tuple[str, ...]
     requires_absent: tuple[str, ...]
     mutating: bool  # after ``unless_env`` was applied
+    unless_env: str | None = None  # the variable that lets a mutating test run read-only
 
     @property
     def marker_problem(self) -> str | None:
@@ -81,7 +82,9 @@ def requirements_of(item: pytest.Item, env: Mapping[str, str]) -> Requirements:
     )
     mutating_marker = item.get_closest_marker("mutating")
     mutating = False
+    unless_env = None
     if mutating_marker is not None:
         unless_env = mutating_marker.kwargs.get("unless_env")
-        mutating = not (unless_env and env.get(str(unless_env), "").strip())
-    return Requirements(resource, tuple(dict.fromkeys(requires)), absent, mutating)
+        unless_env = str(unless_env) if unless_env else None
+        mutating = not (unless_env and env.get(unless_env, "").strip())
+    return Requirements(resource, tuple(dict.fromkeys(requires)), absent, mutating, unless_env)

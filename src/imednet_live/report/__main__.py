@@ -12,7 +12,7 @@ import os
 import sys
 from pathlib import Path
 
-from imednet_live.charter.files import write_text_atomic
+from imednet_live.atomic_files import write_text_atomic
 from imednet_live.config import ConfigError, Settings
 from imednet_live.redaction import redact
 from imednet_live.report.html import render_html

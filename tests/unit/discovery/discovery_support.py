@@ -2,40 +2,14 @@
 
 from __future__ import annotations
 
-import time
-import uuid
 from typing import Any
 
-import httpx
 from imednet import ImednetSDK
 
 from imednet_live.config import Settings
 from imednet_live.sandbox import SandboxHandle
 
 EDC_PREFIX = "/api/v1/edc/studies"
-
-
-BARRIER_PARAM = "audit-barrier"
-
-
-def settled_requests(sb: SandboxHandle, timeout: float = 5.0) -> list[dict[str, Any]]:
-    """The audit once every request answered so far is in it.
-
-    The sandbox records an entry just after sending the response, so a reader can be a
-    moment ahead of the last entry. A barrier request is read by the server only after
-    those entries are written; once the barrier itself is audited, the audit is complete.
-    """
-    token = uuid.uuid4().hex
-    headers = {"x-api-key": sb.api_key, "x-imn-security-key": sb.security_key}
-    httpx.get(f"{sb.base_url}/api/v1/edc/studies", params={BARRIER_PARAM: token}, headers=headers)
-    deadline = time.monotonic() + timeout
-    while True:
-        entries = sb.requests()
-        if any(token in e["query"] for e in entries):
-            return [e for e in entries if BARRIER_PARAM not in e["query"]]
-        if time.monotonic() > deadline:
-            raise AssertionError("the sandbox never audited the barrier request")
-        time.sleep(0.001)
 
 
 def edc_calls(requests: list[dict[str, Any]]) -> list[tuple[str, str]]:
@@ -59,10 +33,10 @@ class Audit:
         self._seen = 0
 
     def mark(self) -> None:
-        self._seen = len(settled_requests(self.sb))
+        self._seen = len(self.sb.requests())
 
     def since_mark(self) -> list[tuple[str, str]]:
-        return edc_calls(settled_requests(self.sb)[self._seen :])
+        return edc_calls(self.sb.requests()[self._seen :])
 
 
 def settings_for(sb: SandboxHandle, **overrides: Any) -> Settings:

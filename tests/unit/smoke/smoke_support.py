@@ -5,13 +5,8 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import httpx
 
 from imednet_live.config import API_KEY, BASE_URL, SECURITY_KEY
 from imednet_live.sandbox import SandboxHandle
@@ -19,29 +14,6 @@ from imednet_live.sandbox import SandboxHandle
 REPO_ROOT = Path(__file__).resolve().parents[3]
 SCRIPT = REPO_ROOT / "scripts" / "post_smoke_record.py"
 RECORDS_POST = ("POST", "records")
-
-
-BARRIER_PARAM = "audit-barrier"
-
-
-def settled_requests(sb: SandboxHandle, timeout: float = 5.0) -> list[dict[str, Any]]:
-    """The audit once every request answered so far is in it.
-
-    The sandbox records an entry just after sending the response, so a reader can be a
-    moment ahead of the last entry. A barrier request is read by the server only after
-    those entries are written; once the barrier itself is audited, the audit is complete.
-    """
-    token = uuid.uuid4().hex
-    headers = {"x-api-key": sb.api_key, "x-imn-security-key": sb.security_key}
-    httpx.get(f"{sb.base_url}/api/v1/edc/studies", params={BARRIER_PARAM: token}, headers=headers)
-    deadline = time.monotonic() + timeout
-    while True:
-        entries = sb.requests()
-        if any(token in e["query"] for e in entries):
-            return [e for e in entries if BARRIER_PARAM not in e["query"]]
-        if time.monotonic() > deadline:
-            raise AssertionError("the sandbox never audited the barrier request")
-        time.sleep(0.001)
 
 
 @dataclass
@@ -87,7 +59,7 @@ def run_smoke(env: dict[str, str], *args: str, timeout: float = 120) -> SmokeRes
 def edc_calls(sb: SandboxHandle) -> list[tuple[str, str]]:
     """(method, resource) per EDC request in the sandbox audit."""
     calls = []
-    for entry in settled_requests(sb):
+    for entry in sb.requests():
         parts = entry["path"].split("/")
         # /api/v1/edc/studies[/S/resource[/id]]
         if parts[1:5] != ["api", "v1", "edc", "studies"]:
@@ -99,6 +71,6 @@ def edc_calls(sb: SandboxHandle) -> list[tuple[str, str]]:
 def job_batch_ids(sb: SandboxHandle) -> set[str]:
     return {
         entry["path"].rsplit("/", 1)[-1]
-        for entry in settled_requests(sb)
+        for entry in sb.requests()
         if entry["method"] == "GET" and "/jobs/" in entry["path"]
     }

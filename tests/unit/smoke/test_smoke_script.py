@@ -13,7 +13,6 @@ from smoke_support import (
     job_batch_ids,
     run_smoke,
     sandbox_env,
-    settled_requests,
 )
 
 from imednet_live import sandbox
@@ -261,6 +260,6 @@ def test_pinned_study_and_form_are_used(tmp_path):
 def test_transient_503_and_429_are_retried_not_red():
     with sandbox.running(scenario="flaky") as sb:
         result = run_smoke(sandbox_env(sb))
-        statuses = {entry["status"] for entry in settled_requests(sb)}
+        statuses = {entry["status"] for entry in sb.requests()}
     assert statuses & {429, 503}, "the flaky scenario injected no fault"
     assert result.code == 0, result.output
