@@ -148,7 +148,7 @@ def live_session(session: nox.Session, profile_name: str) -> None:
 
 @nox.session(tags=["unit"])
 def unit(session: nox.Session) -> None:
-    """The harness's own tests (sandbox, discovery, smoke, plugin, report, noxfile)."""
+    """The harness's own tests, in the exports profile's venv."""
     install_profile(session, "exports")
     args = session.posargs or ["-n", "auto"]
     session.run("pytest", "tests/unit", *PYTEST_ARGS, *args)
@@ -156,7 +156,7 @@ def unit(session: nox.Session) -> None:
 
 @nox.session(tags=["live"])
 def smoke(session: nox.Session) -> None:
-    """Auth, discovery, one record written and its job polled to COMPLETED."""
+    """Smoke gate in the core profile: auth, discovery, one write, its job COMPLETED."""
     target = announce_target(session)
     install_profile(session, "core")
     reports = report_dir(session)

@@ -1,8 +1,10 @@
 """``python -m imednet_live.report [REPORTS_DIR]``: write summary.md and summary.html.
 
 Exit 0 when the report rendered (it reports failures, it does not judge them);
-exit 2 with one line naming the file when an outcomes file is missing or corrupt.
-Nothing is written unless every input was read, and each file is replaced whole.
+exit 2 with one line naming the file when an outcomes file or smoke/smoke.json is
+corrupt, or when there is nothing to report at all. A folder holding only smoke.json
+still renders: a red smoke gate aborts the live sessions, and that is when the report
+is needed most. Nothing is written unless every input was read; each file is replaced whole.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from imednet_live.redaction import redact
 from imednet_live.report.html import render_html
 from imednet_live.report.markdown import render_markdown
 from imednet_live.report.merge import ReportInputError, load_matrix
+from imednet_live.report.smoke_gate import load_smoke_gate
 
 STEP_SUMMARY = "GITHUB_STEP_SUMMARY"
 
@@ -36,13 +39,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     reports_dir: Path = args.reports_dir
     try:
-        matrix = load_matrix(reports_dir)
+        smoke = load_smoke_gate(reports_dir)
+        matrix = load_matrix(reports_dir, allow_empty=smoke is not None)
     except ReportInputError as exc:
         print(f"report: {exc}", file=sys.stderr)
         return 2
     secrets = _secrets()
-    markdown = redact(render_markdown(matrix), secrets)
-    page = redact(render_html(matrix), secrets)
+    markdown = redact(render_markdown(matrix, smoke), secrets)
+    page = redact(render_html(matrix, smoke), secrets)
     md_path, html_path = reports_dir / "summary.md", reports_dir / "summary.html"
     write_text_atomic(md_path, markdown)
     write_text_atomic(html_path, page)
@@ -50,7 +54,8 @@ def main(argv: list[str] | None = None) -> int:
     if step_summary:
         with open(step_summary, "a", encoding="utf-8") as handle:
             handle.write(markdown)
-    print(f"report: {len(matrix.sessions)} session(s) -> {md_path}, {html_path}")
+    gate = "no smoke gate" if smoke is None else f"smoke exit {smoke.exit_code}"
+    print(f"report: {len(matrix.sessions)} session(s), {gate} -> {md_path}, {html_path}")
     return 0
 
 

@@ -1,18 +1,27 @@
 """summary.html: the grid as one static page, readable offline.
 
 Inline CSS only, no script, no external asset, and a Content-Security-Policy that
-forbids the page from fetching anything; every value from outcomes files is escaped.
+forbids the page from fetching anything; every value from outcomes and smoke files is
+escaped. The smoke gate comes first: it says whether the grid can be trusted at all.
 """
 
 from __future__ import annotations
 
 from html import escape
 
-from imednet_live.report.merge import Cell, CellStatus, Matrix
+from imednet_live.report.merge import OUTCOMES_FILE, Cell, CellStatus, Matrix
+from imednet_live.report.smoke_gate import SMOKE_FILE, SmokeGate
 
 _CSS = """
 body { font: 14px/1.4 system-ui, sans-serif; margin: 24px; color: #1b1f24; background: #fff; }
 h1 { font-size: 20px; margin: 0 0 8px; }
+h2 { font-size: 16px; margin: 24px 0 8px; }
+.gate { display: inline-block; padding: 6px 10px; border: 1px solid #c9d1d9; margin: 0; }
+table.facts th { background: #eef1f4; font-weight: 600; white-space: nowrap; }
+table.facts, table.scenarios { margin: 8px 0; }
+td.num { text-align: right; white-space: nowrap; }
+td.nowrap { white-space: nowrap; }
+td.nowrap code { word-break: normal; }
 table { border-collapse: collapse; margin: 16px 0; }
 th, td { border: 1px solid #c9d1d9; padding: 6px 8px; vertical-align: top; text-align: left; }
 thead th { background: #eef1f4; }
@@ -40,18 +49,7 @@ _LEGEND = (
 )
 
 
-def render_html(matrix: Matrix) -> str:
-    head = "".join(
-        f"<th>{escape(s.session)}<br><small>{escape(s.profile or 'no profile')} · "
-        f"{escape(s.target_kind)}</small></th>"
-        for s in matrix.sessions
-    )
-    rows = "\n".join(
-        f'<tr><th class="resource">{escape(resource)}</th>'
-        + "".join(_cell(matrix.cell(resource, s.session)) for s in matrix.sessions)
-        + "</tr>"
-        for resource in matrix.resources
-    )
+def render_html(matrix: Matrix, smoke: SmokeGate | None) -> str:
     legend = "".join(
         f'<span class="{status.value}">{escape(text)}</span>' for status, text in _LEGEND
     )
@@ -66,16 +64,89 @@ def render_html(matrix: Matrix) -> str:
 <body>
 <h1>imednet-live matrix</h1>
 <p class="legend">{legend}</p>
-<table>
+{_smoke(smoke)}
+<h2>Live sessions</h2>
+{_grid(matrix)}
+</body>
+</html>
+"""
+
+
+def _grid(matrix: Matrix) -> str:
+    if not matrix.sessions:
+        return (
+            f"<p>No live session outcomes were found (no <code>*/{escape(OUTCOMES_FILE)}</code>): "
+            "the live sessions did not run in this folder, or were aborted after the smoke "
+            "gate.</p>"
+        )
+    head = "".join(
+        f"<th>{escape(s.session)}<br><small>{escape(s.profile or 'no profile')} · "
+        f"{escape(s.target_kind)}</small></th>"
+        for s in matrix.sessions
+    )
+    rows = "\n".join(
+        f'<tr><th class="resource">{escape(resource)}</th>'
+        + "".join(_cell(matrix.cell(resource, s.session)) for s in matrix.sessions)
+        + "</tr>"
+        for resource in matrix.resources
+    )
+    return f"""<table>
 <thead><tr><th>resource / feature</th>{head}</tr></thead>
 <tbody>
 {rows}
 </tbody>
 </table>
-{_violations(matrix)}
-</body>
-</html>
-"""
+{_violations(matrix)}"""
+
+
+def _seconds(value: float | None) -> str:
+    return "-" if value is None else f"{value:.2f} s"
+
+
+def _smoke(smoke: SmokeGate | None) -> str:
+    if smoke is None:
+        return (
+            "<h2>Smoke gate</h2>\n<p>Smoke was not run in this report's folder "
+            f"(no <code>{escape(str(SMOKE_FILE))}</code>).</p>"
+        )
+    status = smoke.status.value
+    timeout = "" if smoke.timeout_s is None else f" (job timeout {smoke.timeout_s:g} s)"
+    identifiers = ", ".join(
+        f"{escape(key)} <b>{escape(value)}</b>" for key, value in smoke.ordered_identifiers()
+    )
+    facts = (
+        ("reason", escape(smoke.reason) or "-"),
+        ("target", f"<code>{escape(smoke.target.base_url or 'unknown')}</code>"),
+        ("duration", escape(_seconds(smoke.duration_s) + timeout)),
+        ("identifiers", identifiers or "none discovered"),
+    )
+    fact_rows = "".join(f"<tr><th>{name}</th><td>{value}</td></tr>" for name, value in facts)
+    return f"""<h2>Smoke gate</h2>
+<p class="gate {status}" data-status="{status}"><b>exit {smoke.exit_code}</b> · \
+{escape(smoke.meaning)}</p>
+<table class="facts">{fact_rows}</table>
+{_scenarios(smoke)}"""
+
+
+def _scenarios(smoke: SmokeGate) -> str:
+    if not smoke.scenarios:
+        return "<p>No write scenario ran: smoke stopped before submitting any.</p>"
+    rows = "\n".join(
+        f'<tr><td class="nowrap">{escape(s.name)}</td>'
+        f'<td class="nowrap {s.cell_status.value}" data-status="{s.cell_status.value}">'
+        f"{escape(s.outcome)}</td>"
+        f'<td class="nowrap"><code>{escape(s.batch_id or "-")}</code></td>'
+        f'<td class="num">{escape(_seconds(s.duration_s))}</td>'
+        f"<td>{escape(s.detail or '')}</td></tr>"
+        for s in smoke.scenarios
+    )
+    return f"""<table class="scenarios">
+<thead><tr><th>scenario</th><th>status (final state)</th><th>batch id</th><th>duration</th>\
+<th>detail</th></tr></thead>
+<tbody>
+{rows}
+</tbody>
+</table>"""
 
 
 def _cell(cell: Cell) -> str:

@@ -86,11 +86,12 @@ class Matrix:
         return [(s.session, v) for s in self.sessions for v in s.violations]
 
 
-def find_outcome_files(reports_dir: Path) -> list[Path]:
+def find_outcome_files(reports_dir: Path, *, allow_empty: bool = False) -> list[Path]:
+    """``allow_empty``: smoke ran but went red, so the live sessions never wrote anything."""
     if not reports_dir.is_dir():
         raise ReportInputError(f"reports directory {reports_dir} does not exist")
     files = sorted(reports_dir.glob(f"*/{OUTCOMES_FILE}"))
-    if not files:
+    if not files and not allow_empty:
         raise ReportInputError(
             f"no {reports_dir}/*/{OUTCOMES_FILE} found: run a live nox session first"
         )
@@ -102,15 +103,24 @@ def load_session(path: Path) -> SessionOutcomes:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise ReportInputError(f"cannot read {path}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise ReportInputError(
+            f"{path} is not UTF-8 text; re-run that session or delete its folder"
+        ) from None
     try:
         return SessionOutcomes.model_validate_json(text)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "(top level)"
         raise ReportInputError(
-            f"{path} is not a valid outcomes file ({where}: {first['msg']}); "
+            f"{path} is not a valid outcomes file ({first_error(exc)}); "
             "re-run that session or delete its folder"
         ) from None
+
+
+def first_error(exc: ValidationError) -> str:
+    """One line for the operator: where the first problem is and what it is."""
+    first = exc.errors()[0]
+    where = ".".join(str(p) for p in first["loc"]) or "(top level)"
+    return f"{where}: {first['msg']}"
 
 
 def build_matrix(sessions: list[SessionOutcomes]) -> Matrix:
@@ -130,5 +140,6 @@ def build_matrix(sessions: list[SessionOutcomes]) -> Matrix:
     return Matrix(sessions, [*RESOURCES, *extra], cells)
 
 
-def load_matrix(reports_dir: Path) -> Matrix:
-    return build_matrix([load_session(path) for path in find_outcome_files(reports_dir)])
+def load_matrix(reports_dir: Path, *, allow_empty: bool = False) -> Matrix:
+    files = find_outcome_files(reports_dir, allow_empty=allow_empty)
+    return build_matrix([load_session(path) for path in files])

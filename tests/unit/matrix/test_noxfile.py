@@ -153,10 +153,6 @@ def test_target_line_comes_first_and_contradictions_are_errors(
         noxfile["announce_target"](FakeSession("smoke"))
 
 
-@pytest.mark.skipif(
-    subprocess.run([sys.executable, "-m", "uv", "--version"], capture_output=True).returncode,
-    reason="uv is not installed beside nox",
-)
 def test_forced_live_without_secrets_turns_a_real_session_red(tmp_path: Path) -> None:
     """A scheduled run that lost its secrets must fail, not skip or fall back to the sandbox."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("IMEDNET_")}

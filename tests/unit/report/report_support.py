@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 from imednet_live.charter.outcomes import SessionOutcomes, TestOutcome, Violation, count_outcomes
@@ -49,3 +52,15 @@ def write_session(
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(session.model_dump_json(indent=2), encoding="utf-8")
     return path
+
+
+def run_report(reports: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    """``python -m imednet_live.report`` as nox runs it, without the caller's credentials."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("IMEDNET_", "GITHUB_"))}
+    return subprocess.run(
+        [sys.executable, "-m", "imednet_live.report", str(reports)],
+        capture_output=True,
+        text=True,
+        env={**clean, **env},
+        check=False,
+    )

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import struct
 import subprocess
-import sys
 import zlib
 from pathlib import Path
 
 import pytest
-from report_support import outcome, write_session
+from report_support import outcome, run_report, write_session
 
 from imednet_live.charter.outcomes import Violation
 
@@ -37,22 +35,11 @@ def _sessions(reports: Path) -> None:
     )
 
 
-def _run_report(reports: Path, **env: str) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("IMEDNET_", "GITHUB_"))}
-    return subprocess.run(
-        [sys.executable, "-m", "imednet_live.report", str(reports)],
-        capture_output=True,
-        text=True,
-        env={**clean, **env},
-        check=False,
-    )
-
-
 def test_report_writes_markdown_and_html_and_exits_zero_despite_failures(tmp_path: Path) -> None:
     _sessions(tmp_path)
-    done = _run_report(tmp_path)
+    done = run_report(tmp_path)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip().startswith("report: 2 session(s) -> ")
+    assert done.stdout.startswith("report: 2 session(s), no smoke gate -> ")
     md = (tmp_path / "summary.md").read_text(encoding="utf-8")
     assert (
         "| resource | live-exports (exports, sandbox) | live-readonly-core (core, sandbox) |" in md
@@ -72,11 +59,26 @@ def test_report_writes_markdown_and_html_and_exits_zero_despite_failures(tmp_pat
     assert "default-src 'none'" in page
 
 
+def test_markdown_keeps_quotes_readable(tmp_path: Path) -> None:
+    """nox names parametrized sessions like live-readonly(profile='core'); no &#x27; in md."""
+    write_session(
+        tmp_path,
+        "live-readonly(profile='core')",
+        [outcome("q", "sites", "failed", message="No site 'X' | \"Y\"")],
+    )
+    assert run_report(tmp_path).returncode == 0
+    md = (tmp_path / "summary.md").read_text(encoding="utf-8")
+    assert "| resource | live-readonly(profile='core') (core, sandbox) |" in md
+    assert "No site 'X' | \"Y\"</li>" in md  # inside <details>, not a table cell
+    assert "&#x27;" not in md
+    assert "&quot;" not in md
+
+
 def test_markdown_is_appended_to_the_github_step_summary(tmp_path: Path) -> None:
     _sessions(tmp_path / "reports")
     summary = tmp_path / "step_summary.md"
     summary.write_text("# earlier step\n", encoding="utf-8")
-    done = _run_report(tmp_path / "reports", GITHUB_STEP_SUMMARY=str(summary))
+    done = run_report(tmp_path / "reports", GITHUB_STEP_SUMMARY=str(summary))
     assert done.returncode == 0, done.stderr
     text = summary.read_text(encoding="utf-8")
     assert text.startswith("# earlier step\n# imednet-live matrix")
@@ -91,7 +93,7 @@ def test_corrupt_input_is_one_line_and_leaves_old_reports_alone(
     bad = tmp_path / "live-airflow" / "outcomes.json"
     bad.parent.mkdir()
     bad.write_text(content, encoding="utf-8")
-    done = _run_report(tmp_path)
+    done = run_report(tmp_path)
     assert done.returncode == 2
     assert done.stderr.count("\n") == 1, done.stderr
     assert str(bad) in done.stderr
@@ -101,7 +103,7 @@ def test_corrupt_input_is_one_line_and_leaves_old_reports_alone(
 
 
 def test_missing_reports_directory_is_one_line(tmp_path: Path) -> None:
-    done = _run_report(tmp_path / "nowhere")
+    done = run_report(tmp_path / "nowhere")
     assert done.returncode == 2
     assert done.stderr == f"report: reports directory {tmp_path / 'nowhere'} does not exist\n"
 
@@ -153,7 +155,7 @@ def test_html_report_renders_in_headless_chromium(tmp_path: Path) -> None:
     if chromium is None:
         pytest.skip("chromium is not installed (apt-get install -y chromium)")
     _sessions(tmp_path)
-    assert _run_report(tmp_path).returncode == 0
+    assert run_report(tmp_path).returncode == 0
     shot, profile = tmp_path / "shot.png", tmp_path / "chromium-profile"
     subprocess.run(
         [

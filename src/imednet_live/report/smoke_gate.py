@@ -1,0 +1,130 @@
+"""``smoke/smoke.json``, the smoke gate's ``--report`` document, read for the matrix report.
+
+The smoke run decides whether the live sessions can be trusted at all, so the report
+shows it first. Only the fields the report shows are modelled and extra keys are
+ignored: the smoke report may grow without breaking the matrix report.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from imednet_live.report.merge import CellStatus, ReportInputError, first_error
+
+SMOKE_FILE = Path("smoke") / "smoke.json"  # noxfile: reports/<session>/, session "smoke"
+
+# The smoke script's exit codes (imednet_live.smoke), repeated so that rendering a report
+# does not import the SDK; a unit test keeps the two in step.
+EXIT_GREEN = 0
+EXIT_RED = 1
+EXIT_SKIP = 2
+
+# Identifiers in discovery order (study, form, site, subject, interval); others follow.
+IDENTIFIER_ORDER = (
+    "study_key",
+    "form_key",
+    "form_id",
+    "site_name",
+    "site_id",
+    "subject_key",
+    "interval_name",
+)
+
+
+class _Tolerant(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+
+class SmokeTarget(_Tolerant):
+    base_url: str | None = None
+
+
+class SmokeScenario(_Tolerant):
+    """One write scenario: ``status`` is completed, failed, timed-out or skipped."""
+
+    name: str
+    status: str
+    state: str | None = None
+    batch_id: str | None = None
+    job_id: str | None = None
+    duration_s: float | None = None
+    detail: str | None = None
+
+    @property
+    def cell_status(self) -> CellStatus:
+        """The grid's colours: completed passes, skipped skips, anything else failed."""
+        if self.status == "completed":
+            return CellStatus.PASS
+        if self.status == "skipped":
+            return CellStatus.EXPECTED_SKIP
+        return CellStatus.FAIL
+
+    @property
+    def outcome(self) -> str:
+        """Status and the job's final state, without repeating them when they agree."""
+        if not self.state or self.state.lower() == self.status.lower():
+            return self.status
+        return f"{self.status} ({self.state})"
+
+
+class SmokeGate(_Tolerant):
+    """What the report needs from smoke.json; ``exit_code`` and ``reason`` are always written."""
+
+    exit_code: int
+    reason: str
+    target: SmokeTarget = Field(default_factory=SmokeTarget)
+    identifiers: dict[str, Any] = Field(default_factory=dict)
+    scenarios: list[SmokeScenario] = Field(default_factory=list)
+    duration_s: float | None = None
+    timeout_s: float | None = None
+
+    @property
+    def status(self) -> CellStatus:
+        if self.exit_code == EXIT_GREEN:
+            return CellStatus.PASS
+        if self.exit_code == EXIT_SKIP:
+            return CellStatus.EXPECTED_SKIP
+        return CellStatus.FAIL
+
+    @property
+    def meaning(self) -> str:
+        """The charter's reading of the exit code (docs/smoke.md, "Exit codes")."""
+        if self.exit_code == EXIT_GREEN:
+            return "green: write path confirmed"
+        if self.exit_code == EXIT_SKIP:
+            return "skip: no write scenario had identifiers"
+        if self.exit_code == EXIT_RED:
+            return "red: the write path is not confirmed"
+        return f"red: unknown exit code {self.exit_code}"
+
+    def ordered_identifiers(self) -> list[tuple[str, str]]:
+        known = [k for k in IDENTIFIER_ORDER if k in self.identifiers]
+        rest = sorted(k for k in self.identifiers if k not in IDENTIFIER_ORDER)
+        return [(key, _scalar(self.identifiers[key])) for key in (*known, *rest)]
+
+
+def _scalar(value: Any) -> str:
+    return "-" if value is None else str(value)
+
+
+def load_smoke_gate(reports_dir: Path) -> SmokeGate | None:
+    """None when smoke did not run here; a corrupt file is an input error, like outcomes."""
+    path = reports_dir / SMOKE_FILE
+    if not path.exists():
+        return None
+    advice = "re-run `nox -s smoke` or delete that file"
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ReportInputError(f"cannot read {path}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise ReportInputError(f"{path} is not UTF-8 text; {advice}") from None
+    try:
+        return SmokeGate.model_validate_json(text)
+    except ValidationError as exc:
+        raise ReportInputError(
+            f"{path} is not a valid smoke report ({first_error(exc)}); {advice}"
+        ) from None
