@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TypedDict
 from urllib.parse import urlsplit
 
 DEFAULT_BASE_URL = "https://edc.prod.imednetapi.com"
@@ -29,6 +30,14 @@ PROFILE = "IMEDNET_LIVE_PROFILE"
 REPORT_DIR = "IMEDNET_LIVE_REPORT_DIR"
 CACHE_DIR = "IMEDNET_LIVE_CACHE_DIR"
 RUN_ID = "IMEDNET_LIVE_RUN_ID"
+
+
+class SdkKwargs(TypedDict):
+    """Keyword arguments for ``ImednetSDK``/``AsyncImednetSDK``: credentials and base URL."""
+
+    api_key: str
+    security_key: str
+    base_url: str
 
 
 class ConfigError(ValueError):
@@ -119,7 +128,7 @@ class Settings:
         """Values that must never appear in any output."""
         return tuple(s for s in (self.api_key, self.security_key) if s)
 
-    def sdk_kwargs(self) -> dict[str, str]:
+    def sdk_kwargs(self) -> SdkKwargs:
         """Keyword arguments for ``ImednetSDK``/``AsyncImednetSDK``."""
         self.require_credentials()
         return {

@@ -11,7 +11,7 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     import httpx
@@ -23,6 +23,8 @@ OTHER = "other"
 
 HEADLINE_BODY_CHARS = 300
 DETAIL_BODY_CHARS = 4000
+
+_E = TypeVar("_E", bound=BaseException)
 
 
 @dataclass(frozen=True)
@@ -98,7 +100,7 @@ def _chain(exc: BaseException) -> Iterator[BaseException]:
         todo.extend(e for e in (current.__cause__, current.__context__) if e is not None)
 
 
-def _find(exc: BaseException, kind: type[BaseException]) -> BaseException | None:
+def _find(exc: BaseException, kind: type[_E]) -> _E | None:
     return next((e for e in _chain(exc) if isinstance(e, kind)), None)
 
 

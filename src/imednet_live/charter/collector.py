@@ -30,6 +30,12 @@ PROP_FAILURE = "charter.failure"
 MESSAGE_CHARS = 2000
 
 
+def _text_prop(props: dict[str, object], key: str) -> str | None:
+    """A user property the plugin wrote as text; empty or missing reads as None."""
+    value = props.get(key)
+    return str(value) if value else None
+
+
 @dataclass
 class _Entry:
     nodeid: str
@@ -54,9 +60,9 @@ class OutcomeCollector:
         if entry is None:
             entry = self._entries[report.nodeid] = _Entry(
                 nodeid=report.nodeid,
-                resource=props.get(PROP_RESOURCE) or None,
-                expected_skip=props.get(PROP_EXPECTED_SKIP) or None,
-                marker_problem=props.get(PROP_MARKER_PROBLEM) or None,
+                resource=_text_prop(props, PROP_RESOURCE),
+                expected_skip=_text_prop(props, PROP_EXPECTED_SKIP),
+                marker_problem=_text_prop(props, PROP_MARKER_PROBLEM),
             )
         entry.duration_s += report.duration
         if report.skipped and report.when in ("setup", "call"):
@@ -66,7 +72,7 @@ class OutcomeCollector:
         elif report.failed:
             broken_fixture = report.when != "call" and entry.outcome != "failed"
             entry.outcome = "error" if broken_fixture else "failed"
-            entry.failure_kind = props.get(PROP_FAILURE_KIND) or None
+            entry.failure_kind = _text_prop(props, PROP_FAILURE_KIND)
             entry.message = str(props.get(PROP_FAILURE) or crash_message(report))
 
     def add_module_skip(self, report: pytest.CollectReport, category: str) -> None:

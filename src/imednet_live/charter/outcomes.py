@@ -6,11 +6,11 @@ through them and the report reads through them, so drift fails loudly in one pla
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION: Final = 1
 
 Outcome = Literal["passed", "failed", "skipped", "error"]
 OUTCOMES: tuple[Outcome, ...] = ("passed", "failed", "skipped", "error")
@@ -60,7 +60,7 @@ class SessionOutcomes(BaseModel):
 
 
 def count_outcomes(tests: list[TestOutcome]) -> dict[str, int]:
-    counts = {name: 0 for name in OUTCOMES}
+    counts: dict[str, int] = {name: 0 for name in OUTCOMES}
     for test in tests:
         counts[test.outcome] += 1
     counts["expected_skips"] = sum(t.outcome == "skipped" and t.expected for t in tests)

@@ -15,6 +15,7 @@ import sys
 import warnings
 from collections.abc import Callable
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 SDK_ORIGIN = "imednet_live_sdk_origin"  # attribute set on tagged warnings.WarningMessage
@@ -41,7 +42,8 @@ def is_sdk_warning(filename: str, category: type[Warning] | None, message: str) 
 
 
 def _warned_by_sdk() -> bool:
-    frame = sys._getframe(2)  # 0: this function, 1: the hook, 2: whoever called warn()
+    # 0: this function, 1: the hook, 2: whoever called warn()
+    frame: FrameType | None = sys._getframe(2)
     while frame is not None and frame.f_globals.get("__name__") == "warnings":
         frame = frame.f_back  # the pure-Python warnings fallback adds its own frames
     name = str(frame.f_globals.get("__name__", "")) if frame is not None else ""

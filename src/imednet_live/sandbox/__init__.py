@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from imednet_live.config import SdkKwargs
 from imednet_live.sandbox.backend import Backend
 from imednet_live.sandbox.scenarios import SCENARIOS
 from imednet_live.sandbox.server import (
@@ -56,7 +57,7 @@ class SandboxHandle:
             "IMEDNET_BASE_URL": self.base_url,
         }
 
-    def sdk_kwargs(self) -> dict[str, str]:
+    def sdk_kwargs(self) -> SdkKwargs:
         return {
             "api_key": self.api_key,
             "security_key": self.security_key,

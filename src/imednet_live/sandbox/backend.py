@@ -57,11 +57,15 @@ def _sort_key(value: Any) -> tuple[int, Any]:
     return (1, str(value))
 
 
+def _sort_key_for(prop: str) -> Callable[[Item], tuple[int, Any]]:
+    return lambda item: _sort_key(item.get(prop))
+
+
 def sort_items(items: list[Item], sort: Sort) -> list[Item]:
     """Stable multi-key sort; mixed types and missing values never raise."""
     out = list(items)
     for prop, descending in reversed(sort):
-        out.sort(key=lambda item, p=prop: _sort_key(item.get(p)), reverse=descending)
+        out.sort(key=_sort_key_for(prop), reverse=descending)
     return out
 
 

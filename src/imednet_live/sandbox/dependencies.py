@@ -27,7 +27,8 @@ class SandboxState:
 
 
 def sandbox_state(request: Request) -> SandboxState:
-    return request.app.state.sandbox  # type: ignore[no-any-return]
+    state: SandboxState = request.app.state.sandbox
+    return state
 
 
 def _matches(given: str | None, expected: str) -> bool:

@@ -192,8 +192,12 @@ class SandboxServer:
         def handle_exit(_sig: int, _frame: object) -> None:
             self._server.should_exit = True
 
+        def mark_ready() -> None:
+            self.ready.set()
+            on_ready(self.base_url)
+
         previous = {s: signal.signal(s, handle_exit) for s in (signal.SIGINT, signal.SIGTERM)}
-        self._server._on_ready = lambda: (self.ready.set(), on_ready(self.base_url))
+        self._server._on_ready = mark_ready
         try:
             asyncio.run(self._serve())
         finally:

@@ -66,6 +66,13 @@ class FakeSession:
     def error(self, msg: str) -> None:
         raise SystemExit(msg)
 
+    def skip(self, msg: str) -> None:
+        raise Skipped(msg)
+
+
+class Skipped(Exception):
+    """What nox's session.skip raises, stood in for."""
+
 
 def test_needs_a_nox_with_parallel_sessions(noxfile: dict[str, Any]) -> None:
     assert nox.needs_version == ">=2026.8.10"
@@ -110,12 +117,15 @@ def test_each_profile_venv_gets_exactly_its_extras(noxfile: dict[str, Any], prof
     assert checks[0][-1] == profile
 
 
-def test_mutation_is_allowed_only_in_the_mutating_session(noxfile: dict[str, Any]) -> None:
+def test_mutation_is_allowed_only_in_the_mutating_session(
+    noxfile: dict[str, Any], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setitem(noxfile["live_session"].__globals__, "target_env", _no_target)
+    monkeypatch.setitem(noxfile["live_session"].__globals__, "REPORTS", tmp_path)
     envs = {}
     for profile in PROFILES:
         session = FakeSession("live")
         session.posargs = []
-        noxfile["live_session"].__globals__["target_env"] = _no_target
         noxfile["live_session"](session, profile)
         (pytest_call,) = [kw["env"] for args, kw in session.runs if args[0] == "pytest"]
         envs[profile] = pytest_call["IMEDNET_ALLOW_MUTATION"]
@@ -166,3 +176,67 @@ def test_forced_live_without_secrets_turns_a_real_session_red(tmp_path: Path) ->
     assert proc.returncode == 1, output
     assert "IMEDNET_TARGET=live but IMEDNET_API_KEY and IMEDNET_SECURITY_KEY are not set" in output
     assert "skipped" not in output.lower()
+
+
+@pytest.fixture
+def smoke_session(noxfile: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """Run the smoke session body with a stand-in script that records ``exit_code``."""
+    smoke = noxfile["smoke"].func  # the plain function behind nox's Func
+    globals_ = smoke.__globals__
+    monkeypatch.setitem(globals_, "REPORTS", tmp_path)
+    monkeypatch.setitem(globals_, "target_env", _recording_target)
+    monkeypatch.setitem(globals_, "install_profile", lambda *_: None)
+    monkeypatch.delenv("IMEDNET_TARGET", raising=False)
+    monkeypatch.delenv("IMEDNET_API_KEY", raising=False)
+    monkeypatch.delenv("IMEDNET_SECURITY_KEY", raising=False)
+
+    def run(exit_code: int | None, scenario: str | None = None) -> FakeSession:
+        if scenario:
+            monkeypatch.setenv("IMEDNET_LIVE_SANDBOX_SCENARIO", scenario)
+        session = FakeSession("smoke")
+
+        def fake_run(*args: str, **kwargs: Any) -> None:
+            session.runs.append((args, kwargs))
+            if exit_code is not None:
+                report = Path(args[args.index("--report") + 1])
+                report.write_text(json.dumps({"exit_code": exit_code}))
+
+        session.run = fake_run  # type: ignore[method-assign]
+        noxfile["smoke"].func(session) if hasattr(noxfile["smoke"], "func") else noxfile["smoke"](
+            session
+        )
+        return session
+
+    return run
+
+
+SCENARIOS_SEEN: list[str] = []
+
+
+def _recording_target(session: Any, target: Any, reports: Path, *, scenario: str) -> Any:
+    from contextlib import nullcontext
+
+    SCENARIOS_SEEN.append(scenario)
+    return nullcontext({})
+
+
+def test_smoke_exit_0_passes_and_accepts_2_as_a_success_code(smoke_session: Any) -> None:
+    session = smoke_session(0)
+    (_, kwargs), *_ = session.runs
+    assert kwargs["success_codes"] == [0, 2]
+
+
+def test_smoke_exit_2_is_the_charter_skip_so_live_sessions_still_run(smoke_session: Any) -> None:
+    with pytest.raises(Skipped, match="smoke exit 2: no write scenario had identifiers"):
+        smoke_session(2)
+
+
+def test_smoke_without_a_report_is_not_mistaken_for_a_skip(smoke_session: Any) -> None:
+    smoke_session(None)  # e.g. the script crashed before writing; nox already failed it
+
+
+def test_smoke_scenario_reproduces_a_charter_row_on_demand(smoke_session: Any) -> None:
+    SCENARIOS_SEEN.clear()
+    smoke_session(0)
+    smoke_session(0, scenario="read-only")
+    assert SCENARIOS_SEEN == ["default", "read-only"]
