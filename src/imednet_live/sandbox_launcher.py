@@ -51,21 +51,26 @@ def _read_ready_line(proc: subprocess.Popen[str], timeout: float) -> str:
     assert proc.stdout is not None
     deadline = time.monotonic() + timeout
     seen: list[str] = []
+    exited: int | None = None
     with selectors.DefaultSelector() as sel:
         sel.register(proc.stdout, selectors.EVENT_READ)
         while (remaining := deadline - time.monotonic()) > 0:
             if not sel.select(remaining):
                 break
             line = proc.stdout.readline()
-            if not line:  # EOF: the process died
+            if not line:  # EOF: the process is exiting
+                exited = proc.wait()
                 break
             if line.startswith(READY_PREFIX):
                 return line[len(READY_PREFIX) :].strip()
             seen.append(line.strip())
-    proc.kill()
-    proc.wait()
+    if exited is None:
+        proc.kill()
+        proc.wait()
     detail = "; ".join(s for s in seen if s)[-300:] or "no output"
-    raise SandboxStartError(f"sandbox did not become ready within {timeout:.0f}s ({detail})")
+    if exited is not None:
+        raise SandboxStartError(f"sandbox exited with code {exited} before it was ready ({detail})")
+    raise SandboxStartError(f"sandbox did not become ready within {timeout:g}s ({detail})")
 
 
 @contextmanager
