@@ -17,7 +17,7 @@ import importlib.util
 import os
 import warnings
 from collections.abc import Generator
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 import pytest
 
@@ -378,6 +378,13 @@ class CharterPlugin:
         return self.config.pluginmanager.get_plugin("terminalreporter")
 
 
+@runtime_checkable
+class _Sectioned(Protocol):
+    """A failure representation that takes extra sections (pytest's ``ExceptionRepr``)."""
+
+    def addsection(self, name: str, content: str, sep: str = "-") -> None: ...
+
+
 def _annotate_longrepr(
     report: pytest.TestReport, headline: str, title: str, details: str | None
 ) -> None:
@@ -386,7 +393,7 @@ def _annotate_longrepr(
     crash = getattr(longrepr, "reprcrash", None)
     if crash is not None:
         crash.message = headline
-    if details and hasattr(longrepr, "addsection"):
+    if details and isinstance(longrepr, _Sectioned):
         longrepr.addsection(title, details)
     elif isinstance(longrepr, str):
         report.longrepr = f"{headline}\n{longrepr}"
