@@ -30,10 +30,10 @@ nox.options.error_on_external_run = True
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from imednet_live import sandbox_launcher  # noqa: E402
-from imednet_live.config import ConfigError  # noqa: E402
-from imednet_live.profiles import MUTATING_PROFILE, PROFILES, READONLY_PROFILES  # noqa: E402
-from imednet_live.target import Target, TargetKind, resolve_target  # noqa: E402
+from imednet_live import config, sandbox_launcher
+from imednet_live.config import ConfigError
+from imednet_live.profiles import MUTATING_PROFILE, PROFILES, READONLY_PROFILES
+from imednet_live.target import Target, TargetKind, resolve_target
 
 REPORTS = ROOT / "reports"
 CONSTRAINTS = ROOT / "constraints"
@@ -52,8 +52,8 @@ PYTEST_ARGS = ("-ra", "--strict-config", "--strict-markers", "--durations=10")
 
 # One id per `nox` invocation: parallel sessions are child processes that inherit it,
 # so discovery is computed once per run and target, whatever the worker count.
-os.environ.setdefault("IMEDNET_LIVE_RUN_ID", uuid.uuid4().hex)
-os.environ.setdefault("IMEDNET_LIVE_CACHE_DIR", str(ROOT / ".imednet-live-cache"))
+os.environ.setdefault(config.RUN_ID, uuid.uuid4().hex)
+os.environ.setdefault(config.CACHE_DIR, str(ROOT / ".imednet-live-cache"))
 
 
 def constraints_file(profile: str, python: str | None = None) -> Path:
@@ -107,7 +107,7 @@ def target_env(
 ) -> Iterator[dict[str, str | None]]:
     """The session's command environment; runs a sandbox for it when that is the target."""
     if target.kind is TargetKind.LIVE:
-        yield {"IMEDNET_LIVE_TARGET_KIND": "live", "IMEDNET_LIVE_SANDBOX_AUDIT": None}
+        yield {config.TARGET_KIND: "live", config.SANDBOX_AUDIT: None}
         return
     audit = reports / "sandbox-audit.jsonl"
     audit.unlink(missing_ok=True)
@@ -134,11 +134,11 @@ def live_session(session: nox.Session, profile_name: str) -> None:
     reports = report_dir(session, profile_name)
     args = session.posargs or ["-n", DEFAULT_WORKERS]
     env = {
-        "IMEDNET_RUN_E2E": "1",
-        "IMEDNET_ALLOW_MUTATION": "1" if profile.allow_mutation else "0",
-        "IMEDNET_LIVE_PROFILE": profile_name,
-        "IMEDNET_LIVE_SESSION": session.name,
-        "IMEDNET_LIVE_REPORT_DIR": str(reports),
+        config.RUN_E2E: "1",
+        config.ALLOW_MUTATION: "1" if profile.allow_mutation else "0",
+        config.PROFILE: profile_name,
+        config.SESSION: session.name,
+        config.REPORT_DIR: str(reports),
     }
     with target_env(session, target, reports) as target_vars:
         session.run(

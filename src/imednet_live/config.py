@@ -30,6 +30,8 @@ PROFILE = "IMEDNET_LIVE_PROFILE"
 REPORT_DIR = "IMEDNET_LIVE_REPORT_DIR"
 CACHE_DIR = "IMEDNET_LIVE_CACHE_DIR"
 RUN_ID = "IMEDNET_LIVE_RUN_ID"
+SANDBOX_AUDIT = "IMEDNET_LIVE_SANDBOX_AUDIT"  # JSON-lines audit of the session's sandbox
+SESSION = "IMEDNET_LIVE_SESSION"  # the nox session name, for outcomes.json
 
 
 class SdkKwargs(TypedDict):

@@ -17,6 +17,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from imednet_live.config import API_KEY, BASE_URL, SANDBOX_AUDIT, SECURITY_KEY, TARGET_KIND
+
 READY_PREFIX = "sandbox ready: "
 DEFAULT_API_KEY = "sandbox-api-key"
 DEFAULT_SECURITY_KEY = "sandbox-security-key"
@@ -37,13 +39,13 @@ class SandboxProcess:
     def client_env(self) -> dict[str, str]:
         """Environment that points the SDK, the CLI and the live suite at this sandbox."""
         env = {
-            "IMEDNET_API_KEY": self.api_key,
-            "IMEDNET_SECURITY_KEY": self.security_key,
-            "IMEDNET_BASE_URL": self.base_url,
-            "IMEDNET_LIVE_TARGET_KIND": "sandbox",
+            API_KEY: self.api_key,
+            SECURITY_KEY: self.security_key,
+            BASE_URL: self.base_url,
+            TARGET_KIND: "sandbox",
         }
         if self.audit_path is not None:
-            env["IMEDNET_LIVE_SANDBOX_AUDIT"] = str(self.audit_path)
+            env[SANDBOX_AUDIT] = str(self.audit_path)
         return env
 
 
