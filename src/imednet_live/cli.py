@@ -31,13 +31,12 @@ def _non_negative_int(text: str) -> int:
 
 
 def _scenario(text: str) -> str:
-    from imednet_live.sandbox.scenarios import SCENARIOS
+    from imednet_live.sandbox.scenarios import get_scenario
 
-    if text not in SCENARIOS:
-        raise argparse.ArgumentTypeError(
-            f"unknown scenario {text!r}; choose one of: {', '.join(SCENARIOS)}"
-        )
-    return text
+    try:
+        return get_scenario(text).name
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from imednet_live import config
 from imednet_live.config import SdkKwargs
 from imednet_live.sandbox.backend import Backend
 from imednet_live.sandbox.scenarios import SCENARIOS
@@ -52,9 +53,9 @@ class SandboxHandle:
     def env(self) -> dict[str, str]:
         """The SDK/CLI environment variables pointing at this sandbox."""
         return {
-            "IMEDNET_API_KEY": self.api_key,
-            "IMEDNET_SECURITY_KEY": self.security_key,
-            "IMEDNET_BASE_URL": self.base_url,
+            config.API_KEY: self.api_key,
+            config.SECURITY_KEY: self.security_key,
+            config.BASE_URL: self.base_url,
         }
 
     def sdk_kwargs(self) -> SdkKwargs:

@@ -61,6 +61,21 @@ def _sort_key_for(prop: str) -> Callable[[Item], tuple[int, Any]]:
     return lambda item: _sort_key(item.get(prop))
 
 
+def effective_sort(resource: str, sort: Sort) -> Sort:
+    """The requested sort, or else the resource's default property, ascending."""
+    return sort or ((DEFAULT_SORT[resource], False),)
+
+
+def filter_items(items: list[Item], text: str, *, study_scoped: bool) -> list[Item]:
+    """Items matching filter ``text``; on a study path its studyKey terms are implied."""
+    node = parse_filter(text)
+    if study_scoped:
+        node = filters.drop_attributes(node, {STUDY_SCOPED_ATTRIBUTE})
+    if isinstance(node, filters.Always):
+        return items
+    return [i for i in items if filters.evaluate(node, i)]
+
+
 def sort_items(items: list[Item], sort: Sort) -> list[Item]:
     """Stable multi-key sort; mixed types and missing values never raise."""
     out = list(items)
@@ -174,11 +189,7 @@ class Backend:
         if resource == "users" and not query.include_inactive:
             items = [u for u in items if u.get("userActiveInStudy")]
         if query.filter:
-            node = parse_filter(query.filter)
-            if study_key is not None:
-                node = filters.drop_attributes(node, {STUDY_SCOPED_ATTRIBUTE})
-            if not isinstance(node, filters.Always):
-                items = [i for i in items if filters.evaluate(node, i)]
+            items = filter_items(items, query.filter, study_scoped=study_key is not None)
         if query.record_data_filter:
             node = parse_filter(query.record_data_filter)
             items = [
@@ -186,16 +197,15 @@ class Backend:
                 for i in items
                 if filters.evaluate(node, i.get("recordData") or {}, missing_matches=False)
             ]
-        return sort_items(items, query.sort or ((DEFAULT_SORT[resource], False),))
+        return sort_items(items, effective_sort(resource, query.sort))
 
     def jobs(self, study_key: str, query: ListQuery) -> list[Item]:
         self.settle()
         with self._lock:
             items = [self._job_json(j) for j in self._jobs.values() if j.study_key == study_key]
         if query.filter:
-            node = filters.drop_attributes(parse_filter(query.filter), {STUDY_SCOPED_ATTRIBUTE})
-            items = [i for i in items if filters.evaluate(node, i)]
-        return sort_items(items, query.sort or ((DEFAULT_SORT["jobs"], False),))
+            items = filter_items(items, query.filter, study_scoped=True)
+        return sort_items(items, effective_sort("jobs", query.sort))
 
     def job(self, study_key: str, batch_id: str) -> Item | None:
         """A job by batchId (or jobId), or None."""

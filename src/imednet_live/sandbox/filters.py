@@ -17,7 +17,7 @@ numbers as numbers, date-like strings as datetimes, other strings exactly.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
@@ -280,12 +280,3 @@ def evaluate(node: Node, item: Mapping[str, Any], *, missing_matches: bool = Tru
     if isinstance(node, Or):
         return any(evaluate(t, item, missing_matches=missing_matches) for t in node.terms)
     return True
-
-
-def compile_predicate(
-    node: Node, *, missing_matches: bool = True
-) -> Callable[[Mapping[str, Any]], bool]:
-    """A one-argument predicate for ``filter()``; Always compiles to a constant."""
-    if isinstance(node, Always):
-        return lambda _item: True
-    return lambda item: evaluate(node, item, missing_matches=missing_matches)

@@ -21,7 +21,7 @@ import uvicorn
 from imednet_live.sandbox.app import create_app
 from imednet_live.sandbox.audit import AuditLog
 from imednet_live.sandbox.backend import Backend
-from imednet_live.sandbox.scenarios import build_studies, get_scenario
+from imednet_live.sandbox.scenarios import Scenario, build_studies, get_scenario
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_API_KEY = "sandbox-api-key"
@@ -83,8 +83,12 @@ class SandboxOptions:
     host: str = DEFAULT_HOST
     port: int = 0
 
-    def validate(self) -> None:
-        get_scenario_or_raise(self.scenario)
+    def validate(self) -> Scenario:
+        """Raise SandboxConfigError for a bad option; returns the chosen scenario."""
+        try:
+            scenario = get_scenario(self.scenario)
+        except ValueError as exc:
+            raise SandboxConfigError(f"--scenario: {exc}") from None
         if self.latency_ms < 0:
             raise SandboxConfigError(f"--latency-ms must be >= 0, got {self.latency_ms}")
         if self.subjects is not None and self.subjects < 0:
@@ -92,13 +96,7 @@ class SandboxOptions:
         for option, value in (("--api-key", self.api_key), ("--security-key", self.security_key)):
             if not value.strip():
                 raise SandboxConfigError(f"{option} must not be empty")
-
-
-def get_scenario_or_raise(name: str) -> None:
-    try:
-        get_scenario(name)
-    except ValueError as exc:
-        raise SandboxConfigError(f"--scenario: {exc}") from None
+        return scenario
 
 
 class _Server(uvicorn.Server):
@@ -126,8 +124,7 @@ class SandboxServer:
     """One sandbox: backend + app + uvicorn on a bound loopback socket."""
 
     def __init__(self, options: SandboxOptions) -> None:
-        options.validate()
-        scenario = get_scenario(options.scenario)
+        scenario = options.validate()
         self.options = options
         self.scenario = scenario.name
         self.backend = Backend(

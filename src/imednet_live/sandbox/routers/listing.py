@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import Request
 from starlette.responses import Response
 
-from imednet_live.sandbox.backend import DEFAULT_SORT
+from imednet_live.sandbox.backend import effective_sort
 from imednet_live.sandbox.dependencies import sandbox_state
 from imednet_live.sandbox.query import parse_list_query, parse_page
 from imednet_live.sandbox.responses import encode, envelope_bytes, raw_json_response
@@ -29,7 +29,7 @@ def list_response(request: Request, study_key: str | None, resource: str) -> Res
         state.page_cache[key] = data
     sort = [
         {"property": prop, "direction": "DESC" if desc else "ASC"}
-        for prop, desc in (query.sort or ((DEFAULT_SORT[resource], False),))
+        for prop, desc in effective_sort(resource, query.sort)
     ]
     body = envelope_bytes(
         request.method,
