@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from imednet_live import sandbox
+from imednet_live.config import CACHE_DIR, PROFILE, RUN_E2E, RUN_ID, TARGET_KIND
 
 REPO = Path(__file__).resolve().parents[1]
 RUN_TIMEOUT_S = 600
@@ -51,11 +52,11 @@ def run_suite(python: str, profile: str, workers: int) -> RunFigures:
         env.update(sb.env)
         env.update(
             {
-                "IMEDNET_RUN_E2E": "1",
-                "IMEDNET_LIVE_PROFILE": profile,
-                "IMEDNET_LIVE_TARGET_KIND": "sandbox",
-                "IMEDNET_LIVE_RUN_ID": f"bench-{workers}-{os.getpid()}",
-                "IMEDNET_LIVE_CACHE_DIR": str(Path(tmp) / "cache"),
+                RUN_E2E: "1",
+                PROFILE: profile,
+                TARGET_KIND: "sandbox",
+                RUN_ID: f"bench-{workers}-{os.getpid()}",
+                CACHE_DIR: str(Path(tmp) / "cache"),
             }
         )
         command = [python, "-m", "pytest", "tests/live", "-q", "-p", "no:cacheprovider"]

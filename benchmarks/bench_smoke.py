@@ -7,6 +7,7 @@ Each run gets a fresh sandbox so the seed is the same every time.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import statistics
 import subprocess
@@ -15,6 +16,7 @@ import time
 from collections import Counter
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 from imednet_live import sandbox
 
@@ -58,23 +60,14 @@ def _subprocess_run(sb: Any, *, hide_pandas: bool = False) -> float:
 def _in_process_run(sb: Any) -> float:
     from imednet_live import smoke
 
-    saved = {k: os.environ.get(k) for k in sb.env}
-    os.environ.update(sb.env)
-    try:
-        with open(os.devnull, "w") as sink:
-            reporter_out, sys.stdout = sys.stdout, sink
-            try:
-                started = time.perf_counter()
-                code = smoke.main([])
-                elapsed = time.perf_counter() - started
-            finally:
-                sys.stdout = reporter_out
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+    with (
+        mock.patch.dict(os.environ, sb.env),
+        open(os.devnull, "w") as sink,
+        contextlib.redirect_stdout(sink),
+    ):
+        started = time.perf_counter()
+        code = smoke.main([])
+        elapsed = time.perf_counter() - started
     if code != 0:
         raise SystemExit(f"in-process smoke run failed (exit {code})")
     return elapsed

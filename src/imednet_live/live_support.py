@@ -20,6 +20,8 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from imednet_live.redaction import redact
+
 if TYPE_CHECKING:
     from imednet_live.config import Settings
     from imednet_live.discovery import FormRef, VariableRef
@@ -117,8 +119,6 @@ def migrate_airflow_db(env: Mapping[str, str], secrets: Iterable[str] = ()) -> N
     A child process because migration must not import Airflow into the test process
     with a half-built configuration. Output is redacted before it can reach a report.
     """
-    from imednet_live.redaction import redact
-
     result = subprocess.run(
         [sys.executable, "-m", "airflow", "db", "migrate"],
         env={**os.environ, **env},

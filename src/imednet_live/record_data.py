@@ -19,9 +19,10 @@ _EXTRA_VALUES: dict[str, object] = {"bool": True, "boolean": True}
 
 def value_for_type(variable_type: str) -> object | None:
     """An example value for ``variable_type`` (case-insensitive), or None if unknown."""
-    value = value_for(variable_type.strip())
+    name = variable_type.strip()
+    value = value_for(name)
     if value is None:
-        value = _EXTRA_VALUES.get(variable_type.strip().lower())
+        value = _EXTRA_VALUES.get(name.lower())
     return value
 
 

@@ -279,14 +279,14 @@ def _describe(found: Discovery, reporter: Reporter) -> None:
         f"form key: {form.form_key}{pinned} (formId {form.form_id}, "
         f"{len(form.variables)} variables)"
     )
-    lookups: list[tuple[str, Callable[[], str]]] = [
-        ("site", lambda: _site_text(found)),
-        ("subject", lambda: _subject_text(found)),
-        ("interval", lambda: _interval_text(found)),
+    lookups: list[tuple[str, Callable[[Discovery], str]]] = [
+        ("site", _site_text),
+        ("subject", _subject_text),
+        ("interval", _interval_text),
     ]
     for label, lookup in lookups:
         try:
-            reporter.detail(f"{label}: {lookup()}")
+            reporter.detail(f"{label}: {lookup(found)}")
         except NoEligibleEntityError as absent:
             reporter.detail(f"{label}: none ({absent})")
 

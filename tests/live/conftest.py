@@ -17,7 +17,7 @@ import pytest
 from imednet import AsyncImednetSDK, ImednetSDK
 from live_checks import tagged_data
 
-from imednet_live.config import Settings
+from imednet_live.config import API_KEY, BASE_URL, SECURITY_KEY, Settings
 from imednet_live.discovery import (
     Discovery,
     FormRef,
@@ -147,9 +147,9 @@ def cli_env(settings: Settings) -> SecretEnv:
     """Environment for ``imednet.cli.app``: credentials from settings, wide rich output."""
     return SecretEnv(
         {
-            "IMEDNET_API_KEY": settings.api_key or "",
-            "IMEDNET_SECURITY_KEY": settings.security_key or "",
-            "IMEDNET_BASE_URL": settings.base_url,
+            API_KEY: settings.api_key or "",
+            SECURITY_KEY: settings.security_key or "",
+            BASE_URL: settings.base_url,
             "COLUMNS": "400",
             "NO_COLOR": "1",
             "TERM": "dumb",

@@ -10,7 +10,6 @@ the test body, after the session fixture has set the environment.
 from __future__ import annotations
 
 import importlib.util
-import os
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -79,16 +78,10 @@ def airflow_home(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -
     )
     home = tmp_path_factory.mktemp("airflow-home")
     env = SecretEnv(airflow_environment(home, settings))
-    previous = {name: os.environ.get(name) for name in env}
-    os.environ.update(env)
-    try:
+    with pytest.MonkeyPatch.context() as patch:
+        for name, value in env.items():
+            patch.setenv(name, value)
         yield home
-    finally:
-        for name, value in previous.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
 
 
 @pytest.fixture(scope="session")

@@ -12,6 +12,10 @@ from imednet_live.discovery import FormRef, SiteRef, SubjectRef
 from imednet_live.skips import first_or_skip
 
 
+def _subject_record_ids(sdk: ImednetSDK, study_key: str, subject_key: str) -> list[int]:
+    return [r.record_id for r in sdk.records.list(study_key, subject_key=subject_key)]
+
+
 @pytest.mark.resource("workflows.data_extraction")
 def test_extract_records_by_form(sdk: ImednetSDK, study_key: str, form: FormRef) -> None:
     def on_form() -> list[int]:
@@ -33,18 +37,18 @@ def test_extract_records_by_subject_criteria(
 ) -> None:
     """Subject criteria are applied client-side by the workflow; the result must honour them."""
 
-    def of_subject() -> list[int]:
-        return [
-            r.record_id for r in sdk.records.list(study_key, subject_key=read_subject.subject_key)
-        ]
-
-    before = of_subject()
+    before = _subject_record_ids(sdk, study_key, read_subject.subject_key)
     first_or_skip(before, f"records for subject {read_subject.subject_key}", study_key)
     extracted = sdk.workflows.data_extraction.extract_records_by_criteria(
         study_key, subject_filter={"subject_key": read_subject.subject_key}
     )
     assert {r.subject_key for r in extracted} == {read_subject.subject_key}
-    assert_snapshot((r.record_id for r in extracted), before, of_subject(), "extracted records")
+    assert_snapshot(
+        (r.record_id for r in extracted),
+        before,
+        _subject_record_ids(sdk, study_key, read_subject.subject_key),
+        "extracted records",
+    )
 
 
 @pytest.mark.resource("workflows.audit_trail")
@@ -64,12 +68,7 @@ def test_audit_trail(sdk: ImednetSDK, study_key: str) -> None:
 
 @pytest.mark.resource("workflows.subject_data")
 def test_subject_data(sdk: ImednetSDK, study_key: str, read_subject: SubjectRef) -> None:
-    def of_subject() -> list[int]:
-        return [
-            r.record_id for r in sdk.records.list(study_key, subject_key=read_subject.subject_key)
-        ]
-
-    before = of_subject()
+    before = _subject_record_ids(sdk, study_key, read_subject.subject_key)
     data = sdk.workflows.subject_data.get_all_subject_data(study_key, read_subject.subject_key)
     assert data.subject_details is not None, f"subject {read_subject.subject_key} not returned"
     assert data.subject_details.subject_key == read_subject.subject_key
@@ -81,7 +80,12 @@ def test_subject_data(sdk: ImednetSDK, study_key: str, read_subject: SubjectRef)
     ):
         strays = {i.subject_key for i in items} - {read_subject.subject_key}
         assert not strays, f"subject data for {read_subject.subject_key} has {kind} of {strays}"
-    assert_snapshot((r.record_id for r in data.records), before, of_subject(), "subject records")
+    assert_snapshot(
+        (r.record_id for r in data.records),
+        before,
+        _subject_record_ids(sdk, study_key, read_subject.subject_key),
+        "subject records",
+    )
 
 
 @pytest.mark.resource("workflows.query_management")
