@@ -37,6 +37,7 @@ from imednet_live.charter.context import RunContext
 from imednet_live.charter.expectations import expected_skip_for
 from imednet_live.charter.markers import MARKERS, Requirements, requirements_of
 from imednet_live.charter.outcomes import (
+    OUTCOMES_FILE,
     SessionOutcomes,
     TestOutcome,
     Violation,
@@ -56,7 +57,6 @@ from imednet_live.skips import (
 )
 
 PLUGIN_NAME = "imednet-live-charter"
-OUTCOMES_FILE = "outcomes.json"
 WARNINGS_FILE = "warnings.log"
 _REQUIREMENTS = pytest.StashKey[Requirements]()
 _SDK_WARNINGS_OUTPUT = "imednet_live_sdk_warnings"
@@ -282,16 +282,14 @@ class CharterPlugin:
             if all(t.outcome == "skipped" for t in self.tests):
                 return []  # nothing ran, so nothing can have written
             problem = f"sandbox audit {audit} is missing: the read-only guarantee is unchecked"
-            return [Violation(nodeid="(session)", category="read-only", message=problem)]
+            return [_session_violation("read-only", problem)]
         try:
             writes = writes_in_audit(audit)
         except AuditError as exc:
-            return [Violation(nodeid="(session)", category="read-only", message=str(exc))]
+            return [_session_violation("read-only", str(exc))]
         return [
-            Violation(
-                nodeid="(session)",
-                category="read-only",
-                message=self.ctx.redact(f"read-only session wrote to the sandbox: {write}"),
+            _session_violation(
+                "read-only", self.ctx.redact(f"read-only session wrote to the sandbox: {write}")
             )
             for write in writes
         ]
@@ -327,7 +325,7 @@ class CharterPlugin:
             problem = (
                 f"cannot write the session's reports under {report_dir}: {exc.strerror or exc}"
             )
-            return [Violation(nodeid="(session)", category="report", message=problem)]
+            return [_session_violation("report", problem)]
         self.written = [str(outcomes_path), str(warnings_path)]
         return []
 
@@ -376,6 +374,11 @@ class CharterPlugin:
 
     def _terminal(self) -> pytest.TerminalReporter | None:
         return self.config.pluginmanager.get_plugin("terminalreporter")
+
+
+def _session_violation(category: str, message: str) -> Violation:
+    """A breach of the whole session rather than of one test."""
+    return Violation(nodeid="(session)", category=category, message=message)
 
 
 @runtime_checkable

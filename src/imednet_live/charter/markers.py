@@ -42,6 +42,7 @@ RESOURCES: tuple[str, ...] = (
     "airflow.sensor",
     "optional_deps",
 )
+UNASSIGNED = "(no resource marker)"  # the row of tests without a resource marker
 
 MARKERS: tuple[str, ...] = (
     "resource(name): the SDK resource or feature a live test covers (a row of the matrix report)",

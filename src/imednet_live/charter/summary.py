@@ -5,10 +5,8 @@ from __future__ import annotations
 import io
 from collections import Counter
 
-from imednet_live.charter.markers import RESOURCES
+from imednet_live.charter.markers import RESOURCES, UNASSIGNED
 from imednet_live.charter.outcomes import TestOutcome
-
-UNASSIGNED = "(no resource marker)"
 
 
 def resource_counts(tests: list[TestOutcome]) -> dict[str, Counter[str]]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from html import escape
 
 from imednet_live.report.merge import OUTCOMES_FILE, Cell, CellStatus, Matrix
-from imednet_live.report.smoke_gate import SMOKE_FILE, SmokeGate
+from imednet_live.report.smoke_gate import SMOKE_FILE, SmokeGate, format_seconds
 
 _CSS = """
 body { font: 14px/1.4 system-ui, sans-serif; margin: 24px; color: #1b1f24; background: #fff; }
@@ -99,10 +99,6 @@ def _grid(matrix: Matrix) -> str:
 {_violations(matrix)}"""
 
 
-def _seconds(value: float | None) -> str:
-    return "-" if value is None else f"{value:.2f} s"
-
-
 def _smoke(smoke: SmokeGate | None) -> str:
     if smoke is None:
         return (
@@ -110,14 +106,13 @@ def _smoke(smoke: SmokeGate | None) -> str:
             f"(no <code>{escape(str(SMOKE_FILE))}</code>).</p>"
         )
     status = smoke.status.value
-    timeout = "" if smoke.timeout_s is None else f" (job timeout {smoke.timeout_s:g} s)"
     identifiers = ", ".join(
         f"{escape(key)} <b>{escape(value)}</b>" for key, value in smoke.ordered_identifiers()
     )
     facts = (
         ("reason", escape(smoke.reason) or "-"),
         ("target", f"<code>{escape(smoke.target.base_url or 'unknown')}</code>"),
-        ("duration", escape(_seconds(smoke.duration_s) + timeout)),
+        ("duration", escape(smoke.duration_text)),
         ("identifiers", identifiers or "none discovered"),
     )
     fact_rows = "".join(f"<tr><th>{name}</th><td>{value}</td></tr>" for name, value in facts)
@@ -136,7 +131,7 @@ def _scenarios(smoke: SmokeGate) -> str:
         f'<td class="nowrap {s.cell_status.value}" data-status="{s.cell_status.value}">'
         f"{escape(s.outcome)}</td>"
         f'<td class="nowrap"><code>{escape(s.batch_id or "-")}</code></td>'
-        f'<td class="num">{escape(_seconds(s.duration_s))}</td>'
+        f'<td class="num">{escape(format_seconds(s.duration_s))}</td>'
         f"<td>{escape(s.detail or '')}</td></tr>"
         for s in smoke.scenarios
     )

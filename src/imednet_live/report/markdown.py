@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 
 from imednet_live.report.merge import OUTCOMES_FILE, CellStatus, Matrix
-from imednet_live.report.smoke_gate import SMOKE_FILE, SmokeGate
+from imednet_live.report.smoke_gate import SMOKE_FILE, SmokeGate, format_seconds
 
 ICONS = {
     CellStatus.FAIL: "❌",
@@ -32,10 +32,6 @@ def _text(text: str) -> str:
 def _cell_text(text: str) -> str:
     """Markdown table cells: prose plus the column separator escaped."""
     return _text(text).replace("|", "&#124;")
-
-
-def _seconds(value: float | None) -> str:
-    return "-" if value is None else f"{value:.2f} s"
 
 
 def render_markdown(matrix: Matrix, smoke: SmokeGate | None) -> str:
@@ -104,13 +100,12 @@ def _smoke_section(smoke: SmokeGate | None) -> list[str]:
     if smoke is None:
         return [*lines, f"Smoke was not run in this report's folder (no `{SMOKE_FILE}`).", ""]
     identifiers = " · ".join(f"{key}: {_text(value)}" for key, value in smoke.ordered_identifiers())
-    timeout = "" if smoke.timeout_s is None else f" (job timeout {smoke.timeout_s:g} s)"
     lines += [
         f"{ICONS[smoke.status]} **exit {smoke.exit_code} · {_text(smoke.meaning)}**",
         "",
         f"- reason: {_text(smoke.reason) or '-'}",
         f"- target: {_text(smoke.target.base_url or 'unknown')}",
-        f"- duration: {_seconds(smoke.duration_s)}{timeout}",
+        f"- duration: {smoke.duration_text}",
         f"- identifiers: {identifiers or 'none discovered'}",
         "",
     ]
@@ -125,7 +120,7 @@ def _smoke_section(smoke: SmokeGate | None) -> list[str]:
             _cell_text(scenario.name),
             f"{ICONS[scenario.cell_status]} {_cell_text(scenario.outcome)}",
             _cell_text(scenario.batch_id or "-"),
-            _seconds(scenario.duration_s),
+            format_seconds(scenario.duration_s),
             _cell_text(scenario.detail or ""),
         ]
         lines.append("| " + " | ".join(row) + " |")

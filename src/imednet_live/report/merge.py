@@ -6,14 +6,14 @@ from collections import Counter
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
+from typing import TypeVar
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
-from imednet_live.charter.markers import RESOURCES
-from imednet_live.charter.outcomes import SessionOutcomes, TestOutcome, Violation
+from imednet_live.charter.markers import RESOURCES, UNASSIGNED
+from imednet_live.charter.outcomes import OUTCOMES_FILE, SessionOutcomes, TestOutcome, Violation
 
-OUTCOMES_FILE = "outcomes.json"
-UNASSIGNED = "(no resource marker)"
+_Model = TypeVar("_Model", bound=BaseModel)
 
 
 class ReportInputError(ValueError):
@@ -99,20 +99,23 @@ def find_outcome_files(reports_dir: Path, *, allow_empty: bool = False) -> list[
 
 
 def load_session(path: Path) -> SessionOutcomes:
+    advice = "re-run that session or delete its folder"
+    return read_model(path, SessionOutcomes, "outcomes file", advice)
+
+
+def read_model(path: Path, model: type[_Model], what: str, advice: str) -> _Model:
+    """``path`` read as ``model``; any problem is a one-line ReportInputError naming the file."""
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise ReportInputError(f"cannot read {path}: {exc.strerror or exc}") from None
     except UnicodeDecodeError:
-        raise ReportInputError(
-            f"{path} is not UTF-8 text; re-run that session or delete its folder"
-        ) from None
+        raise ReportInputError(f"{path} is not UTF-8 text; {advice}") from None
     try:
-        return SessionOutcomes.model_validate_json(text)
+        return model.model_validate_json(text)
     except ValidationError as exc:
         raise ReportInputError(
-            f"{path} is not a valid outcomes file ({first_error(exc)}); "
-            "re-run that session or delete its folder"
+            f"{path} is not a valid {what} ({first_error(exc)}); {advice}"
         ) from None
 
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
-from imednet_live.report.merge import CellStatus, ReportInputError, first_error
+from imednet_live.report.merge import CellStatus, read_model
 
 SMOKE_FILE = Path("smoke") / "smoke.json"  # noxfile: reports/<session>/, session "smoke"
 
@@ -32,6 +32,10 @@ IDENTIFIER_ORDER = (
     "subject_key",
     "interval_name",
 )
+
+
+def format_seconds(value: float | None) -> str:
+    return "-" if value is None else f"{value:.2f} s"
 
 
 class _Tolerant(BaseModel):
@@ -100,6 +104,12 @@ class SmokeGate(_Tolerant):
             return "red: the write path is not confirmed"
         return f"red: unknown exit code {self.exit_code}"
 
+    @property
+    def duration_text(self) -> str:
+        """How long smoke ran and, when it was given one, its job timeout."""
+        timeout = "" if self.timeout_s is None else f" (job timeout {self.timeout_s:g} s)"
+        return format_seconds(self.duration_s) + timeout
+
     def ordered_identifiers(self) -> list[tuple[str, str]]:
         known = [k for k in IDENTIFIER_ORDER if k in self.identifiers]
         rest = sorted(k for k in self.identifiers if k not in IDENTIFIER_ORDER)
@@ -115,16 +125,4 @@ def load_smoke_gate(reports_dir: Path) -> SmokeGate | None:
     path = reports_dir / SMOKE_FILE
     if not path.exists():
         return None
-    advice = "re-run `nox -s smoke` or delete that file"
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ReportInputError(f"cannot read {path}: {exc.strerror or exc}") from None
-    except UnicodeDecodeError:
-        raise ReportInputError(f"{path} is not UTF-8 text; {advice}") from None
-    try:
-        return SmokeGate.model_validate_json(text)
-    except ValidationError as exc:
-        raise ReportInputError(
-            f"{path} is not a valid smoke report ({first_error(exc)}); {advice}"
-        ) from None
+    return read_model(path, SmokeGate, "smoke report", "re-run `nox -s smoke` or delete that file")
