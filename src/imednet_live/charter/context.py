@@ -18,9 +18,9 @@ from imednet_live.config import ConfigError, Settings
 from imednet_live.profiles import OPTIONAL_PACKAGES, PROFILES, Profile
 from imednet_live.redaction import redact
 
-# Set by the nox sessions next to the variables in imednet_live.config.
-SANDBOX_AUDIT = "IMEDNET_LIVE_SANDBOX_AUDIT"
-SESSION = "IMEDNET_LIVE_SESSION"  # optional override of the session name in outcomes.json
+# Set by the nox sessions; re-exported here for the plugin's modules.
+SANDBOX_AUDIT = config.SANDBOX_AUDIT
+SESSION = config.SESSION  # optional override of the session name in outcomes.json
 
 TARGET_KINDS = ("sandbox", "live")
 _LOOPBACK = {"127.0.0.1", "localhost", "::1"}
