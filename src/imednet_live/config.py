@@ -50,7 +50,8 @@ def _flag(env: Mapping[str, str], name: str) -> bool:
     return env.get(name, "").strip() == "1"
 
 
-def _clean(env: Mapping[str, str], name: str) -> str | None:
+def read_var(env: Mapping[str, str], name: str) -> str | None:
+    """A variable's value stripped, or None when unset or blank: the one reading rule."""
     value = env.get(name, "").strip()
     return value or None
 
@@ -90,18 +91,18 @@ class Settings:
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if env is None else env
-        raw_url = _clean(env, BASE_URL)
+        raw_url = read_var(env, BASE_URL)
         return cls(
-            api_key=_clean(env, API_KEY),
-            security_key=_clean(env, SECURITY_KEY),
+            api_key=read_var(env, API_KEY),
+            security_key=read_var(env, SECURITY_KEY),
             base_url=validate_base_url(raw_url) if raw_url else DEFAULT_BASE_URL,
             run_e2e=_flag(env, RUN_E2E),
             allow_mutation=_flag(env, ALLOW_MUTATION),
-            study_key=_clean(env, STUDY_KEY),
-            form_key=_clean(env, FORM_KEY),
-            batch_id=_clean(env, BATCH_ID),
-            target_kind=_clean(env, TARGET_KIND),
-            profile=_clean(env, PROFILE),
+            study_key=read_var(env, STUDY_KEY),
+            form_key=read_var(env, FORM_KEY),
+            batch_id=read_var(env, BATCH_ID),
+            target_kind=read_var(env, TARGET_KIND),
+            profile=read_var(env, PROFILE),
         )
 
     @property

@@ -17,7 +17,7 @@ from pathlib import Path
 from filelock import FileLock
 
 from imednet_live.atomic_files import write_text_atomic
-from imednet_live.config import CACHE_DIR, RUN_ID
+from imednet_live.config import CACHE_DIR, RUN_ID, read_var
 
 DEFAULT_DIR_NAME = "imednet-live-discovery"
 LOCK_TIMEOUT_S = 300.0  # a peer holding the lock is making at most a handful of list calls
@@ -25,13 +25,11 @@ LOCK_TIMEOUT_S = 300.0  # a peer holding the lock is making at most a handful of
 
 def run_id(env: Mapping[str, str] | None = None) -> str | None:
     """The run this process belongs to, or None when nothing should be shared."""
-    env = os.environ if env is None else env
-    return env.get(RUN_ID, "").strip() or None
+    return read_var(os.environ if env is None else env, RUN_ID)
 
 
 def cache_dir(env: Mapping[str, str] | None = None) -> Path:
-    env = os.environ if env is None else env
-    configured = env.get(CACHE_DIR, "").strip()
+    configured = read_var(os.environ if env is None else env, CACHE_DIR)
     return Path(configured) if configured else Path(tempfile.gettempdir()) / DEFAULT_DIR_NAME
 
 

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
 
-from imednet_live.config import API_KEY, SECURITY_KEY, TARGET, ConfigError
+from imednet_live.config import API_KEY, SECURITY_KEY, TARGET, ConfigError, read_var
 
 
 class TargetKind(str, Enum):
@@ -34,8 +34,8 @@ class Target:
 
 def resolve_target(env: Mapping[str, str]) -> Target:
     """Decide from credentials and ``IMEDNET_TARGET``; ConfigError on a contradiction."""
-    forced = env.get(TARGET, "").strip().lower()
-    present = [name for name in (API_KEY, SECURITY_KEY) if env.get(name, "").strip()]
+    forced = (read_var(env, TARGET) or "").lower()
+    present = [name for name in (API_KEY, SECURITY_KEY) if read_var(env, name)]
     missing = [name for name in (API_KEY, SECURITY_KEY) if name not in present]
 
     if forced not in ("", TargetKind.LIVE.value, TargetKind.SANDBOX.value):

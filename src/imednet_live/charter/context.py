@@ -59,9 +59,9 @@ class RunContext:
             target_kind_inferred=inferred,
             report_dir=report_dir,
             sandbox_audit=_path(env, SANDBOX_AUDIT),
-            run_id=env.get(config.RUN_ID, "").strip() or None,
+            run_id=config.read_var(env, config.RUN_ID),
             session_name=(
-                env.get(SESSION, "").strip()
+                config.read_var(env, SESSION)
                 or (report_dir.name if report_dir else None)
                 or (settings.profile or "local")
             ),
@@ -160,5 +160,5 @@ def _target_kind(settings: Settings) -> tuple[str, bool]:
 
 
 def _path(env: Mapping[str, str], name: str) -> Path | None:
-    value = env.get(name, "").strip()
+    value = config.read_var(env, name)
     return Path(value) if value else None

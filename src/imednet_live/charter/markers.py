@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 import pytest
 
+from imednet_live.config import read_var
+
 # Rows of the matrix report, in the order the charter lists them.
 RESOURCES: tuple[str, ...] = (
     "studies",
@@ -87,5 +89,5 @@ def requirements_of(item: pytest.Item, env: Mapping[str, str]) -> Requirements:
     if mutating_marker is not None:
         unless_env = mutating_marker.kwargs.get("unless_env")
         unless_env = str(unless_env) if unless_env else None
-        mutating = not (unless_env and env.get(unless_env, "").strip())
+        mutating = not (unless_env and read_var(env, unless_env))
     return Requirements(resource, tuple(dict.fromkeys(requires)), absent, mutating, unless_env)
