@@ -32,6 +32,7 @@ class TestOutcome(BaseModel):
     failure_kind: str | None = None  # api-error, network-error, assertion, other
     message: str = ""  # skip reason or failure headline, redacted
     duration_s: float = 0.0
+    sdk_log: list[str] = Field(default_factory=list)  # SDK log lines >= WARNING, redacted (failures)
 
 
 class Violation(BaseModel):
@@ -53,6 +54,13 @@ class SessionOutcomes(BaseModel):
     target_kind: str
     base_url: str
     run_id: str | None = None
+    # The SDK build under test: distribution name -> version ("imednet", and from the 0.8
+    # line "imednet-workflows" / "apache-airflow-providers-imednet" where installed).
+    sdk_version: str | None = None
+    sdk_distributions: dict[str, str] = Field(default_factory=dict)
+    api_requests: int | None = None  # HTTP requests the SDK sent during the session
+    wall_seconds: float | None = None  # the session's pytest wall time
+    recording: str | None = None  # replay target: the recording the session replayed
     context: list[str] = Field(default_factory=list)  # the startup banner, redacted
     counts: dict[str, int]
     violations: list[Violation] = Field(default_factory=list)
