@@ -282,3 +282,13 @@ def bench(session: nox.Session) -> None:
         session.error(f"Usage: nox -s bench [-- NAME...] with NAME in {[p.stem for p in scripts]}")
     for script in selected:
         session.run("python", str(script))
+
+
+@nox.session(default=False)
+def docs(session: nox.Session) -> None:
+    """Rewrite the generated tables in docs/*.md and README.md; `-- --check` fails when stale."""
+    unknown = [a for a in session.posargs if a != "--check"]
+    if unknown:
+        session.error(f"Usage: nox -s docs [-- --check] (unexpected {' '.join(unknown)})")
+    install_profile(session, "core")
+    session.run("python", "-m", "imednet_live.doc_tables", *session.posargs, str(ROOT))

@@ -27,6 +27,11 @@ class SmokeExit(IntEnum):
     RED = (1, "red", "the write path is not confirmed")
     SKIP = (2, "skip", "no write scenario had identifiers")
 
+    @classmethod
+    def of(cls, code: int) -> SmokeExit | None:
+        """The member for ``code``, or None for a code smoke never exits with."""
+        return next((member for member in cls if member == code), None)
+
 
 @dataclass(frozen=True)
 class SmokeResult:

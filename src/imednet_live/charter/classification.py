@@ -18,7 +18,6 @@ if TYPE_CHECKING:
     import httpx
 
 
-
 class FailureKind(str, Enum):
     """How a failed test failed (``TestOutcome.failure_kind``), what it means and what to do.
 

@@ -96,9 +96,8 @@ class SmokeGate(_Tolerant):
     @property
     def meaning(self) -> str:
         """The charter's reading of the exit code (docs/smoke.md, "Exit codes")."""
-        try:
-            code = SmokeExit(self.exit_code)
-        except ValueError:
+        code = SmokeExit.of(self.exit_code)
+        if code is None:
             return f"red: unknown exit code {self.exit_code}"
         return f"{code.label}: {code.summary}"
 
