@@ -26,6 +26,7 @@ _BLOCK = re.compile(
     re.MULTILINE | re.DOTALL,
 )
 _OPEN = re.compile(r"^<!-- generated:(?P<name>[^ ]*) -->$", re.MULTILINE)
+_CLOSE = re.compile(r"^<!-- /generated -->$", re.MULTILINE)  # whole lines: prose may quote it
 
 
 class DocBlockError(ValueError):
@@ -69,7 +70,7 @@ def render_document(document: str, text: str, tables: Renderers) -> tuple[str, l
     """``text`` with every block regenerated, and the blocks that changed."""
     opened = [m.group("name") for m in _OPEN.finditer(text)]
     closed = [m.group("name") for m in _BLOCK.finditer(text)]
-    if opened != closed or text.count(END) != len(closed):
+    if opened != closed or len(_CLOSE.findall(text)) != len(closed):
         raise DocBlockError(
             f"{document}: unbalanced generated block markers (opened {opened}, "
             f"closed {closed}); each <!-- generated:NAME --> needs one {END}"

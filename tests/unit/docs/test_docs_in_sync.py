@@ -167,3 +167,12 @@ def test_command_exit_codes(
     assert main(["--check", str(docs_copy)]) == 2
     [line] = capsys.readouterr().err.splitlines()
     assert line.startswith("error: README.md: unknown generated table 'nope'")
+
+
+def test_a_stray_closing_marker_is_an_error_but_prose_may_quote_it(docs_copy: Path) -> None:
+    smoke = docs_copy / "docs" / "smoke.md"
+    smoke.write_text(smoke.read_text() + "\nQuoted: `<!-- /generated -->` is fine.\n")
+    assert check(docs_copy, TABLES) == []
+    smoke.write_text(smoke.read_text() + "\n<!-- /generated -->\n")
+    with pytest.raises(DocBlockError, match=r"docs/smoke.md: unbalanced generated block"):
+        check(docs_copy, TABLES)
