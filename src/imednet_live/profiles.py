@@ -139,8 +139,8 @@ SESSIONS: tuple[NoxSession, ...] = (
     NoxSession(
         "docs",
         "core",
-        "rewrites the generated tables in `docs/*.md` and `README.md`; "
-        "`-- --check` fails when stale",
+        "rewrites the generated tables in `docs/*.md` and `README.md` (`-- --check` fails when "
+        "stale), then builds the docs site (`mkdocs.yml`), failing on a broken link",
     ),
 )
 

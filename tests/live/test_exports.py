@@ -25,7 +25,6 @@ from imednet_live.discovery import FormRef
 from imednet_live.skips import first_or_skip
 
 
-
 def _records(sdk: ImednetSDK, study_key: str) -> list[Record]:
     return sdk.records.list(study_key)
 
