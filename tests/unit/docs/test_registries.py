@@ -19,6 +19,7 @@ from imednet_live import cli, config, smoke
 from imednet_live.charter import classification
 from imednet_live.charter.classification import FailureKind
 from imednet_live.config import ENV_VARS, Reader
+from imednet_live.doc_tables import DOCUMENTS
 from imednet_live.profiles import SESSIONS
 from imednet_live.sandbox.scenarios import SCENARIOS
 from imednet_live.skip_categories import SkipCategory
@@ -174,3 +175,14 @@ def test_smoke_help_lists_exit_codes_and_the_variables_smoke_reads(
     assert smoke_vars
     for var in ENV_VARS:
         assert (f"  {var.name} " in out) == (var.name in smoke_vars), var.name
+
+
+def test_every_variable_the_docs_name_is_registered(repo_root: Path) -> None:
+    registered = {v.name for v in ENV_VARS}
+    named = {
+        (doc, name)
+        for doc in DOCUMENTS
+        for name in VARIABLE.findall((repo_root / doc).read_text(encoding="utf-8"))
+    }
+    stale = sorted((doc, name) for doc, name in named if name not in registered)
+    assert not stale, f"docs name variables the code does not have: {stale}"
