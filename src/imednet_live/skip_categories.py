@@ -1,7 +1,8 @@
 """The charter's skip taxonomy (section 6) as data, importable without pytest.
 
 Every skip in tests/live carries exactly one of these categories. The pytest plugin
-turns anything else into ``unclassified``, which fails the run.
+turns anything else into ``unclassified``, which fails the run. Each member carries
+the condition and outcome the docs tables (``nox -s docs``) are rendered from.
 """
 
 from __future__ import annotations
@@ -10,11 +11,55 @@ from enum import Enum
 
 
 class SkipCategory(str, Enum):
-    SUITE_DISABLED = "suite-disabled"  # IMEDNET_RUN_E2E not 1, or credentials absent
-    NO_ELIGIBLE_DATA = "no-eligible-data"  # discovery found no eligible entity
-    MUTATION_NOT_ALLOWED = "mutation-not-allowed"  # IMEDNET_ALLOW_MUTATION not 1
-    DEPENDENCY_MISSING = "dependency-missing"  # optional package not importable
-    UNCLASSIFIED = "unclassified"  # any other skip: a harness defect, fails the run
+    """A skip category: ``value`` is its name; ``condition``, ``outcome`` and ``action`` explain it.
+
+    Adding one is one line below (value, condition, outcome, what the operator does),
+    then ``nox -s docs``.
+    """
+
+    _value_: str
+    condition: str
+    outcome: str
+    action: str
+
+    def __new__(cls, value: str, condition: str, outcome: str, action: str) -> SkipCategory:
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.condition = condition
+        member.outcome = outcome
+        member.action = action
+        return member
+
+    SUITE_DISABLED = (
+        "suite-disabled",
+        "`IMEDNET_RUN_E2E` is not `1`, or a credential is unset",
+        "the whole suite skips, with one message",
+        "nothing: not a live run; set `IMEDNET_RUN_E2E=1` and both keys to run",
+    )
+    NO_ELIGIBLE_DATA = (
+        "no-eligible-data",
+        "discovery finds no eligible entity",
+        "one test skips (e.g. `No active sites for study ABC123`); a violation against the sandbox",
+        "populate or activate the entity, or pin `IMEDNET_STUDY_KEY` to a prepared study",
+    )
+    MUTATION_NOT_ALLOWED = (
+        "mutation-not-allowed",
+        "the test writes and `IMEDNET_ALLOW_MUTATION` is not `1`",
+        "one test skips",
+        "nothing (intentional); a violation only if the profile allows writes",
+    )
+    DEPENDENCY_MISSING = (
+        "dependency-missing",
+        "an optional package (pandas, pyarrow, openpyxl, sqlalchemy, airflow) cannot be imported",
+        "one test skips, naming the first missing package",
+        "expected in `core`; elsewhere a broken install: `python -m imednet_live.profile_check`",
+    )
+    UNCLASSIFIED = (
+        "unclassified",
+        "any other skip: plain `pytest.skip`, `importorskip`, `skipif` or `xfail`",
+        "a violation: the session fails",
+        "skip through `imednet_live.skips` helpers or the markers",
+    )
 
     def __str__(self) -> str:
         return self.value

@@ -25,14 +25,24 @@ from imednet import ImednetSDK
 from imednet.errors import ApiError, AuthenticationError, RequestError
 
 from imednet_live.atomic_files import write_text_atomic
-from imednet_live.config import API_KEY, BASE_URL, SECURITY_KEY, ConfigError, Settings
+from imednet_live.config import (
+    API_KEY,
+    BASE_URL,
+    ENV_VARS,
+    SECURITY_KEY,
+    ConfigError,
+    Reader,
+    Settings,
+    env_help,
+)
 from imednet_live.discovery import Discovery, NoEligibleEntityError, NoLiveDataError, discover
 from imednet_live.record_data import sample_record_data
 from imednet_live.redaction import redact
+from imednet_live.smoke_exits import SmokeExit
 
-EXIT_GREEN = 0
-EXIT_RED = 1
-EXIT_SKIP = 2
+EXIT_GREEN = int(SmokeExit.GREEN)
+EXIT_RED = int(SmokeExit.RED)
+EXIT_SKIP = int(SmokeExit.SKIP)
 
 DEFAULT_TIMEOUT_S = 300.0
 FIRST_POLL_DELAY_S = 0.2
@@ -189,10 +199,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="post_smoke_record.py",
         description=(
-            "Prove that an iMednet environment accepts the credentials in IMEDNET_API_KEY/"
-            "IMEDNET_SECURITY_KEY and completes record writes. Always mutates the target. "
-            "Exit 0 green, 1 red, 2 skipped (no write identifiers)."
+            "Prove that an iMednet environment accepts the credentials in\n"
+            "IMEDNET_API_KEY/IMEDNET_SECURITY_KEY and completes record writes.\n"
+            "Always mutates the target."
         ),
+        epilog=help_epilog(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
         "--timeout",
@@ -210,6 +222,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--report", type=Path, metavar="PATH", help="write a JSON summary of the run to PATH"
     )
     return parser
+
+
+def help_epilog() -> str:
+    """Exit codes and environment variables for ``--help``, from the registries the docs use."""
+    codes = [f"  {int(c)}  {c.label}: {c.summary}" for c in sorted(SmokeExit)]
+    env = env_help(v for v in ENV_VARS if Reader.SMOKE in v.read_by)
+    return "\n".join(["exit codes:", *codes, "", "environment:", env])
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:

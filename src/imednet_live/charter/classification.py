@@ -10,16 +10,68 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from enum import Enum
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     import httpx
 
-API_ERROR = "api-error"
-NETWORK_ERROR = "network-error"
-ASSERTION = "assertion"
-OTHER = "other"
+
+class FailureKind(str, Enum):
+    """How a failed test failed (``TestOutcome.failure_kind``), what it means and what to do.
+
+    Adding one is one line below (value, condition, what the operator sees, what to do),
+    then ``nox -s docs``.
+    """
+
+    _value_: str
+    condition: str
+    shows: str
+    action: str
+
+    def __new__(cls, value: str, condition: str, shows: str, action: str) -> FailureKind:
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.condition = condition
+        member.shows = shows
+        member.action = action
+        return member
+
+    API_ERROR = (
+        "api-error",
+        "the API returned 4xx/5xx",
+        "fail: SDK error class, status, method, path and response body",
+        "401: keys wrong or expired. 403: study not accessible. 404: entity deleted. "
+        "400: the request or the API changed. 5xx/429: server side; retry, check its logs",
+    )
+    NETWORK_ERROR = (
+        "network-error",
+        "network error, timeout, connection refused",
+        "fail: names the unreachable URL and `IMEDNET_BASE_URL`",
+        "check `IMEDNET_BASE_URL`, that the target is up, and network access",
+    )
+    ASSERTION = (
+        "assertion",
+        "an assertion on returned data failed",
+        "fail: the assertion and the actual value",
+        "an SDK defect or schema drift: open a bug with the shown actual value",
+    )
+    OTHER = (
+        "other",
+        "any other exception",
+        "fail: pytest's traceback",
+        "read the traceback: usually a defect in the test or the harness",
+    )
+
+    def __str__(self) -> str:
+        return self.value
+
+
+API_ERROR = FailureKind.API_ERROR.value
+NETWORK_ERROR = FailureKind.NETWORK_ERROR.value
+ASSERTION = FailureKind.ASSERTION.value
+OTHER = FailureKind.OTHER.value
 
 HEADLINE_BODY_CHARS = 300
 DETAIL_BODY_CHARS = 4000

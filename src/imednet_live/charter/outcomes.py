@@ -23,16 +23,24 @@ class TestOutcome(BaseModel):
     __test__ = False  # not a pytest test class
     model_config = ConfigDict(extra="forbid")
 
-    nodeid: str
-    resource: str | None = None
-    outcome: Outcome
-    category: str | None = None  # skip category; None unless skipped
-    expected: bool  # the outcome agrees with the profile's expectation
-    expected_skip: str | None = None  # what the profile demanded (None: must run)
-    failure_kind: str | None = None  # api-error, network-error, assertion, other
-    message: str = ""  # skip reason or failure headline, redacted
-    duration_s: float = 0.0
-    sdk_log: list[str] = Field(default_factory=list)  # SDK log lines >= WARNING, redacted (failures)
+    nodeid: str = Field(description="pytest's test id")
+    resource: str | None = Field(
+        default=None, description="the `resource` marker: the report's row"
+    )
+    outcome: Outcome = Field(description="after setup, call and teardown")
+    category: str | None = Field(default=None, description="skip category; null unless skipped")
+    expected: bool = Field(description="the outcome agrees with the profile's expectation")
+    expected_skip: str | None = Field(
+        default=None, description="the skip category the profile demanded; null: it must run"
+    )
+    failure_kind: str | None = Field(
+        default=None, description="how it failed (see the failure kinds); null unless failed"
+    )
+    message: str = Field(default="", description="skip reason or failure headline, redacted")
+    duration_s: float = Field(default=0.0, description="seconds, all phases")
+    sdk_log: list[str] = Field(
+        default_factory=list, description="SDK log lines at WARNING and above, redacted (failures)"
+    )
 
 
 class Violation(BaseModel):
@@ -40,32 +48,48 @@ class Violation(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    nodeid: str
-    category: str  # skip category, or a rule name such as read-only or marker
-    message: str
+    nodeid: str = Field(description="the test, or `(session)` for a session-wide rule")
+    category: str = Field(description="skip category, or a rule name such as read-only or marker")
+    message: str = Field(description="why, in one line")
 
 
 class SessionOutcomes(BaseModel):
+    """One live session: who ran what where, and every test's outcome."""
+
     model_config = ConfigDict(extra="forbid")
 
-    schema_version: Literal[1] = SCHEMA_VERSION
-    session: str
-    profile: str | None
-    target_kind: str
-    base_url: str
-    run_id: str | None = None
+    schema_version: Literal[1] = Field(
+        default=SCHEMA_VERSION, description="the file's format version"
+    )
+    session: str = Field(description="the nox session (`IMEDNET_LIVE_SESSION`) or report folder")
+    profile: str | None = Field(description="the dependency profile (`IMEDNET_LIVE_PROFILE`)")
+    target_kind: str = Field(description="`sandbox` or `live`")
+    base_url: str = Field(description="the target's base URL, without userinfo")
+    run_id: str | None = Field(default=None, description="one id per `nox` invocation")
     # The SDK build under test: distribution name -> version ("imednet", and from the 0.8
     # line "imednet-workflows" / "apache-airflow-providers-imednet" where installed).
-    sdk_version: str | None = None
-    sdk_distributions: dict[str, str] = Field(default_factory=dict)
-    api_requests: int | None = None  # HTTP requests the SDK sent during the session
-    wall_seconds: float | None = None  # the session's pytest wall time
-    recording: str | None = None  # replay target: the recording the session replayed
-    context: list[str] = Field(default_factory=list)  # the startup banner, redacted
-    counts: dict[str, int]
-    violations: list[Violation] = Field(default_factory=list)
-    warnings: dict[str, int] = Field(default_factory=dict)  # sdk / other
-    tests: list[TestOutcome]
+    sdk_version: str | None = Field(default=None, description="the `imednet` version under test")
+    sdk_distributions: dict[str, str] = Field(
+        default_factory=dict, description="SDK distribution name -> version, where installed"
+    )
+    api_requests: int | None = Field(
+        default=None, description="HTTP requests the SDK sent during the session"
+    )
+    wall_seconds: float | None = Field(default=None, description="the session's pytest wall time")
+    recording: str | None = Field(
+        default=None, description="replay target: the recording the session replayed"
+    )
+    context: list[str] = Field(default_factory=list, description="the startup banner, redacted")
+    counts: dict[str, int] = Field(
+        description="passed, failed, skipped, error, expected_skips, unexpected_skips, total"
+    )
+    violations: list[Violation] = Field(
+        default_factory=list, description="charter breaches; any one fails the session"
+    )
+    warnings: dict[str, int] = Field(
+        default_factory=dict, description="warning counts: `sdk` (shown by pytest), `other`"
+    )
+    tests: list[TestOutcome] = Field(description="one entry per test, across xdist workers")
 
 
 def count_outcomes(tests: list[TestOutcome]) -> dict[str, int]:

@@ -13,14 +13,14 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from imednet_live.report.merge import CellStatus, read_model
+from imednet_live.smoke_exits import SmokeExit
 
 SMOKE_FILE = Path("smoke") / "smoke.json"  # noxfile: reports/<session>/, session "smoke"
 
-# The smoke script's exit codes (imednet_live.smoke), repeated so that rendering a report
-# does not import the SDK; a unit test keeps the two in step.
-EXIT_GREEN = 0
-EXIT_RED = 1
-EXIT_SKIP = 2
+# The smoke script's exit codes, from the registry that imports neither the SDK nor pydantic.
+EXIT_GREEN = int(SmokeExit.GREEN)
+EXIT_RED = int(SmokeExit.RED)
+EXIT_SKIP = int(SmokeExit.SKIP)
 
 # Identifiers in discovery order (study, form, site, subject, interval); others follow.
 IDENTIFIER_ORDER = (
@@ -96,13 +96,10 @@ class SmokeGate(_Tolerant):
     @property
     def meaning(self) -> str:
         """The charter's reading of the exit code (docs/smoke.md, "Exit codes")."""
-        if self.exit_code == EXIT_GREEN:
-            return "green: write path confirmed"
-        if self.exit_code == EXIT_SKIP:
-            return "skip: no write scenario had identifiers"
-        if self.exit_code == EXIT_RED:
-            return "red: the write path is not confirmed"
-        return f"red: unknown exit code {self.exit_code}"
+        code = SmokeExit.of(self.exit_code)
+        if code is None:
+            return f"red: unknown exit code {self.exit_code}"
+        return f"{code.label}: {code.summary}"
 
     @property
     def duration_text(self) -> str:

@@ -18,11 +18,15 @@ class JobOutcome(str, Enum):
 
 @dataclass(frozen=True)
 class Scenario:
+    """One scenario; ``name``, ``description`` and ``observation`` feed the docs and ``--help``."""
+
     name: str
     description: str
     transform: Callable[[list[StudyData]], list[StudyData]] = lambda studies: studies
     job_outcome: JobOutcome = JobOutcome.COMPLETE
     flaky: bool = False
+    # The row of ../shared/imednet-api/REAL-API-OBSERVATIONS.md it reproduces (e.g. "W3").
+    observation: str | None = None
 
 
 def _no_studies(_studies: list[StudyData]) -> list[StudyData]:
@@ -66,14 +70,20 @@ SCENARIOS: dict[str, Scenario] = {
             "an eligible form, but no eligible site, subject or interval for writes",
             transform=_read_only,
         ),
-        Scenario("stuck-jobs", "jobs never leave PROCESSING", job_outcome=JobOutcome.STUCK),
+        Scenario(
+            "stuck-jobs",
+            "jobs never leave PROCESSING and are never applied",
+            job_outcome=JobOutcome.STUCK,
+            observation="W9",
+        ),
         Scenario(
             "failing-jobs", "every job ends FAILED with a reason", job_outcome=JobOutcome.FAIL
         ),
         Scenario(
             "flaky",
-            "every 4th request answers 503 or 429 (never twice in a row for the same request)",
+            "every 4th request answers 503 or 429, never twice in a row for the same request",
             flaky=True,
+            observation="R2",
         ),
     )
 }

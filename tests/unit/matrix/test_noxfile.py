@@ -240,3 +240,26 @@ def test_smoke_scenario_reproduces_a_charter_row_on_demand(smoke_session: Any) -
     smoke_session(0)
     smoke_session(0, scenario="read-only")
     assert SCENARIOS_SEEN == ["default", "read-only"]
+
+
+@pytest.mark.parametrize("posargs", [[], ["--check"]])
+def test_docs_session_runs_the_table_generator_in_the_core_venv(
+    noxfile: dict[str, Any], posargs: list[str], tmp_path: Path
+) -> None:
+    session = FakeSession("docs")
+    session.posargs = posargs
+    session.create_tmp = lambda: str(tmp_path)  # type: ignore[attr-defined]
+    noxfile["docs"].func(session)
+    assert any("core-py" in arg for arg in session.installs[0])  # the core constraints
+    [tables, site] = [args for args, _ in session.runs[-2:]]
+    assert tables == ("python", "-m", "imednet_live.doc_tables", *posargs, str(ROOT))
+    assert site[:3] == ("mkdocs", "build", "--strict")
+    assert ("mkdocs==1.6.1",) in session.installs
+
+
+def test_docs_session_rejects_unknown_arguments(noxfile: dict[str, Any]) -> None:
+    session = FakeSession("docs")
+    session.posargs = ["--fix"]
+    with pytest.raises(SystemExit, match=r"Usage: nox -s docs \[-- --check\] \(unexpected --fix\)"):
+        noxfile["docs"].func(session)
+    assert session.installs == []
