@@ -25,10 +25,10 @@ from imednet import ImednetSDK
 from imednet.errors import ApiError, AuthenticationError, RequestError
 
 from imednet_live.atomic_files import write_text_atomic
-from imednet_live.config import API_KEY, BASE_URL, SECURITY_KEY, ConfigError, Settings
+from imednet_live.config import API_KEY, BASE_URL, SECURITY_KEY, ConfigError, Settings, env_secrets
 from imednet_live.discovery import Discovery, NoEligibleEntityError, NoLiveDataError, discover
 from imednet_live.record_data import sample_record_data
-from imednet_live.redaction import redact
+from imednet_live.redaction import redact, safe_url
 
 EXIT_GREEN = 0
 EXIT_RED = 1
@@ -356,7 +356,7 @@ class SmokeRun:
 
     def _run(self) -> tuple[int, str]:
         settings = Settings.from_env()
-        self.base_url = self.report.base_url = settings.base_url
+        self.base_url = self.report.base_url = safe_url(settings.base_url)
         self.report.timeout_s = self.args.timeout
         with ImednetSDK(**settings.sdk_kwargs()) as sdk:
             found = discover(sdk, settings)
@@ -458,9 +458,7 @@ def write_report(path: Path, report: SmokeReport, reporter: Reporter) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    secrets = [v for v in (os.environ.get(API_KEY), os.environ.get(SECURITY_KEY)) if v]
-    secrets += [s.strip() for s in secrets if s.strip()]
-    reporter = Reporter(secrets)
+    reporter = Reporter(env_secrets(os.environ))
     try:
         args = parse_args(argv)
     except UsageError as exc:

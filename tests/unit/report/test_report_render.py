@@ -42,13 +42,13 @@ def test_report_writes_markdown_and_html_and_exits_zero_despite_failures(tmp_pat
     assert done.stdout.startswith("report: 2 session(s), no smoke gate -> ")
     md = (tmp_path / "summary.md").read_text(encoding="utf-8")
     assert (
-        "| resource | live-exports (exports, sandbox) | live-readonly-core (core, sandbox) |" in md
+        "| resource | live-readonly-core (core, sandbox) | live-exports (exports, sandbox) |" in md
     )
-    assert "| `sites` | - | ❌ 1 pass · 1 fail |" in md
-    assert "| `export.csv` | ⚠️ 1 unexpected | ⏭️ 1 skip |" in md
+    assert "| `sites` | ❌ 1 pass · 1 fail | - |" in md
+    assert "| `export.csv` | ⏭️ 1 skip | ⚠️ 1 unexpected |" in md
     assert "<script>" not in md
     assert "&lt;script&gt;" in md
-    assert "<b>violation</b> [read-only] <code>(session)</code>: POST /x" in md
+    assert "- ⚠️ **live-readonly-core** [read-only] `(session)`: POST /x" in md
     page = (tmp_path / "summary.html").read_text(encoding="utf-8")
     assert "<script" not in page
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; | pipe" in page
@@ -81,7 +81,7 @@ def test_markdown_is_appended_to_the_github_step_summary(tmp_path: Path) -> None
     done = run_report(tmp_path / "reports", GITHUB_STEP_SUMMARY=str(summary))
     assert done.returncode == 0, done.stderr
     text = summary.read_text(encoding="utf-8")
-    assert text.startswith("# earlier step\n# imednet-live matrix")
+    assert text.startswith("# earlier step\nRED · 1 failed · 1 unexpected skip · ")
 
 
 @pytest.mark.parametrize("content", ["{broken", '{"session": 1}'])
