@@ -32,7 +32,7 @@ _CSS = """
 body { font: 14px/1.4 system-ui, sans-serif; margin: 24px; color: #1b1f24; background: #fff; }
 h1 { font-size: 20px; margin: 0 0 8px; }
 .verdict { padding: 12px 16px; margin: 0 0 16px; color: #fff; font-size: 16px; }
-.verdict b { font-size: 24px; margin-right: 12px; }
+.verdict .status { font-size: 24px; margin-right: 12px; }
 .verdict p { margin: 4px 0 0; font-size: 14px; }
 .verdict.red { background: #b3261e; }
 .verdict.green { background: #1a7f37; }
@@ -115,7 +115,8 @@ def _verdict(verdict: Verdict) -> str:
     notes = "".join(f"<p>{escape(note)}</p>" for note in verdict.notes)
     return f"""<h1>imednet-live matrix</h1>
 <div class="verdict {_VERDICT_CLASS[verdict.status]}" id="verdict" \
-data-status="{escape(verdict.status.value)}"><b>{escape(verdict.status.value)}</b>{counts}
+data-status="{escape(verdict.status.value)}"><b class="status">{escape(verdict.status.value)}</b>\
+{counts}
 <p>red sessions: {red}</p>{notes}</div>"""
 
 

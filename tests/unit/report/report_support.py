@@ -60,11 +60,11 @@ def write_session(
     return path
 
 
-def run_report(reports: Path, **env: str) -> subprocess.CompletedProcess[str]:
+def run_report(reports: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
     """``python -m imednet_live.report`` as nox runs it, without the caller's credentials."""
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("IMEDNET_", "GITHUB_"))}
     return subprocess.run(
-        [sys.executable, "-m", "imednet_live.report", str(reports)],
+        [sys.executable, "-m", "imednet_live.report", str(reports), *args],
         capture_output=True,
         text=True,
         env={**clean, **env},
