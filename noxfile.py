@@ -121,7 +121,9 @@ def target_env(
         with sandbox_launcher.launch(
             [str(executable)], scenario=scenario, audit_path=audit, extra_args=extra
         ) as sb:
-            session.log(f"sandbox {safe_url(sb.base_url)} (pid {sb.pid}), audit {audit.relative_to(ROOT)}")
+            session.log(
+                f"sandbox {safe_url(sb.base_url)} (pid {sb.pid}), audit {audit.relative_to(ROOT)}"
+            )
             yield dict(sb.client_env())
     except sandbox_launcher.SandboxStartError as exc:
         session.error(str(exc))

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import TypedDict
 from urllib.parse import urlsplit
 
-from imednet_live.redaction import MIN_SECRET_CHARS, url_secrets
+from imednet_live.redaction import MIN_SECRET_CHARS, safe_url, url_secrets
 
 DEFAULT_BASE_URL = "https://edc.prod.imednetapi.com"
 
@@ -90,14 +90,14 @@ def validate_base_url(value: str, variable: str = BASE_URL) -> str:
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ConfigError(
-            f"{variable} is not a valid http(s) URL: {value!r}; "
+            f"{variable} is not a valid http(s) URL: {safe_url(value)!r}; "
             "set it to the host root, e.g. https://edc.prod.imednetapi.com"
         )
     try:
         parts.port  # noqa: B018 - urlsplit validates the port lazily
     except ValueError:
         raise ConfigError(
-            f"{variable} has an invalid port: {value!r}; use e.g. http://127.0.0.1:8080"
+            f"{variable} has an invalid port: {safe_url(value)!r}; use e.g. http://127.0.0.1:8080"
         ) from None
     return value.rstrip("/")
 

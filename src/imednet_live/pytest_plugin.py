@@ -47,7 +47,7 @@ from imednet_live.charter.outcomes import (
 from imednet_live.charter.summary import render_resource_table
 from imednet_live.charter.warning_origin import SDK_ORIGIN, SdkOriginMarker, is_sdk_warning
 from imednet_live.config import ConfigError
-from imednet_live.redaction import redact, safe_url
+from imednet_live.redaction import needs_redaction, redact, safe_url
 from imednet_live.skip_categories import SkipCategory
 from imednet_live.skips import (
     CharterSkip,
@@ -422,7 +422,7 @@ def _plain_skip_reason(report: pytest.TestReport, item: pytest.Item, exc: Charte
 
 def _contains(data: object, secrets: tuple[str, ...]) -> bool:
     if isinstance(data, str):
-        return any(secret in data for secret in secrets)
+        return needs_redaction(data, secrets)
     if isinstance(data, dict):
         return any(_contains(v, secrets) for v in data.values())
     if isinstance(data, (list, tuple)):

@@ -39,6 +39,11 @@ def redact(text: str, secrets: Iterable[str]) -> str:
     return text
 
 
+def needs_redaction(text: str, secrets: Iterable[str]) -> bool:
+    """Whether ``redact`` would change ``text``: a cheap test before rebuilding structures."""
+    return _URL_USERINFO.search(text) is not None or any(s and s in text for s in secrets)
+
+
 def redact_headers(headers: dict[str, str]) -> dict[str, str]:
     return {k: (MASK if k.lower() in _SECRET_HEADERS else v) for k, v in headers.items()}
 
@@ -62,12 +67,13 @@ def safe_url(url: str) -> str:
 
 
 def url_secrets(url: str | None) -> tuple[str, ...]:
-    """The parts of a configured URL that are secret: its password and long query values.
+    """The parts of a configured URL that are secret: its password, long user and query values.
 
     They join the credentials in every ``redact`` call, so they are masked even where
-    they appear without their URL (an SDK log line, a driver's error message). User
-    names and short query values (``sslmode=require``) are not secrets, and masking
-    them as words would garble output; inside the URL itself ``safe_url`` hides them.
+    they appear without their URL (an SDK log line, a driver's error message). A long
+    user name may be a token (``https://TOKEN@host``); short user names and query values
+    (``sslmode=require``) are not secrets, and masking them as words would garble output.
+    Inside the URL itself ``safe_url`` and ``redact`` hide them all.
     """
     if not url:
         return ()
@@ -75,6 +81,8 @@ def url_secrets(url: str | None) -> tuple[str, ...]:
         parts = urlsplit(url)
         query = [value for _, value in parse_qsl(parts.query, keep_blank_values=False)]
         found = [parts.password, *(v for v in query if len(v) >= MIN_SECRET_CHARS)]
+        if parts.username and len(parts.username) >= MIN_SECRET_CHARS:
+            found.append(parts.username)
     except ValueError:
         return ()
     values = {v for v in found if v}

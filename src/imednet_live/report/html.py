@@ -161,7 +161,7 @@ def _failure_details(found: list[Failure]) -> str:
             f'<section id="{f.anchor}"><h3>{f.number}. {escape(f.column.key)} · '
             f"<code>{escape(f.test.nodeid)}</code></h3>"
             f"<p>{escape(f.test.outcome)} · {escape(f.test.failure_kind or 'other')} · "
-            f"{f.test.duration_s:.2f} s{files} · <a href=\"#row-{f.anchor}\">back</a></p>"
+            f'{f.test.duration_s:.2f} s{files} · <a href="#row-{f.anchor}">back</a></p>'
             f"<pre>{escape(f.test.message.strip() or '(no message)')}</pre>{sdk_log}</section>"
         )
     return "<h2>Failure details</h2>\n" + "\n".join(items)

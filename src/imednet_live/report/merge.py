@@ -163,20 +163,22 @@ def _keys(sessions: list[tuple[SessionOutcomes, str]]) -> list[str]:
     """Session names, told apart by SDK build and then by folder when names repeat."""
     names = [s.session for s, _ in sessions]
     keys = [
-        f"{s.session} [imednet {s.sdk_version or 'unknown'}]" if names.count(s.session) > 1 else s.session
+        f"{s.session} [imednet {s.sdk_version or 'unknown'}]"
+        if names.count(s.session) > 1
+        else s.session
         for s, _ in sessions
     ]
     return [
         f"{key} ({folder or index + 1})" if keys.count(key) > 1 else key
-        for index, (key, (_, folder)) in enumerate(zip(keys, sessions))
+        for index, (key, (_, folder)) in enumerate(zip(keys, sessions, strict=True))
     ]
 
 
 def build_matrix(sessions: list[SessionOutcomes], folders: list[str] | None = None) -> Matrix:
     pairs = sorted(
-        zip(sessions, folders or [""] * len(sessions)), key=lambda p: matrix_order(*p)
+        zip(sessions, folders or [""] * len(sessions), strict=True), key=lambda p: matrix_order(*p)
     )
-    columns = [Column(key, s, folder) for key, (s, folder) in zip(_keys(pairs), pairs)]
+    columns = [Column(key, s, folder) for key, (s, folder) in zip(_keys(pairs), pairs, strict=True)]
     cells: dict[tuple[str, str], Cell] = {}
     for column in columns:
         for test in column.outcomes.tests:

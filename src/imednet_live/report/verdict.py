@@ -103,7 +103,9 @@ def judge(matrix: Matrix, smoke: SmokeGate | None) -> Verdict:
     smoke_red = smoke is not None and smoke.status is CellStatus.FAIL
     notes: list[str] = []
     if smoke_red and smoke is not None:
-        notes.append(f"smoke gate red (exit {smoke.exit_code}): {smoke.meaning.removeprefix('red: ')}")
+        notes.append(
+            f"smoke gate red (exit {smoke.exit_code}): {smoke.meaning.removeprefix('red: ')}"
+        )
     if counts.failed or counts.unexpected or counts.violations or smoke_red:
         status = Status.RED
     elif counts.passed == 0:

@@ -85,7 +85,10 @@ def test_red_run_starts_with_red_and_lists_each_failure_first_line(tmp_path: Pat
     order = ["## Failures", "## Sessions at a glance", "## Smoke gate", "## Live sessions"]
     assert [md.index(h) for h in order] == sorted(md.index(h) for h in order)
 
-    assert '<div class="verdict red" id="verdict" data-status="RED"><b class="status">RED</b>2 failed' in page
+    assert (
+        '<div class="verdict red" id="verdict" data-status="RED"><b class="status">RED</b>2 failed'
+        in page
+    )
     assert page.index('id="verdict"') < page.index("<h2>Failures (2)</h2>")
     assert page.index("<h2>Failures (2)</h2>") < page.index("<h2>Smoke gate</h2>")
     assert '<a href="#failure-1">details</a>' in page
@@ -122,7 +125,9 @@ def test_all_skipped_run_is_not_run_rather_than_green(tmp_path: Path) -> None:
         ],
     )
     md, page = _report(tmp_path)
-    assert md.startswith("NOT RUN · 0 failed · 0 unexpected skips · 0 charter violations · 2 expected")
+    assert md.startswith(
+        "NOT RUN · 0 failed · 0 unexpected skips · 0 charter violations · 2 expected"
+    )
     assert "- no test ran: every test skipped" in md
     assert 'data-status="NOT RUN"><b class="status">NOT RUN</b>' in page
 
@@ -244,8 +249,7 @@ def test_previous_run_shows_what_changed(tmp_path: Path) -> None:
         "- ❌ went red (was absent): **live-readonly-core** `tests/live/test_x.py::new`: "
         "new and red",
         "- ✅ went green (was red): **live-readonly-core** `tests/live/test_x.py::fixed`: passed",
-        "- ⏭️ new skip (was green): **live-readonly-core** `tests/live/test_x.py::skips`: "
-        "No visits",
+        "- ⏭️ new skip (was green): **live-readonly-core** `tests/live/test_x.py::skips`: No visits",
     ]
     assert "<h2>Changed since last run</h2>" in page
     md, _ = _report(now, "--previous", str(now))
