@@ -17,6 +17,7 @@ from imednet_live.report.history import TestChange
 from imednet_live.report.merge import OUTCOMES_FILE, Cell, CellStatus, Matrix
 from imednet_live.report.smoke_gate import SMOKE_FILE, SmokeGate, format_seconds
 from imednet_live.report.verdict import (
+    Counts,
     Failure,
     Status,
     Verdict,
@@ -190,15 +191,9 @@ def _sessions(matrix: Matrix) -> str:
         return ""
     rows = []
     for column in matrix.columns:
-        s, tests = column.outcomes, column.outcomes.tests
+        s, c = column.outcomes, Counts.of([column.outcomes])
         status = CellStatus.FAIL if column.is_red else CellStatus.PASS
-        numbers = (
-            sum(t.outcome == "passed" and t.expected for t in tests),
-            sum(t.outcome in ("failed", "error") for t in tests),
-            sum(t.outcome not in ("failed", "error") and not t.expected for t in tests),
-            sum(t.outcome == "skipped" and t.expected for t in tests),
-            len(s.violations),
-        )
+        numbers = (c.passed, c.failed, c.unexpected, c.expected_skips, c.violations)
         cells = "".join(f'<td class="num">{n}</td>' for n in numbers)
         rows.append(
             f'<tr><td class="mono {status.value}" data-status="{status.value}">'

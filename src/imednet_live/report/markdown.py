@@ -17,6 +17,7 @@ from imednet_live.report.history import TestChange
 from imednet_live.report.merge import OUTCOMES_FILE, CellStatus, Matrix
 from imednet_live.report.smoke_gate import SMOKE_FILE, SmokeGate, format_seconds
 from imednet_live.report.verdict import (
+    Counts,
     Failure,
     Status,
     failures,
@@ -104,8 +105,9 @@ def _failures_section(found: list[Failure]) -> list[str]:
         test = failure.test
         lines.append(
             f"{failure.number}. ❌ **{_text(failure.column.key)}** · "
-            f"`{_text(test.resource or 'no resource')}` · {_text(test.failure_kind or 'other')} · "
-            f"`{_text(test.nodeid)}`<br>{_text(failure.first_line)}"
+            f"<code>{_text(test.resource or 'no resource')}</code> · "
+            f"{_text(test.failure_kind or 'other')} · <code>{_text(test.nodeid)}</code><br>"
+            f"{_text(failure.first_line)}"
         )
         if failure.has_more:
             lines.append(f"   <details><summary>full details</summary>{_pre(failure)}</details>")
@@ -126,7 +128,8 @@ def _violations_section(matrix: Matrix) -> list[str]:
         return []
     lines = [f"## Charter violations ({len(violations)})", ""]
     lines += [
-        f"- ⚠️ **{_text(key)}** [{_text(v.category)}] `{_text(v.nodeid)}`: {_text(v.message)}"
+        f"- ⚠️ **{_text(key)}** [{_text(v.category)}] <code>{_text(v.nodeid)}</code>: "
+        f"{_text(v.message)}"
         for key, v in violations
     ]
     return [*lines, ""]
@@ -139,7 +142,7 @@ def _history_section(history: list[TestChange]) -> list[str]:
     icons = {"went red": "❌", "went green": "✅", "new skip": "⏭️"}
     lines += [
         f"- {icons[c.change.value]} {c.change.value} (was {c.before}): **{_text(c.session)}** "
-        f"`{_text(c.test.nodeid)}`: {_text(c.text)}"
+        f"<code>{_text(c.test.nodeid)}</code>: {_text(c.text)}"
         for c in history
     ]
     return [*lines, ""]
@@ -156,19 +159,13 @@ def _sessions_section(matrix: Matrix) -> list[str]:
         "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for column in matrix.columns:
-        s = column.outcomes
-        tests = s.tests
-        failed = sum(t.outcome in ("failed", "error") for t in tests)
+        s, c = column.outcomes, Counts.of([column.outcomes])
         row = [
             f"{'🔴' if column.is_red else '🟢'} {_cell_text(column.key)}",
             _cell_text(s.profile or "-"),
             _cell_text(target_text(s)),
             _cell_text(sdk_text(s)),
-            str(sum(t.outcome == "passed" and t.expected for t in tests)),
-            str(failed),
-            str(sum(t.outcome not in ("failed", "error") and not t.expected for t in tests)),
-            str(sum(t.outcome == "skipped" and t.expected for t in tests)),
-            str(len(s.violations)),
+            *(str(n) for n in (c.passed, c.failed, c.unexpected, c.expected_skips, c.violations)),
             wall_text(s),
             requests_text(s),
         ]

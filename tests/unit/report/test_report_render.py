@@ -48,7 +48,7 @@ def test_report_writes_markdown_and_html_and_exits_zero_despite_failures(tmp_pat
     assert "| `export.csv` | ⏭️ 1 skip | ⚠️ 1 unexpected |" in md
     assert "<script>" not in md
     assert "&lt;script&gt;" in md
-    assert "- ⚠️ **live-readonly-core** [read-only] `(session)`: POST /x" in md
+    assert "- ⚠️ **live-readonly-core** [read-only] <code>(session)</code>: POST /x" in md
     page = (tmp_path / "summary.html").read_text(encoding="utf-8")
     assert "<script" not in page
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; | pipe" in page

@@ -71,14 +71,14 @@ def test_red_run_starts_with_red_and_lists_each_failure_first_line(tmp_path: Pat
     assert "red sessions: **live-readonly-core**, **live-mutating**" in md
     failures = md[md.index("## Failures (2)") : md.index("## Sessions at a glance")]
     assert (
-        "1. ❌ **live-readonly-core** · `sites` · api-error · "
-        "`tests/live/test_x.py::forbidden`<br>ForbiddenError: HTTP 403 GET "
+        "1. ❌ **live-readonly-core** · <code>sites</code> · api-error · "
+        "<code>tests/live/test_x.py::forbidden</code><br>ForbiddenError: HTTP 403 GET "
         '/api/v1/edc/studies/S1/sites: {"metadata":{"error":"no access"}}'
     ) in failures
     assert "second line with the full body</pre></details>" in failures
     assert (
-        "2. ❌ **live-mutating** · `export.csv` · sdk-swallowed-api-error · "
-        "`tests/live/test_x.py::export`<br>AssertionError: export csv wrote no rows"
+        "2. ❌ **live-mutating** · <code>export.csv</code> · sdk-swallowed-api-error · "
+        "<code>tests/live/test_x.py::export</code><br>AssertionError: export csv wrote no rows"
     ) in failures
     assert "the SDK logged:&#10;imednet.mapper WARNING Failed to fetch records" in failures
     # Verdict, failures, sessions, smoke gate, then the grid.
@@ -174,8 +174,9 @@ def test_mixed_run_counts_unexpected_skips_and_violations_and_names_red_sessions
     assert "red sessions: **live-readonly-exports**" in md
     assert "- smoke gate skipped (exit 2): the write path was not proved" in md
     assert (
-        "- ⚠️ **live-readonly-exports** [dependency-missing] `tests/live/test_x.py::odd`: "
-        "skipped as dependency-missing, but profile exports expects it to run"
+        "- ⚠️ **live-readonly-exports** [dependency-missing] "
+        "<code>tests/live/test_x.py::odd</code>: skipped as dependency-missing, "
+        "but profile exports expects it to run"
     ) in md
     assert md.index("## Charter violations (1)") < md.index("## Sessions at a glance")
     assert "<b>live-readonly-exports</b>" in page.split('id="verdict"')[1].split("</div>")[0]
@@ -243,13 +244,12 @@ def test_previous_run_shows_what_changed(tmp_path: Path) -> None:
     md, page = _report(now, "--previous", str(before))
     section = md[md.index("## Changed since last run") : md.index("## Sessions at a glance")]
     lines = [line for line in section.splitlines() if line.startswith("- ")]
+    session, test = "**live-readonly-core**", "<code>tests/live/test_x.py::"
     assert lines == [
-        "- ❌ went red (was green): **live-readonly-core** `tests/live/test_x.py::broke`: "
-        "HTTP 403 GET /x",
-        "- ❌ went red (was absent): **live-readonly-core** `tests/live/test_x.py::new`: "
-        "new and red",
-        "- ✅ went green (was red): **live-readonly-core** `tests/live/test_x.py::fixed`: passed",
-        "- ⏭️ new skip (was green): **live-readonly-core** `tests/live/test_x.py::skips`: No visits",
+        f"- ❌ went red (was green): {session} {test}broke</code>: HTTP 403 GET /x",
+        f"- ❌ went red (was absent): {session} {test}new</code>: new and red",
+        f"- ✅ went green (was red): {session} {test}fixed</code>: passed",
+        f"- ⏭️ new skip (was green): {session} {test}skips</code>: No visits",
     ]
     assert "<h2>Changed since last run</h2>" in page
     md, _ = _report(now, "--previous", str(now))
