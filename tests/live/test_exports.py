@@ -20,10 +20,9 @@ from imednet import ImednetSDK
 from imednet.models import Record
 from live_checks import assert_snapshot, text_variable
 
+from imednet_live.config import EXPORT_DB_URL
 from imednet_live.discovery import FormRef
 from imednet_live.skips import first_or_skip
-
-EXPORT_DB_URL = "IMEDNET_EXPORT_DB_URL"
 
 
 def _records(sdk: ImednetSDK, study_key: str) -> list[Record]:
