@@ -33,6 +33,7 @@ sys.path.insert(0, str(ROOT / "src"))
 from imednet_live import config, sandbox_launcher
 from imednet_live.config import ConfigError
 from imednet_live.profiles import MUTATING_PROFILE, PROFILES, READONLY_PROFILES
+from imednet_live.redaction import safe_url
 from imednet_live.target import Target, TargetKind, resolve_target
 
 REPORTS = ROOT / "reports"
@@ -121,7 +122,9 @@ def target_env(
         with sandbox_launcher.launch(
             [str(executable)], scenario=scenario, audit_path=audit, extra_args=extra
         ) as sb:
-            session.log(f"sandbox {sb.base_url} (pid {sb.pid}), audit {audit.relative_to(ROOT)}")
+            session.log(
+                f"sandbox {safe_url(sb.base_url)} (pid {sb.pid}), audit {audit.relative_to(ROOT)}"
+            )
             yield dict(sb.client_env())
     except sandbox_launcher.SandboxStartError as exc:
         session.error(str(exc))

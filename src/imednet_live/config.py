@@ -13,6 +13,8 @@ from enum import Enum
 from typing import TypedDict
 from urllib.parse import urlsplit
 
+from imednet_live.redaction import MIN_SECRET_CHARS, safe_url, url_secrets
+
 DEFAULT_BASE_URL = "https://edc.prod.imednetapi.com"
 
 # Environment variable names, as the Live Test Charter (section 4) spells them.
@@ -24,6 +26,8 @@ ALLOW_MUTATION = "IMEDNET_ALLOW_MUTATION"
 STUDY_KEY = "IMEDNET_STUDY_KEY"
 FORM_KEY = "IMEDNET_FORM_KEY"
 BATCH_ID = "IMEDNET_BATCH_ID"
+# Where the SQL export tests write (default: a SQLite file per test); its password is a secret.
+EXPORT_DB_URL = "IMEDNET_EXPORT_DB_URL"
 # Harness variables (ours, not the charter's).
 TARGET = "IMEDNET_TARGET"  # live | sandbox: forces the target, otherwise inferred from credentials
 TARGET_KIND = "IMEDNET_LIVE_TARGET_KIND"  # set by the harness once it resolved the target
@@ -254,19 +258,44 @@ def read_var(env: Mapping[str, str], name: str) -> str | None:
     return value or None
 
 
+def validate_credential(value: str | None, variable: str) -> str | None:
+    """Refuse a credential too short to be masked without garbling output (redaction.py)."""
+    if value is not None and len(value) < MIN_SECRET_CHARS:
+        raise ConfigError(
+            f"{variable} is {len(value)} characters long; a credential must have at least "
+            f"{MIN_SECRET_CHARS} so that it can be masked in every output without masking "
+            "ordinary words (check that the whole key was set)"
+        )
+    return value
+
+
+def env_secrets(env: Mapping[str, str] | None = None) -> tuple[str, ...]:
+    """Every secret the environment holds, read without validation.
+
+    For code that must scrub output even when the settings are invalid (the smoke's
+    first error line, the report): raw and stripped keys, and the secret parts of URLs.
+    """
+    env = os.environ if env is None else env
+    keys = [env.get(name, "") for name in (API_KEY, SECURITY_KEY)]
+    found = {k for k in (*keys, *(k.strip() for k in keys)) if k}
+    for name in (BASE_URL, EXPORT_DB_URL):
+        found.update(url_secrets(read_var(env, name)))
+    return tuple(sorted(found))
+
+
 def validate_base_url(value: str, variable: str = BASE_URL) -> str:
     """Return the URL without a trailing slash, or raise a one-line ConfigError."""
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ConfigError(
-            f"{variable} is not a valid http(s) URL: {value!r}; "
+            f"{variable} is not a valid http(s) URL: {safe_url(value)!r}; "
             "set it to the host root, e.g. https://edc.prod.imednetapi.com"
         )
     try:
         parts.port  # noqa: B018 - urlsplit validates the port lazily
     except ValueError:
         raise ConfigError(
-            f"{variable} has an invalid port: {value!r}; use e.g. http://127.0.0.1:8080"
+            f"{variable} has an invalid port: {safe_url(value)!r}; use e.g. http://127.0.0.1:8080"
         ) from None
     return value.rstrip("/")
 
@@ -285,14 +314,15 @@ class Settings:
     batch_id: str | None = None
     target_kind: str | None = None
     profile: str | None = None
+    export_db_url: str | None = field(default=None, repr=False)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if env is None else env
         raw_url = read_var(env, BASE_URL)
         return cls(
-            api_key=read_var(env, API_KEY),
-            security_key=read_var(env, SECURITY_KEY),
+            api_key=validate_credential(read_var(env, API_KEY), API_KEY),
+            security_key=validate_credential(read_var(env, SECURITY_KEY), SECURITY_KEY),
             base_url=validate_base_url(raw_url) if raw_url else DEFAULT_BASE_URL,
             run_e2e=_flag(env, RUN_E2E),
             allow_mutation=_flag(env, ALLOW_MUTATION),
@@ -301,6 +331,7 @@ class Settings:
             batch_id=read_var(env, BATCH_ID),
             target_kind=read_var(env, TARGET_KIND),
             profile=read_var(env, PROFILE),
+            export_db_url=read_var(env, EXPORT_DB_URL),
         )
 
     @property
@@ -326,8 +357,9 @@ class Settings:
 
     @property
     def secrets(self) -> tuple[str, ...]:
-        """Values that must never appear in any output."""
-        return tuple(s for s in (self.api_key, self.security_key) if s)
+        """Values that must never appear in any output: the keys and the URLs' secret parts."""
+        keys = tuple(s for s in (self.api_key, self.security_key) if s)
+        return keys + url_secrets(self.base_url) + url_secrets(self.export_db_url)
 
     def sdk_kwargs(self) -> SdkKwargs:
         """Keyword arguments for ``ImednetSDK``/``AsyncImednetSDK``."""

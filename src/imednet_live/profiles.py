@@ -124,7 +124,8 @@ SESSIONS: tuple[NoxSession, ...] = (
     NoxSession(
         "report",
         "core",
-        "merges `reports/*/outcomes.json` into `reports/summary.md` and `reports/summary.html`",
+        "merges `reports/*/outcomes.json` into `reports/summary.md` and `reports/summary.html`, "
+        "verdict first",
     ),
     NoxSession(
         "lock",

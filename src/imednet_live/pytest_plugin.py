@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import time
 import warnings
 from collections.abc import Generator
 from typing import Any, Protocol, runtime_checkable
@@ -46,7 +47,7 @@ from imednet_live.charter.outcomes import (
 from imednet_live.charter.summary import render_resource_table
 from imednet_live.charter.warning_origin import SDK_ORIGIN, SdkOriginMarker, is_sdk_warning
 from imednet_live.config import ConfigError
-from imednet_live.redaction import redact
+from imednet_live.redaction import needs_redaction, redact, safe_url
 from imednet_live.skip_categories import SkipCategory
 from imednet_live.skips import (
     CharterSkip,
@@ -89,6 +90,7 @@ class CharterPlugin:
         self._origin_marker = SdkOriginMarker()
         self._origin_marker.install()
         self.written: list[str] = []
+        self._started = time.monotonic()  # wall time of the session, for the report
 
     # -- startup context (charter section 7) ---------------------------------------
 
@@ -302,8 +304,9 @@ class CharterPlugin:
             session=self.ctx.session_name,
             profile=self.ctx.profile.name if self.ctx.profile else None,
             target_kind=self.ctx.target_kind,
-            base_url=self.ctx.settings.base_url,
+            base_url=safe_url(self.ctx.settings.base_url),
             run_id=self.ctx.run_id,
+            wall_seconds=round(time.monotonic() - self._started, 3),
             context=self.ctx.banner_lines(),
             counts=count_outcomes(self.tests),
             violations=self.violations,
@@ -419,7 +422,7 @@ def _plain_skip_reason(report: pytest.TestReport, item: pytest.Item, exc: Charte
 
 def _contains(data: object, secrets: tuple[str, ...]) -> bool:
     if isinstance(data, str):
-        return any(secret in data for secret in secrets)
+        return needs_redaction(data, secrets)
     if isinstance(data, dict):
         return any(_contains(v, secrets) for v in data.values())
     if isinstance(data, (list, tuple)):

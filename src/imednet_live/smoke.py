@@ -34,10 +34,11 @@ from imednet_live.config import (
     Reader,
     Settings,
     env_help,
+    env_secrets,
 )
 from imednet_live.discovery import Discovery, NoEligibleEntityError, NoLiveDataError, discover
 from imednet_live.record_data import sample_record_data
-from imednet_live.redaction import redact
+from imednet_live.redaction import redact, safe_url
 from imednet_live.smoke_exits import SmokeExit
 
 EXIT_GREEN = int(SmokeExit.GREEN)
@@ -375,7 +376,7 @@ class SmokeRun:
 
     def _run(self) -> tuple[int, str]:
         settings = Settings.from_env()
-        self.base_url = self.report.base_url = settings.base_url
+        self.base_url = self.report.base_url = safe_url(settings.base_url)
         self.report.timeout_s = self.args.timeout
         with ImednetSDK(**settings.sdk_kwargs()) as sdk:
             found = discover(sdk, settings)
@@ -477,9 +478,7 @@ def write_report(path: Path, report: SmokeReport, reporter: Reporter) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    secrets = [v for v in (os.environ.get(API_KEY), os.environ.get(SECURITY_KEY)) if v]
-    secrets += [s.strip() for s in secrets if s.strip()]
-    reporter = Reporter(secrets)
+    reporter = Reporter(env_secrets(os.environ))
     try:
         args = parse_args(argv)
     except UsageError as exc:

@@ -14,6 +14,8 @@ from enum import Enum
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from imednet_live.redaction import safe_url
+
 if TYPE_CHECKING:
     import httpx
 
@@ -123,6 +125,7 @@ def _describe_api_error(error: Any) -> FailureInfo:
 
 
 def _describe_network_error(transport: httpx.TransportError | None, base_url: str) -> FailureInfo:
+    base_url = safe_url(base_url)
     cause = f"{type(transport).__name__}: {transport}" if transport is not None else "no response"
     request = _request_of(transport) if transport is not None else None
     target = _origin(request.url) if request is not None else base_url
@@ -183,6 +186,7 @@ def _request_of(value: object) -> httpx.Request | None:
 
 
 def _origin(url: httpx.URL) -> str:
+    """Scheme, host and port: httpx keeps userinfo out of ``netloc``."""
     return f"{url.scheme}://{url.netloc.decode('ascii', 'replace')}"
 
 

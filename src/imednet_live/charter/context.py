@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from imednet_live import config
 from imednet_live.config import ConfigError, Settings
 from imednet_live.profiles import OPTIONAL_PACKAGES, PROFILES, Profile
-from imednet_live.redaction import redact
+from imednet_live.redaction import redact, safe_url
 
 # Set by the nox sessions; re-exported here for the plugin's modules.
 SANDBOX_AUDIT = config.SANDBOX_AUDIT
@@ -124,7 +124,7 @@ class RunContext:
             f"  {config.ALLOW_MUTATION}: {mutation}",
             f"  study: {s.study_key if s.study_key else 'auto-discover'}",
             f"  form: {s.form_key if s.form_key else 'auto-discover'}",
-            f"  base URL: {s.base_url}",
+            f"  base URL: {safe_url(s.base_url)}",
             f"  target: {kind}",
             f"  profile: {profile}",
             f"  credentials: {creds}",

@@ -1,4 +1,7 @@
-"""summary.md: the smoke gate and the grid for GitHub's job summary.
+"""summary.md for GitHub's job summary: verdict, failures, sessions, smoke gate, grid.
+
+The first line is the verdict (``RED · 7 failed · ...``), so that a glance at the job
+summary, or ``head -1 summary.md``, answers whether the run is fit.
 
 GitHub renders inline HTML (``<details>``), so ``&``, ``<`` and ``>`` in values are
 escaped; quotes are not (they need no escaping in markdown and read badly as entities),
@@ -9,8 +12,21 @@ from __future__ import annotations
 
 import html
 
+from imednet_live.redaction import safe_url
+from imednet_live.report.history import TestChange
 from imednet_live.report.merge import OUTCOMES_FILE, CellStatus, Matrix
 from imednet_live.report.smoke_gate import SMOKE_FILE, SmokeGate, format_seconds
+from imednet_live.report.verdict import (
+    Counts,
+    Failure,
+    Status,
+    failures,
+    judge,
+    requests_text,
+    sdk_text,
+    target_text,
+    wall_text,
+)
 
 ICONS = {
     CellStatus.FAIL: "❌",
@@ -19,6 +35,7 @@ ICONS = {
     CellStatus.EXPECTED_SKIP: "⏭️",
     CellStatus.EMPTY: "",
 }
+VERDICT_ICONS = {Status.RED: "🔴", Status.GREEN: "🟢", Status.NOT_RUN: "⚪"}
 LEGEND = (
     "✅ pass · ⏭️ expected skip · ⚠️ unexpected skip or ran when it should have skipped · ❌ fail"
 )
@@ -34,11 +51,27 @@ def _cell_text(text: str) -> str:
     return _text(text).replace("|", "&#124;")
 
 
-def render_markdown(matrix: Matrix, smoke: SmokeGate | None) -> str:
-    lines = ["# imednet-live matrix", "", LEGEND, ""]
+def render_markdown(
+    matrix: Matrix, smoke: SmokeGate | None, history: list[TestChange] | None = None
+) -> str:
+    verdict = judge(matrix, smoke)
+    red = ", ".join(f"**{_text(name)}**" for name in verdict.red_sessions)
+    lines = [
+        f"{verdict.headline} {VERDICT_ICONS[verdict.status]}",
+        "",
+        f"**imednet-live matrix** · red sessions: {red or 'none'}",
+        "",
+        *(f"- {_text(note)}" for note in verdict.notes),
+        *([""] if verdict.notes else []),
+    ]
+    lines += _failures_section(failures(matrix))
+    lines += _violations_section(matrix)
+    if history is not None:
+        lines += _history_section(history)
+    lines += _sessions_section(matrix)
     lines += _smoke_section(smoke)
-    lines += ["## Live sessions", ""]
-    if not matrix.sessions:
+    lines += ["## Live sessions", "", LEGEND, ""]
+    if not matrix.columns:
         lines += [
             f"No live session outcomes were found (no `*/{OUTCOMES_FILE}`): the live "
             "sessions did not run in this folder, or were aborted after the smoke gate.",
@@ -46,14 +79,17 @@ def render_markdown(matrix: Matrix, smoke: SmokeGate | None) -> str:
         return "\n".join(lines) + "\n"
     header = [
         "resource",
-        *(f"{s.session} ({s.profile or 'no profile'}, {s.target_kind})" for s in matrix.sessions),
+        *(
+            f"{c.key} ({c.outcomes.profile or 'no profile'}, {c.outcomes.target_kind})"
+            for c in matrix.columns
+        ),
     ]
     lines.append("| " + " | ".join(_cell_text(h) for h in header) + " |")
     lines.append("|" + "---|" * len(header))
     for resource in matrix.resources:
         row = [f"`{_cell_text(resource)}`"]
-        for session in matrix.sessions:
-            cell = matrix.cell(resource, session.session)
+        for column in matrix.columns:
+            cell = matrix.cell(resource, column.key)
             row.append(f"{ICONS[cell.status]} {_cell_text(cell.label())}".strip())
         lines.append("| " + " | ".join(row) + " |")
     lines.append("")
@@ -61,29 +97,94 @@ def render_markdown(matrix: Matrix, smoke: SmokeGate | None) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _failures_section(found: list[Failure]) -> list[str]:
+    if not found:
+        return ["## Failures", "", "No test failed.", ""]
+    lines = [f"## Failures ({len(found)})", ""]
+    for failure in found:
+        test = failure.test
+        lines.append(
+            f"{failure.number}. ❌ **{_text(failure.column.key)}** · "
+            f"<code>{_text(test.resource or 'no resource')}</code> · "
+            f"{_text(test.failure_kind or 'other')} · <code>{_text(test.nodeid)}</code><br>"
+            f"{_text(failure.first_line)}"
+        )
+        if failure.has_more:
+            lines.append(f"   <details><summary>full details</summary>{_pre(failure)}</details>")
+    return [*lines, ""]
+
+
+def _pre(failure: Failure) -> str:
+    """The whole message and the SDK's log lines, as one line of HTML (lists cannot break)."""
+    body = failure.test.message.strip().splitlines()
+    if failure.test.sdk_log:
+        body += ["", "the SDK logged:", *failure.test.sdk_log]
+    return "<pre>" + "&#10;".join(html.escape(line, quote=False) for line in body) + "</pre>"
+
+
+def _violations_section(matrix: Matrix) -> list[str]:
+    violations = matrix.violations()
+    if not violations:
+        return []
+    lines = [f"## Charter violations ({len(violations)})", ""]
+    lines += [
+        f"- ⚠️ **{_text(key)}** [{_text(v.category)}] <code>{_text(v.nodeid)}</code>: "
+        f"{_text(v.message)}"
+        for key, v in violations
+    ]
+    return [*lines, ""]
+
+
+def _history_section(history: list[TestChange]) -> list[str]:
+    lines = ["## Changed since last run", ""]
+    if not history:
+        return [*lines, "Nothing changed: no test went red or green, no new skip.", ""]
+    icons = {"went red": "❌", "went green": "✅", "new skip": "⏭️"}
+    lines += [
+        f"- {icons[c.change.value]} {c.change.value} (was {c.before}): **{_text(c.session)}** "
+        f"<code>{_text(c.test.nodeid)}</code>: {_text(c.text)}"
+        for c in history
+    ]
+    return [*lines, ""]
+
+
+def _sessions_section(matrix: Matrix) -> list[str]:
+    if not matrix.columns:
+        return []
+    lines = [
+        "## Sessions at a glance",
+        "",
+        "| session | profile | target | SDK | passed | failed | unexpected | expected skips "
+        "| violations | wall time | API requests |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for column in matrix.columns:
+        s, c = column.outcomes, Counts.of([column.outcomes])
+        row = [
+            f"{'🔴' if column.is_red else '🟢'} {_cell_text(column.key)}",
+            _cell_text(s.profile or "-"),
+            _cell_text(target_text(s)),
+            _cell_text(sdk_text(s)),
+            *(str(n) for n in (c.passed, c.failed, c.unexpected, c.expected_skips, c.violations)),
+            wall_text(s),
+            requests_text(s),
+        ]
+        lines.append("| " + " | ".join(row) + " |")
+    return [*lines, ""]
+
+
 def _details(matrix: Matrix) -> list[str]:
     out: list[str] = []
-    for session in matrix.sessions:
+    for column in matrix.columns:
         notable = [
             (resource, test)
             for resource in matrix.resources
-            for test in matrix.cell(resource, session.session).notable
+            for test in matrix.cell(resource, column.key).notable
         ]
-        violations = session.violations
-        if not notable and not violations:
+        if not notable:
             continue
-        c = session.counts
-        summary = (
-            f"{session.session}: {c.get('failed', 0) + c.get('error', 0)} failed, "
-            f"{c.get('unexpected_skips', 0)} unexpected skips, {len(violations)} charter violations"
-        )
+        summary = f"{column.key}: every failure and skip, by resource ({len(notable)})"
         out += ["<details>", f"<summary>{_text(summary)}</summary>", "", "<ul>"]
-        for violation in violations:
-            category, nodeid = _text(violation.category), _text(violation.nodeid)
-            out.append(
-                f"<li><b>violation</b> [{category}] <code>{nodeid}</code>: "
-                f"{_text(violation.message)}</li>"
-            )
         for resource, test in notable:
             kind = test.category or test.failure_kind or test.outcome
             out.append(
@@ -104,7 +205,7 @@ def _smoke_section(smoke: SmokeGate | None) -> list[str]:
         f"{ICONS[smoke.status]} **exit {smoke.exit_code} · {_text(smoke.meaning)}**",
         "",
         f"- reason: {_text(smoke.reason) or '-'}",
-        f"- target: {_text(smoke.target.base_url or 'unknown')}",
+        f"- target: {_text(safe_url(smoke.target.base_url or 'unknown'))}",
         f"- duration: {smoke.duration_text}",
         f"- identifiers: {identifiers or 'none discovered'}",
         "",

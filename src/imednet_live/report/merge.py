@@ -1,4 +1,9 @@
-"""Read every session's outcomes.json and fold them into a resource x session grid."""
+"""Read every session's outcomes.json and fold them into a resource x session grid.
+
+Columns follow the order the matrix runs (core, exports, airflow, mutating). Two
+sessions may share a name when they tested different SDK builds; each column gets a
+label that tells them apart, so they stand side by side instead of being refused.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 from imednet_live.charter.markers import RESOURCES, UNASSIGNED
 from imednet_live.charter.outcomes import OUTCOMES_FILE, SessionOutcomes, TestOutcome, Violation
+from imednet_live.profiles import PROFILES
 
 _Model = TypeVar("_Model", bound=BaseModel)
 
@@ -74,16 +80,37 @@ class Cell:
 
 
 @dataclass(frozen=True)
+class Column:
+    """One session's outcomes as a grid column; ``key`` is unique within the report."""
+
+    key: str
+    outcomes: SessionOutcomes
+    folder: str = ""  # the session's folder under the reports directory, when read from disk
+
+    @property
+    def is_red(self) -> bool:
+        """The charter's red: a failure, an unexpected skip (or run), or a violation."""
+        return bool(
+            self.outcomes.violations
+            or any(t.outcome in ("failed", "error") or not t.expected for t in self.outcomes.tests)
+        )
+
+
+@dataclass(frozen=True)
 class Matrix:
-    sessions: list[SessionOutcomes]
+    columns: list[Column]
     resources: list[str]
     cells: dict[tuple[str, str], Cell]
 
-    def cell(self, resource: str, session: str) -> Cell:
-        return self.cells.get((resource, session), Cell())
+    @property
+    def sessions(self) -> list[SessionOutcomes]:
+        return [c.outcomes for c in self.columns]
+
+    def cell(self, resource: str, key: str) -> Cell:
+        return self.cells.get((resource, key), Cell())
 
     def violations(self) -> list[tuple[str, Violation]]:
-        return [(s.session, v) for s in self.sessions for v in s.violations]
+        return [(c.key, v) for c in self.columns for v in c.outcomes.violations]
 
 
 def find_outcome_files(reports_dir: Path, *, allow_empty: bool = False) -> list[Path]:
@@ -126,23 +153,44 @@ def first_error(exc: ValidationError) -> str:
     return f"{where}: {first['msg']}"
 
 
-def build_matrix(sessions: list[SessionOutcomes]) -> Matrix:
-    sessions = sorted(sessions, key=lambda s: s.session)
-    names = [s.session for s in sessions]
-    if len(set(names)) != len(names):
-        duplicate = next(n for n in names if names.count(n) > 1)
-        raise ReportInputError(f"two outcomes files name the same session {duplicate!r}")
+def matrix_order(session: SessionOutcomes, folder: str = "") -> tuple[int, str, str, str]:
+    """The order the matrix runs: by profile (core, exports, airflow, mutating), then name."""
+    rank = list(PROFILES).index(session.profile) if session.profile in PROFILES else len(PROFILES)
+    return (rank, session.session, session.sdk_version or "", folder)
+
+
+def _keys(sessions: list[tuple[SessionOutcomes, str]]) -> list[str]:
+    """Session names, told apart by SDK build and then by folder when names repeat."""
+    names = [s.session for s, _ in sessions]
+    keys = [
+        f"{s.session} [imednet {s.sdk_version or 'unknown'}]"
+        if names.count(s.session) > 1
+        else s.session
+        for s, _ in sessions
+    ]
+    return [
+        f"{key} ({folder or index + 1})" if keys.count(key) > 1 else key
+        for index, (key, (_, folder)) in enumerate(zip(keys, sessions, strict=True))
+    ]
+
+
+def build_matrix(sessions: list[SessionOutcomes], folders: list[str] | None = None) -> Matrix:
+    pairs = sorted(
+        zip(sessions, folders or [""] * len(sessions), strict=True), key=lambda p: matrix_order(*p)
+    )
+    columns = [Column(key, s, folder) for key, (s, folder) in zip(_keys(pairs), pairs, strict=True)]
     cells: dict[tuple[str, str], Cell] = {}
-    for session in sessions:
-        for test in session.tests:
-            key = (test.resource or UNASSIGNED, session.session)
+    for column in columns:
+        for test in column.outcomes.tests:
+            key = (test.resource or UNASSIGNED, column.key)
             cells.setdefault(key, Cell()).add(test)
     seen = {resource for resource, _ in cells}
     extra = sorted(seen - set(RESOURCES))
     # Every charter resource gets a row: an empty row is a coverage gap worth seeing.
-    return Matrix(sessions, [*RESOURCES, *extra], cells)
+    return Matrix(columns, [*RESOURCES, *extra], cells)
 
 
 def load_matrix(reports_dir: Path, *, allow_empty: bool = False) -> Matrix:
     files = find_outcome_files(reports_dir, allow_empty=allow_empty)
-    return build_matrix([load_session(path) for path in files])
+    folders = [path.parent.relative_to(reports_dir).as_posix() for path in files]
+    return build_matrix([load_session(path) for path in files], folders)

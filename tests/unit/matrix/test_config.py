@@ -60,4 +60,4 @@ def test_secrets_stay_out_of_repr_and_errors() -> None:
 
 def test_missing_credentials_message_names_the_variable() -> None:
     with pytest.raises(ConfigError, match=r"^IMEDNET_SECURITY_KEY is not set"):
-        Settings.from_env({"IMEDNET_API_KEY": "k"}).require_credentials()
+        Settings.from_env({"IMEDNET_API_KEY": "api-key-0001"}).require_credentials()

@@ -112,6 +112,10 @@ def test_banner_never_shows_a_secret(suite: LiveSuite) -> None:
         ),
         ({"IMEDNET_BASE_URL": "edc.example.com"}, "IMEDNET_BASE_URL is not a valid http(s) URL*"),
         ({"IMEDNET_LIVE_TARGET_KIND": "staging"}, "IMEDNET_LIVE_TARGET_KIND='staging' is not*"),
+        (
+            {"IMEDNET_SECURITY_KEY": "s3c"},
+            "IMEDNET_SECURITY_KEY is 3 characters long; a credential must have at least 8 *",
+        ),
     ],
 )
 def test_bad_operator_input_is_one_line_not_a_traceback(

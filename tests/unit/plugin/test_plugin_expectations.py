@@ -13,7 +13,11 @@ from imednet_live.charter.expectations import (
 )
 from imednet_live.charter.markers import Requirements
 
-ON = {"IMEDNET_RUN_E2E": "1", "IMEDNET_API_KEY": "a", "IMEDNET_SECURITY_KEY": "b"}
+ON = {
+    "IMEDNET_RUN_E2E": "1",
+    "IMEDNET_API_KEY": "api-key-0001",
+    "IMEDNET_SECURITY_KEY": "sec-key-0002",
+}
 
 
 def ctx(**env: str) -> RunContext:

@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 from imednet_live.charter.outcomes import SessionOutcomes, TestOutcome, Violation, count_outcomes
 
@@ -19,6 +20,7 @@ def outcome(
     category: str | None = None,
     message: str = "",
     failure_kind: str | None = None,
+    sdk_log: list[str] | None = None,
 ) -> TestOutcome:
     return TestOutcome(
         nodeid=f"tests/live/test_x.py::{name}",
@@ -28,6 +30,7 @@ def outcome(
         expected=expected,
         failure_kind=failure_kind,
         message=message,
+        sdk_log=sdk_log or [],
     )
 
 
@@ -38,15 +41,18 @@ def write_session(
     *,
     profile: str | None = "core",
     violations: list[Violation] | None = None,
+    **fields: Any,
 ) -> Path:
+    """``fields``: any other SessionOutcomes field (sdk_version, wall_seconds, base_url...)."""
     session = SessionOutcomes(
         session=name,
         profile=profile,
-        target_kind="sandbox",
-        base_url="http://127.0.0.1:1",
+        target_kind=fields.pop("target_kind", "sandbox"),
+        base_url=fields.pop("base_url", "http://127.0.0.1:1"),
         counts=count_outcomes(tests),
         violations=violations or [],
         tests=tests,
+        **fields,
     )
     path = reports / name / "outcomes.json"
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -54,11 +60,11 @@ def write_session(
     return path
 
 
-def run_report(reports: Path, **env: str) -> subprocess.CompletedProcess[str]:
+def run_report(reports: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
     """``python -m imednet_live.report`` as nox runs it, without the caller's credentials."""
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("IMEDNET_", "GITHUB_"))}
     return subprocess.run(
-        [sys.executable, "-m", "imednet_live.report", str(reports)],
+        [sys.executable, "-m", "imednet_live.report", str(reports), *args],
         capture_output=True,
         text=True,
         env={**clean, **env},

@@ -73,10 +73,45 @@ def test_corrupt_outcomes_name_the_file(tmp_path: Path, content: str, detail: st
     assert "\n" not in str(info.value)
 
 
-def test_duplicate_session_names_are_refused(tmp_path: Path) -> None:
+def test_repeated_session_names_stand_side_by_side_by_sdk_build(tmp_path: Path) -> None:
+    """The same session run against two SDK builds: two columns, told apart by version."""
+    for folder, version in (("old", "0.5.0"), ("new", "0.8.0")):
+        path = write_session(tmp_path, folder, [outcome("a", "sites")], sdk_version=version)
+        data = path.read_text(encoding="utf-8").replace(f'"{folder}"', '"live-readonly-core"')
+        path.write_text(data, encoding="utf-8")
+    matrix = load_matrix(tmp_path)
+    assert [c.key for c in matrix.columns] == [
+        "live-readonly-core [imednet 0.5.0]",
+        "live-readonly-core [imednet 0.8.0]",
+    ]
+    assert all(matrix.cell("sites", c.key).status == CellStatus.PASS for c in matrix.columns)
+
+
+def test_identical_sessions_are_told_apart_by_folder(tmp_path: Path) -> None:
     write_session(tmp_path, "one", [outcome("a", "sites")])
     copy = tmp_path / "two" / "outcomes.json"
     copy.parent.mkdir()
     copy.write_text((tmp_path / "one" / "outcomes.json").read_text(), encoding="utf-8")
-    with pytest.raises(ReportInputError, match="same session 'one'"):
-        load_matrix(tmp_path)
+    matrix = load_matrix(tmp_path)
+    assert [c.key for c in matrix.columns] == [
+        "one [imednet unknown] (one)",
+        "one [imednet unknown] (two)",
+    ]
+
+
+def test_columns_follow_the_matrix_order_of_profiles(tmp_path: Path) -> None:
+    for name, profile in (
+        ("live-mutating", "mutating"),
+        ("live-readonly-airflow", "airflow"),
+        ("live-readonly-core", "core"),
+        ("live-readonly-exports", "exports"),
+        ("adhoc", None),
+    ):
+        write_session(tmp_path, name, [outcome("a", "sites")], profile=profile)
+    assert [c.key for c in load_matrix(tmp_path).columns] == [
+        "live-readonly-core",
+        "live-readonly-exports",
+        "live-readonly-airflow",
+        "live-mutating",
+        "adhoc",
+    ]

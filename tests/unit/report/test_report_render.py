@@ -42,13 +42,13 @@ def test_report_writes_markdown_and_html_and_exits_zero_despite_failures(tmp_pat
     assert done.stdout.startswith("report: 2 session(s), no smoke gate -> ")
     md = (tmp_path / "summary.md").read_text(encoding="utf-8")
     assert (
-        "| resource | live-exports (exports, sandbox) | live-readonly-core (core, sandbox) |" in md
+        "| resource | live-readonly-core (core, sandbox) | live-exports (exports, sandbox) |" in md
     )
-    assert "| `sites` | - | ❌ 1 pass · 1 fail |" in md
-    assert "| `export.csv` | ⚠️ 1 unexpected | ⏭️ 1 skip |" in md
+    assert "| `sites` | ❌ 1 pass · 1 fail | - |" in md
+    assert "| `export.csv` | ⏭️ 1 skip | ⚠️ 1 unexpected |" in md
     assert "<script>" not in md
     assert "&lt;script&gt;" in md
-    assert "<b>violation</b> [read-only] <code>(session)</code>: POST /x" in md
+    assert "- ⚠️ **live-readonly-core** [read-only] <code>(session)</code>: POST /x" in md
     page = (tmp_path / "summary.html").read_text(encoding="utf-8")
     assert "<script" not in page
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; | pipe" in page
@@ -81,7 +81,7 @@ def test_markdown_is_appended_to_the_github_step_summary(tmp_path: Path) -> None
     done = run_report(tmp_path / "reports", GITHUB_STEP_SUMMARY=str(summary))
     assert done.returncode == 0, done.stderr
     text = summary.read_text(encoding="utf-8")
-    assert text.startswith("# earlier step\n# imednet-live matrix")
+    assert text.startswith("# earlier step\nRED · 1 failed · 1 unexpected skip · ")
 
 
 @pytest.mark.parametrize("content", ["{broken", '{"session": 1}'])
@@ -150,13 +150,11 @@ def _png_colours(png: bytes) -> set[bytes]:
     return colours
 
 
-def test_html_report_renders_in_headless_chromium(tmp_path: Path) -> None:
+def _screenshot(page: Path, shot: Path, size: str = "1200,800") -> bytes:
+    """A real headless Chromium's screenshot of ``page``: the viewport only, no scrolling."""
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     if chromium is None:
         pytest.skip("chromium is not installed (apt-get install -y chromium)")
-    _sessions(tmp_path)
-    assert run_report(tmp_path).returncode == 0
-    shot, profile = tmp_path / "shot.png", tmp_path / "chromium-profile"
     subprocess.run(
         [
             chromium,
@@ -168,16 +166,45 @@ def test_html_report_renders_in_headless_chromium(tmp_path: Path) -> None:
             "--disable-background-networking",
             "--disable-component-update",
             "--disable-sync",
-            f"--user-data-dir={profile}",
+            f"--user-data-dir={shot.parent / 'chromium-profile'}",
             f"--screenshot={shot}",
-            "--window-size=1200,800",
-            (tmp_path / "summary.html").as_uri(),
+            f"--window-size={size}",
+            page.as_uri(),
         ],
         capture_output=True,
         timeout=120,
         check=True,
     )
-    colours = _png_colours(shot.read_bytes())
-    # Background, text, borders and the four cell colours: far from a blank page.
+    return shot.read_bytes()
+
+
+def test_html_report_renders_in_headless_chromium(tmp_path: Path) -> None:
+    _sessions(tmp_path)
+    assert run_report(tmp_path).returncode == 0
+    colours = _png_colours(_screenshot(tmp_path / "summary.html", tmp_path / "shot.png"))
+    # Background, text, borders and the verdict's colour: far from a blank page.
     assert len(colours) > 8
-    assert bytes.fromhex("f8d0d0") in colours  # the fail cell's colour is on screen
+    assert bytes.fromhex("b3261e") in colours  # the red verdict is on screen
+
+
+@pytest.mark.parametrize(
+    ("failing", "colour"), [(True, "b3261e"), (False, "1a7f37")], ids=["red", "green"]
+)
+def test_verdict_is_visible_without_scrolling_at_1280x800(
+    tmp_path: Path, failing: bool, colour: str
+) -> None:
+    """Many failures and sessions make a long page; the verdict still opens it."""
+    for n in range(4):
+        tests = [outcome(f"t{i}", "sites") for i in range(5)]
+        if failing:
+            tests += [
+                outcome(f"f{i}", "records", "failed", message=f"HTTP 500 GET /r/{i}")
+                for i in range(6)
+            ]
+        write_session(tmp_path, f"live-{n}", tests)
+    assert run_report(tmp_path).returncode == 0
+    page = tmp_path / "summary.html"
+    colours = _png_colours(_screenshot(page, tmp_path / "shot.png", "1280,800"))
+    assert bytes.fromhex(colour) in colours
+    other = "1a7f37" if failing else "b3261e"
+    assert bytes.fromhex(other) not in colours
