@@ -32,6 +32,12 @@ CACHE_DIR = "IMEDNET_LIVE_CACHE_DIR"
 RUN_ID = "IMEDNET_LIVE_RUN_ID"
 SANDBOX_AUDIT = "IMEDNET_LIVE_SANDBOX_AUDIT"  # JSON-lines audit of the session's sandbox
 SESSION = "IMEDNET_LIVE_SESSION"  # the nox session name, for outcomes.json
+# External PostgreSQL for the SQL export tests (default: unset, the session starts its own).
+EXPORT_DB_URL = "IMEDNET_EXPORT_DB_URL"
+# Set by the live suite's controller for its workers: the URL of the PostgreSQL it started
+# (no password: trust auth on 127.0.0.1), or the one-line reason it could not start one.
+POSTGRES_URL = "IMEDNET_LIVE_POSTGRES_URL"
+POSTGRES_ERROR = "IMEDNET_LIVE_POSTGRES_ERROR"
 
 
 class SdkKwargs(TypedDict):
