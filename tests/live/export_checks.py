@@ -139,9 +139,7 @@ def assert_one_value_per_type(
         name, vtype = variable.variable_name, variable.variable_type
         if vtype in checked or name not in table.columns:
             continue
-        sample = next(
-            (r for r in records if r.record_data.get(name) not in (None, "")), None
-        )
+        sample = next((r for r in records if r.record_data.get(name) not in (None, "")), None)
         if sample is None:
             continue
         exported = table.row_for(sample.record_id)[name]

@@ -72,17 +72,17 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 def postgres_admin() -> tuple[str, bool]:
     """(admin URL, whether we own the server); fails in one line when there is none."""
     external = names.read_var(os.environ, names.EXPORT_DB_URL)
-    try:
-        if external:
+    own = names.read_var(os.environ, names.POSTGRES_URL)
+    reason = names.read_var(os.environ, names.POSTGRES_ERROR) or pg_server.INSTALL_HINT
+    if external:
+        try:
             probe(external)
             return external, False
-        own = names.read_var(os.environ, names.POSTGRES_URL)
-        if own:
-            return own, True
-        reason = names.read_var(os.environ, names.POSTGRES_ERROR)
-        raise PostgresUnavailable(reason or pg_server.INSTALL_HINT)
-    except PostgresUnavailable as exc:
-        pytest.fail(str(exc), pytrace=False)
+        except PostgresUnavailable as exc:
+            reason = str(exc)
+    elif own:
+        return own, True
+    pytest.fail(reason, pytrace=False)
 
 
 @pytest.fixture

@@ -23,6 +23,7 @@ from live_checks import assert_snapshot, text_variable
 from imednet_live.discovery import FormRef
 from imednet_live.skips import first_or_skip
 
+
 def _records(sdk: ImednetSDK, study_key: str) -> list[Record]:
     return sdk.records.list(study_key)
 

@@ -130,7 +130,7 @@ def test_cli_export_sql_into_postgres(
     form: FormRef,
     postgres_url: str,
 ) -> None:
-    """On PostgreSQL the CLI writes one wide table named by its argument (by form only on SQLite)."""
+    """On PostgreSQL the CLI writes one wide table named by its argument (SQLite: by form)."""
     before = sdk.records.list(study_key)
     first_or_skip(before, "records", study_key)
     columns = expected_columns([v.variable_name for v in sdk.variables.list(study_key)])

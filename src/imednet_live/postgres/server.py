@@ -142,9 +142,6 @@ def _kill_postmaster(data_dir: Path) -> None:
 
 def _run(exe: Path, args: Sequence[str], user: pwd.struct_passwd | None, cwd: Path) -> None:
     """Run one PostgreSQL tool (as ``user`` when given); a failure is one line."""
-    as_user: dict[str, object] = (
-        {"user": user.pw_uid, "group": user.pw_gid, "extra_groups": []} if user else {}
-    )
     env = {"PATH": os.environ.get("PATH", ""), "LC_ALL": "C", "TZ": "UTC"}
     result = subprocess.run(
         [str(exe), *args],
@@ -154,7 +151,9 @@ def _run(exe: Path, args: Sequence[str], user: pwd.struct_passwd | None, cwd: Pa
         text=True,
         timeout=START_TIMEOUT_S + 30,
         check=False,
-        **as_user,  # type: ignore[arg-type]
+        user=user.pw_uid if user else None,
+        group=user.pw_gid if user else None,
+        extra_groups=[] if user else None,
     )
     if result.returncode != 0:
         lines = [ln for ln in (result.stderr or result.stdout).splitlines() if ln.strip()]

@@ -708,7 +708,8 @@ def _second_study() -> StudyData:
         minutes=8000,
     )
     long_form = b.add(
-        "forms", _form(b.key, 2, LONG_FORM_KEY, "Patient-reported outcomes", srr=False, disabled=False)
+        "forms",
+        _form(b.key, 2, LONG_FORM_KEY, "Patient-reported outcomes", srr=False, disabled=False),
     )
     for v in _variables(b.key, long_form, LONG_FORM_VARIABLES, 3):
         b.add("variables", v)
