@@ -57,6 +57,7 @@ def pytest_configure(config: pytest.Config) -> None:
     )
 
 
+@pytest.hookimpl(tryfirst=True)  # tryfirst: printed after the charter context
 def pytest_report_header(config: pytest.Config) -> str | None:
     return config.stash.get(_HEADER_KEY, None)
 

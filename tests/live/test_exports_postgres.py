@@ -26,7 +26,8 @@ PG_IDENTIFIER_LIMIT = 63
 
 pytestmark = [
     pytest.mark.resource("export.sql"),
-    pytest.mark.requires_package("pandas", "sqlalchemy", "psycopg"),
+    # psycopg first: the core profile's skip then names the PostgreSQL driver.
+    pytest.mark.requires_package("psycopg", "pandas", "sqlalchemy"),
 ]
 
 
