@@ -93,6 +93,7 @@ class Settings:
     batch_id: str | None = None
     target_kind: str | None = None
     profile: str | None = None
+    export_db_url: str | None = field(default=None, repr=False)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -109,6 +110,7 @@ class Settings:
             batch_id=read_var(env, BATCH_ID),
             target_kind=read_var(env, TARGET_KIND),
             profile=read_var(env, PROFILE),
+            export_db_url=read_var(env, EXPORT_DB_URL),
         )
 
     @property
@@ -134,8 +136,9 @@ class Settings:
 
     @property
     def secrets(self) -> tuple[str, ...]:
-        """Values that must never appear in any output."""
-        return tuple(s for s in (self.api_key, self.security_key) if s)
+        """Values that must never appear in any output (the export database's password too)."""
+        password = urlsplit(self.export_db_url).password if self.export_db_url else None
+        return tuple(s for s in (self.api_key, self.security_key, password) if s)
 
     def sdk_kwargs(self) -> SdkKwargs:
         """Keyword arguments for ``ImednetSDK``/``AsyncImednetSDK``."""
