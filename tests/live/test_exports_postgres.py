@@ -40,16 +40,20 @@ class LongForm:
 
 
 def _long_form(sdk: ImednetSDK) -> LongForm:
-    """The first form, in any study, whose key or a variable name exceeds 63 characters."""
+    """The first form with records, in any study, whose key or a variable name exceeds 63
+    characters. Records are listed only for a study that has such a form, once."""
     for study in sdk.studies.list():
         variables = sdk.variables.list(study.study_key)
+        candidates = []
         for each in sdk.forms.list(study.study_key):
             names = tuple(v.variable_name for v in variables if v.form_id == each.form_id)
-            too_long = [n for n in (each.form_key, *names) if len(n) > PG_IDENTIFIER_LIMIT]
-            if too_long and any(
-                r.form_id == each.form_id for r in sdk.records.list(study.study_key)
-            ):
-                return LongForm(study.study_key, each.form_id, each.form_key, names)
+            if any(len(n) > PG_IDENTIFIER_LIMIT for n in (each.form_key, *names)):
+                candidates.append(LongForm(study.study_key, each.form_id, each.form_key, names))
+        if candidates:
+            with_records = {r.form_id for r in sdk.records.list(study.study_key)}
+            found = [c for c in candidates if c.form_id in with_records]
+            if found:
+                return found[0]
     skip_no_data(f"forms with records and identifiers over {PG_IDENTIFIER_LIMIT} characters", None)
 
 
