@@ -158,3 +158,13 @@ def test_sqlalchemy_url_names_the_psycopg_driver() -> None:
     assert sqlalchemy_url("postgres://h/x") == "postgresql+psycopg://h/x"
     assert sqlalchemy_url("postgresql+psycopg://h/x") == "postgresql+psycopg://h/x"
     assert sqlalchemy_url("sqlite:///x.db") == "sqlite:///x.db"
+
+
+def test_a_system_postgresql_runs_the_same_way() -> None:
+    """Where the wheel is absent, a system install (pg_ctl on PATH, /usr/lib/postgresql)."""
+    system = server._system_binaries()
+    if system is None:
+        pytest.skip("no system PostgreSQL on this machine")
+    with server.running_server(system) as pg:
+        assert pg.source.startswith("system PostgreSQL")
+        assert probe(pg.url)
