@@ -39,7 +39,11 @@ SANDBOX_AUDIT = "IMEDNET_LIVE_SANDBOX_AUDIT"  # JSON-lines audit of the session'
 SESSION = "IMEDNET_LIVE_SESSION"  # the nox session name, for outcomes.json
 SANDBOX_LATENCY_MS = "IMEDNET_LIVE_SANDBOX_LATENCY_MS"  # added ms per sandbox request; default 0
 SANDBOX_SCENARIO = "IMEDNET_LIVE_SANDBOX_SCENARIO"  # smoke's sandbox scenario; default "default"
-EXPORT_DB_URL = "IMEDNET_EXPORT_DB_URL"  # a SQLAlchemy URL for the SQL export test; default unset
+EXPORT_DB_URL = "IMEDNET_EXPORT_DB_URL"  # external PostgreSQL for the SQL export tests; default unset
+# Set by the live suite's controller for its workers: the URL of the PostgreSQL it started
+# (no password: trust auth on 127.0.0.1), or the one-line reason it could not start one.
+POSTGRES_URL = "IMEDNET_LIVE_POSTGRES_URL"
+POSTGRES_ERROR = "IMEDNET_LIVE_POSTGRES_ERROR"
 
 
 class VarScope(str, Enum):
@@ -195,10 +199,24 @@ ENV_VARS: tuple[EnvVar, ...] = (
     ),
     EnvVar(
         EXPORT_DB_URL,
-        "a SQLAlchemy URL (e.g. PostgreSQL) the SQL export test also writes to",
+        "an external PostgreSQL URL for the SQL export tests, instead of the one the session starts",
         VarScope.HARNESS,
         (_LIVE,),
-        default="SQLite only",
+        default="a PostgreSQL the session starts",
+    ),
+    EnvVar(
+        POSTGRES_URL,
+        "the URL of the PostgreSQL the live suite's controller started, for its xdist workers",
+        VarScope.HARNESS,
+        (_LIVE,),
+        default="set by the controller",
+    ),
+    EnvVar(
+        POSTGRES_ERROR,
+        "why the controller could not start a PostgreSQL, for its xdist workers",
+        VarScope.HARNESS,
+        (_LIVE,),
+        default="set by the controller",
     ),
     EnvVar(
         SANDBOX_LATENCY_MS,

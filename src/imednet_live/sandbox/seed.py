@@ -61,6 +61,13 @@ FORM_VARIABLES: dict[str, str] = {
 AE_VARIABLES: dict[str, str] = {"AETERM": "text", "AESER": "radio", "AESTDAT": "date"}
 SITE_VARIABLES: dict[str, str] = {"SITECONTACT": "text"}
 DISABLED_FORM_VARIABLES: dict[str, str] = {"OLDINIT": "text"}
+# Second study: a form whose key and variable names exceed PostgreSQL's 63-byte
+# identifier limit (distinct within the first 63), for the SQL export tests.
+LONG_FORM_KEY = "PRO_QUESTIONNAIRE_WITH_AN_EXCEPTIONALLY_LONG_FORM_KEY_FOR_IDENTIFIER_LIMITS"
+LONG_FORM_VARIABLES: dict[str, str] = {
+    "PATIENT_REPORTED_OUTCOME_ITEM_01_FREE_TEXT_RESPONSE_WITH_A_VERY_LONG_NAME": "text",
+    "PATIENT_REPORTED_OUTCOME_ITEM_02_NUMERIC_SCORE_RESPONSE_WITH_A_LONG_NAME": "integer",
+}
 LABELS: dict[str, str] = {
     "SUBJINIT": "Subject initials",
     "COMMENTS": "General comments",
@@ -700,6 +707,15 @@ def _second_study() -> StudyData:
         visits=visits,
         minutes=8000,
     )
+    long_form = b.add(
+        "forms",
+        _form(b.key, 2, LONG_FORM_KEY, "Patient-reported outcomes", srr=False, disabled=False),
+    )
+    for v in _variables(b.key, long_form, LONG_FORM_VARIABLES, 3):
+        b.add("variables", v)
+    first, second = LONG_FORM_VARIABLES
+    b.record(long_form, subject, {first: "no pain today", second: 7}, interval=None,
+             visits=visits, minutes=8010)  # fmt: skip
     b.add("users", _users()[0])
     return b.data
 

@@ -61,3 +61,10 @@ def test_secrets_stay_out_of_repr_and_errors() -> None:
 def test_missing_credentials_message_names_the_variable() -> None:
     with pytest.raises(ConfigError, match=r"^IMEDNET_SECURITY_KEY is not set"):
         Settings.from_env({"IMEDNET_API_KEY": "api-key-0001"}).require_credentials()
+
+
+def test_export_database_password_is_a_secret() -> None:
+    url = "postgresql://alice:pg-pass-789@db.example:5432/exports"
+    s = Settings.from_env({"IMEDNET_EXPORT_DB_URL": url})
+    assert "pg-pass-789" not in repr(s)
+    assert s.secrets == ("pg-pass-789",)

