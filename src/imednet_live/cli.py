@@ -39,6 +39,15 @@ def _scenario(text: str) -> str:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
+def _fault_rule(text: str) -> object:
+    from imednet_live.fault_rules import FaultRuleError, parse_rule
+
+    try:
+        return parse_rule(text)
+    except FaultRuleError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="imednet-live", description="Live-test tools for the imednet SDK.")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -62,6 +71,14 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--audit", default=None, metavar="PATH", help="append every request as a JSON line to PATH"
     )
+    serve.add_argument(
+        "--fail",
+        type=_fault_rule,
+        action="append",
+        default=[],
+        metavar="'METHOD PATH_GLOB=STATUS'",
+        help="answer matching requests with STATUS, always (repeatable; * within a segment)",
+    )
     return parser
 
 
@@ -83,6 +100,7 @@ def _serve(args: argparse.Namespace) -> int:
         audit_path=args.audit,
         host=args.host,
         port=args.port,
+        fault_rules=tuple(args.fail),
     )
     try:
         server = SandboxServer(options)

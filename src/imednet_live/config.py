@@ -32,6 +32,9 @@ CACHE_DIR = "IMEDNET_LIVE_CACHE_DIR"
 RUN_ID = "IMEDNET_LIVE_RUN_ID"
 SANDBOX_AUDIT = "IMEDNET_LIVE_SANDBOX_AUDIT"  # JSON-lines audit of the session's sandbox
 SESSION = "IMEDNET_LIVE_SESSION"  # the nox session name, for outcomes.json
+# Sandbox fault rules, ";"-separated "METHOD PATH_GLOB=STATUS" (fault_rules.py); nox passes
+# each on as --fail to every session's sandbox. Default: none (no request fails on purpose).
+SANDBOX_FAIL = "IMEDNET_LIVE_SANDBOX_FAIL"
 
 
 class SdkKwargs(TypedDict):
