@@ -93,15 +93,16 @@ def swallowed_api_error(record: logging.LogRecord) -> SwallowedApiError | None:
 
 def describe_swallowed(swallowed: SwallowedApiError, failed_with: str, logged: str) -> FailureInfo:
     """The failure of a test whose SDK call hid an API error and returned something empty."""
+    then = (failed_with.strip().splitlines() or ["failed"])[0]
     headline = (
         f"the SDK swallowed {swallowed.describe()} (SDK defect); "
-        f"the test then failed: {_shorten(failed_with, HEADLINE_BODY_CHARS)}"
+        f"the test then failed: {_shorten(then, HEADLINE_BODY_CHARS)}"
     )
     details = "\n".join(
         [
             f"the SDK caught {swallowed.describe()} and carried on without raising it;",
             "what the test then saw (an empty or partial result) is a consequence, not the cause.",
-            f"the SDK logged: {logged}",
+            f"the SDK logged: {_shorten(logged, DETAIL_BODY_CHARS)}",
         ]
     )
     return FailureInfo(SDK_SWALLOWED_API_ERROR, headline, details)

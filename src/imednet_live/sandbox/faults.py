@@ -6,13 +6,13 @@ status, after their delay, before the backend sees it.
 ``flaky`` decides each request's fate from the request alone and its own attempt number,
 never from a counter shared by every client. "The same request" is: the same client
 connection (peer address and port) sending the same method, path, raw query and body
-(SHA-256). A deterministic quarter of request identities (by hash of method, path, query
-and body, so every client meets the same ones) fails its first attempt with 503
-(``Retry-After: 1``) or 429 (``Retry-After: 0``); every retry passes. A client retry reuses
-its keep-alive connection (httpx pools it; the SDK's backoff is far below uvicorn's 5 s
-keep-alive), so the SDK's 3 attempts always suffice, whatever other clients do. A retry
-that arrives on a new connection counts as a new client, i.e. attempt 1 again. A faulted
-POST never reaches the backend, so a retried POST creates exactly one job.
+(SHA-256). On each connection, the 1st, 5th, 9th, ... distinct request fails its first
+attempt, with 503 (``Retry-After: 1``) and 429 (``Retry-After: 0``) in turn; every retry
+passes. So every client meets a fault at once and a quarter of its requests are faulted,
+whatever other clients do. A client retry reuses its keep-alive connection (httpx pools
+it; the SDK's backoff is far below uvicorn's 5 s keep-alive), so the SDK's 3 attempts
+always suffice. A retry that arrives on a new connection counts as a new client (attempt
+1 again). A faulted POST never reaches the backend, so a retried POST creates one job.
 """
 
 from __future__ import annotations
@@ -40,11 +40,12 @@ def matching_rule(rules: tuple[FaultRule, ...], method: str, path: str) -> Fault
 
 
 class FaultInjector:
-    """The ``flaky`` scenario's decisions: first attempt faulted for 1 in ``every`` requests."""
+    """The ``flaky`` scenario's decisions: 1 in ``every`` distinct requests fails once."""
 
     def __init__(self, every: int = 4) -> None:
         self.every = every
         self._attempts: OrderedDict[tuple[str, str], int] = OrderedDict()
+        self._distinct: OrderedDict[str, int] = OrderedDict()  # per connection
         self._lock = threading.Lock()
 
     @staticmethod
@@ -53,14 +54,17 @@ class FaultInjector:
         return hashlib.sha256(f"{method}\n{path}\n{query}\n{digest}".encode()).hexdigest()
 
     def decide(self, client: str, method: str, path: str, query: str, body: bytes) -> Fault | None:
-        identity = self.identity(method, path, query, body)
+        key = (client, self.identity(method, path, query, body))
         with self._lock:
-            key = (client, identity)
             attempt = self._attempts.pop(key, 0) + 1
             self._attempts[key] = attempt
-            if len(self._attempts) > _MAX_TRACKED:
-                self._attempts.popitem(last=False)
-        selector = int(identity[:8], 16)
-        if attempt > 1 or selector % self.every:
+            if attempt > 1:
+                return None
+            ordinal = self._distinct.pop(client, 0)  # distinct requests seen before this one
+            self._distinct[client] = ordinal + 1
+            for tracked in (self._attempts, self._distinct):
+                if len(tracked) > _MAX_TRACKED:
+                    tracked.popitem(last=False)
+        if ordinal % self.every:
             return None
-        return Fault(503, "1") if (selector // self.every) % 2 == 0 else Fault(429, "0")
+        return Fault(503, "1") if (ordinal // self.every) % 2 == 0 else Fault(429, "0")

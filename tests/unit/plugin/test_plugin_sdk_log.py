@@ -89,8 +89,9 @@ def test_sdk_log_names_the_swallowed_api_error(
     assert swallowed["failure_kind"] == "sdk-swallowed-api-error"
     assert f"the SDK swallowed HTTP 500 GET {RECORDS_PATH}" in swallowed["message"]
     assert "export csv wrote no rows" in swallowed["message"]
-    assert "the SDK logged: ERROR imednet.workflows.record_mapper: Failed to fetch records" in (
-        swallowed["message"]
+    assert (
+        "the SDK logged: ERROR imednet.workflows.record_mapper: Failed to fetch records"
+        in (swallowed["message"])
     )
     assert any("Failed to fetch records for study 'PHARMADEMO'" in s for s in swallowed["sdk_log"])
     assert any("Status Code: 500" in s for s in swallowed["sdk_log"])
@@ -102,7 +103,9 @@ def test_sdk_log_names_the_swallowed_api_error(
     )
     run.lines.fnmatch_lines(["*- imednet SDK log (WARNING and above) -*"])
     run.lines.fnmatch_lines(
-        [f"FAILED test_live.py::test_export_swallowed - the SDK swallowed HTTP 500 GET {RECORDS_PATH}*"]
+        [
+            f"FAILED test_live.py::test_export_swallowed - the SDK swallowed HTTP 500 GET {RECORDS_PATH}*"
+        ]
     )
 
     raised = run.test("test_records_raised")
