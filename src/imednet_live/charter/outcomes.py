@@ -32,7 +32,8 @@ class TestOutcome(BaseModel):
     failure_kind: str | None = None  # api-error, network-error, assertion, other
     message: str = ""  # skip reason or failure headline, redacted
     duration_s: float = 0.0
-    sdk_log: list[str] = Field(default_factory=list)  # SDK log lines >= WARNING, redacted (failures)
+    # SDK log lines >= WARNING, redacted, of a failed test (the others': sdk.log)
+    sdk_log: list[str] = Field(default_factory=list)
 
 
 class Violation(BaseModel):

@@ -20,6 +20,7 @@ from imednet_live.sandbox.scenarios import SCENARIOS, UNSTABLE_DELAY_S
 from imednet_live.sandbox.seed import FORM_KEY, STUDY_KEY
 
 RECORDS_500 = "GET /api/v1/edc/studies/*/records=500"
+SERVE = (sys.executable, "-m", "imednet_live.cli", "sandbox", "serve", "--port", "0")
 READS = ("sites", "forms", "subjects", "records", "visits", "users", "codings", "intervals")
 
 
@@ -80,8 +81,7 @@ class TestRuleGrammar:
 
 def test_serve_rejects_a_malformed_fail_in_one_line() -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "imednet_live.cli", "sandbox", "serve", "--port", "0"]
-        + ["--fail", RECORDS_500, "--fail", "GET /x=abc"],
+        [*SERVE, "--fail", RECORDS_500, "--fail", "GET /x=abc"],
         capture_output=True,
         text=True,
         timeout=60,
