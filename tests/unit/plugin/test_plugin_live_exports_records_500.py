@@ -17,6 +17,7 @@ from pathlib import Path
 from imednet_live import sandbox
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
+PYTEST = (sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "-n", "2")
 RECORDS_500 = "GET /api/v1/edc/studies/*/records=500"
 RECORDS_PATH = "/api/v1/edc/studies/PHARMADEMO/records"
 
@@ -36,8 +37,7 @@ def test_every_export_test_fails_naming_the_500_and_the_records_path(tmp_path: P
             PYTHONDONTWRITEBYTECODE="1",
         )
         done = subprocess.run(
-            [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "-n", "2"]
-            + ["tests/live/test_exports.py", "tests/live/test_cli.py", "-k", "export"],
+            [*PYTEST, "tests/live/test_exports.py", "tests/live/test_cli.py", "-k", "export"],
             cwd=REPO_ROOT,
             env=env,
             capture_output=True,
