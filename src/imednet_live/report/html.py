@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from html import escape
 
-from imednet_live.report.merge import OUTCOMES_FILE, Cell, CellStatus, Matrix
+from imednet_live.report.merge import OUTCOMES_FILE, Cell, CellStatus, Matrix, sdk_log_excerpt
 from imednet_live.report.smoke_gate import SMOKE_FILE, SmokeGate, format_seconds
 
 _CSS = """
@@ -150,11 +150,21 @@ def _cell(cell: Cell) -> str:
     if cell.notable:
         items = "".join(
             f"<li>{escape(t.outcome)} [{escape(t.category or t.failure_kind or t.outcome)}] "
-            f"<code>{escape(t.nodeid)}</code>: {escape(t.message)}</li>"
+            f"<code>{escape(t.nodeid)}</code>: {escape(t.message)}{_sdk_log(t.sdk_log)}</li>"
             for t in cell.notable
         )
         body += f"<details><summary>{len(cell.notable)} details</summary><ul>{items}</ul></details>"
     return f'<td class="cell {status}" data-status="{status}">{body}</td>'
+
+
+def _sdk_log(lines: list[str]) -> str:
+    """A failure's SDK log lines under its entry (the first few; all in outcomes.json)."""
+    if not lines:
+        return ""
+    items = "".join(
+        f'<li class="sdk-log"><code>{escape(line)}</code></li>' for line in sdk_log_excerpt(lines)
+    )
+    return f"<br><small>the SDK logged:</small><ul>{items}</ul>"
 
 
 def _violations(matrix: Matrix) -> str:

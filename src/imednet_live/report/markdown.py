@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 
-from imednet_live.report.merge import OUTCOMES_FILE, CellStatus, Matrix
+from imednet_live.report.merge import OUTCOMES_FILE, CellStatus, Matrix, sdk_log_excerpt
 from imednet_live.report.smoke_gate import SMOKE_FILE, SmokeGate, format_seconds
 
 ICONS = {
@@ -89,10 +89,18 @@ def _details(matrix: Matrix) -> list[str]:
             out.append(
                 f"<li>{_text(test.outcome)} [{_text(kind)}] "
                 f"<code>{_text(test.nodeid)}</code> ({_text(resource)}): "
-                f"{_text(test.message)}</li>"
+                f"{_text(test.message)}{_sdk_log(test.sdk_log)}</li>"
             )
         out += ["</ul>", "</details>", ""]
     return out
+
+
+def _sdk_log(lines: list[str]) -> str:
+    """A failure's SDK log lines, as sub-items of its entry (the first few; all in outcomes)."""
+    if not lines:
+        return ""
+    items = "".join(f"<li><code>{_text(line)}</code></li>" for line in sdk_log_excerpt(lines))
+    return f"<br>the SDK logged:<ul>{items}</ul>"
 
 
 def _smoke_section(smoke: SmokeGate | None) -> list[str]:
