@@ -29,7 +29,8 @@ def test_failure_details_carry_the_sdk_log(tmp_path: Path) -> None:
     assert "[sdk-swallowed-api-error]" in md
     assert "the SDK logged:<ul><li><code>ERROR imednet.workflows.record_mapper: " in md
     assert "&lt;b&gt;500&lt;/b&gt; (Status Code: 500)</code></li>" in md
-    assert "line 4</code>" in md and "line 5</code>" not in md  # the first five lines
+    assert "line 4</code>" in md  # the first five lines
+    assert "line 5</code>" not in md
     assert "(+3 more in outcomes.json)" in md
 
     page = (tmp_path / "summary.html").read_text(encoding="utf-8")
