@@ -7,8 +7,8 @@ status, after their delay, before the backend sees it.
 never from a counter shared by every client. "The same request" is: the same client
 connection (peer address and port) sending the same method, path, raw query and body
 (SHA-256). On each connection, the 1st, 5th, 9th, ... distinct request fails its first
-attempt, with 503 (``Retry-After: 1``) and 429 (``Retry-After: 0``) in turn; every retry
-passes. So every client meets a fault at once and a quarter of its requests are faulted,
+attempt, with 503 (``Retry-After: 1``) or 429 (``Retry-After: 0``) by a hash of the
+request (so each request always meets the same status); every retry passes. So every client meets a fault at once and a quarter of its requests are faulted,
 whatever other clients do. A client retry reuses its keep-alive connection (httpx pools
 it; the SDK's backoff is far below uvicorn's 5 s keep-alive), so the SDK's 3 attempts
 always suffice. A retry that arrives on a new connection counts as a new client (attempt
@@ -54,7 +54,8 @@ class FaultInjector:
         return hashlib.sha256(f"{method}\n{path}\n{query}\n{digest}".encode()).hexdigest()
 
     def decide(self, client: str, method: str, path: str, query: str, body: bytes) -> Fault | None:
-        key = (client, self.identity(method, path, query, body))
+        identity = self.identity(method, path, query, body)
+        key = (client, identity)
         with self._lock:
             attempt = self._attempts.pop(key, 0) + 1
             self._attempts[key] = attempt
@@ -67,4 +68,4 @@ class FaultInjector:
                     tracked.popitem(last=False)
         if ordinal % self.every:
             return None
-        return Fault(503, "1") if (ordinal // self.every) % 2 == 0 else Fault(429, "0")
+        return Fault(503, "1") if int(identity[:8], 16) % 2 == 0 else Fault(429, "0")
