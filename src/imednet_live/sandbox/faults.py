@@ -3,12 +3,12 @@
 Persistent rules (``--fail``, scenario data) answer every matching request with their
 status, after their delay, before the backend sees it.
 
-``flaky`` decides each request's fate from the request alone and its own attempt number,
-never from a counter shared by every client. "The same request" is: the same client
-connection (peer address and port) sending the same method, path, raw query and body
-(SHA-256). On each connection, the 1st, 5th, 9th, ... distinct request fails its first
-attempt, with 503 (``Retry-After: 1``) or 429 (``Retry-After: 0``) by a hash of the
-request (so each request always meets the same status); every retry passes. So every client meets a fault at once and a quarter of its requests are faulted,
+``flaky`` decides each request's fate from the request and its own attempt number, never
+from a counter shared by every client. "The same request" is: the same client connection
+(peer address and port) sending the same method, path, raw query and body (SHA-256). On
+each connection, the 1st, 5th, 9th, ... distinct request fails its first attempt, with 503
+(``Retry-After: 1``) or 429 (``Retry-After: 0``) by a hash of the request; every retry
+passes. So every client meets a fault at once and a quarter of its requests are faulted,
 whatever other clients do. A client retry reuses its keep-alive connection (httpx pools
 it; the SDK's backoff is far below uvicorn's 5 s keep-alive), so the SDK's 3 attempts
 always suffice. A retry that arrives on a new connection counts as a new client (attempt
