@@ -156,6 +156,7 @@ def test_a_passing_test_passes(suite: LiveSuite) -> None:
         "failure_kind": None,
         "message": "",
         "duration_s": 0,
+        "sdk_log": [],
     }
 
 
