@@ -32,6 +32,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from imednet_live import config, sandbox_launcher
 from imednet_live.config import ConfigError
+from imednet_live.fault_rules import FaultRuleError, parse_rules
 from imednet_live.profiles import MUTATING_PROFILE, PROFILES, READONLY_PROFILES
 from imednet_live.redaction import safe_url
 from imednet_live.target import Target, TargetKind, resolve_target
@@ -118,6 +119,7 @@ def target_env(
     if latency and not latency.isdigit():
         session.error(f"{SANDBOX_LATENCY} must be a whole number of milliseconds, not {latency!r}")
     extra = ["--latency-ms", latency] if latency else []
+    extra += [arg for rule in sandbox_fault_rules(session) for arg in ("--fail", rule)]
     try:
         with sandbox_launcher.launch(
             [str(executable)], scenario=scenario, audit_path=audit, extra_args=extra
@@ -128,6 +130,17 @@ def target_env(
             yield dict(sb.client_env())
     except sandbox_launcher.SandboxStartError as exc:
         session.error(str(exc))
+
+
+def sandbox_fault_rules(session: nox.Session) -> list[str]:
+    """IMEDNET_LIVE_SANDBOX_FAIL as --fail values; a malformed rule is a one-line red session."""
+    try:
+        rules = parse_rules(config.read_var(os.environ, config.SANDBOX_FAIL) or "")
+    except FaultRuleError as exc:
+        session.error(f"{config.SANDBOX_FAIL}: {exc}")
+    if rules:
+        session.log(f"sandbox fault rules ({config.SANDBOX_FAIL}): {'; '.join(map(str, rules))}")
+    return [str(rule) for rule in rules]
 
 
 def live_session(session: nox.Session, profile_name: str) -> None:

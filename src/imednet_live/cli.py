@@ -52,6 +52,15 @@ def _scenarios_help() -> str:
     return "\n".join(["scenarios:", *lines])
 
 
+def _fault_rule(text: str) -> object:
+    from imednet_live.fault_rules import FaultRuleError, parse_rule
+
+    try:
+        return parse_rule(text)
+    except FaultRuleError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def build_parser() -> argparse.ArgumentParser:
     from imednet_live.config import ENV_VARS, VarScope, env_help
 
@@ -98,6 +107,14 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--audit", default=None, metavar="PATH", help="append every request as a JSON line to PATH"
     )
+    serve.add_argument(
+        "--fail",
+        type=_fault_rule,
+        action="append",
+        default=[],
+        metavar="'METHOD PATH_GLOB=STATUS'",
+        help="answer matching requests with STATUS, always (repeatable; * within a segment)",
+    )
     return parser
 
 
@@ -119,6 +136,7 @@ def _serve(args: argparse.Namespace) -> int:
         audit_path=args.audit,
         host=args.host,
         port=args.port,
+        fault_rules=tuple(args.fail),
     )
     try:
         server = SandboxServer(options)

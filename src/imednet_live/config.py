@@ -39,11 +39,16 @@ SANDBOX_AUDIT = "IMEDNET_LIVE_SANDBOX_AUDIT"  # JSON-lines audit of the session'
 SESSION = "IMEDNET_LIVE_SESSION"  # the nox session name, for outcomes.json
 SANDBOX_LATENCY_MS = "IMEDNET_LIVE_SANDBOX_LATENCY_MS"  # added ms per sandbox request; default 0
 SANDBOX_SCENARIO = "IMEDNET_LIVE_SANDBOX_SCENARIO"  # smoke's sandbox scenario; default "default"
-EXPORT_DB_URL = "IMEDNET_EXPORT_DB_URL"  # external PostgreSQL for the SQL export tests; default unset
+EXPORT_DB_URL = (
+    "IMEDNET_EXPORT_DB_URL"  # external PostgreSQL for the SQL export tests; default unset
+)
 # Set by the live suite's controller for its workers: the URL of the PostgreSQL it started
 # (no password: trust auth on 127.0.0.1), or the one-line reason it could not start one.
 POSTGRES_URL = "IMEDNET_LIVE_POSTGRES_URL"
 POSTGRES_ERROR = "IMEDNET_LIVE_POSTGRES_ERROR"
+# Sandbox fault rules, ";"-separated "METHOD PATH_GLOB=STATUS" (fault_rules.py); nox passes
+# each on as --fail to every session's sandbox. Default: none (no request fails on purpose).
+SANDBOX_FAIL = "IMEDNET_LIVE_SANDBOX_FAIL"
 
 
 class VarScope(str, Enum):
@@ -199,7 +204,8 @@ ENV_VARS: tuple[EnvVar, ...] = (
     ),
     EnvVar(
         EXPORT_DB_URL,
-        "an external PostgreSQL URL for the SQL export tests, instead of the one the session starts",
+        "an external PostgreSQL URL for the SQL export tests, "
+        "instead of the one the session starts",
         VarScope.HARNESS,
         (_LIVE,),
         default="a PostgreSQL the session starts",
@@ -231,6 +237,14 @@ ENV_VARS: tuple[EnvVar, ...] = (
         VarScope.SANDBOX,
         (_NOX,),
         default="`default`",
+    ),
+    EnvVar(
+        SANDBOX_FAIL,
+        "sandbox fault rules `METHOD PATH_GLOB=STATUS`, `;`-separated: every session's sandbox "
+        "answers matching requests with STATUS",
+        VarScope.SANDBOX,
+        (_NOX, _LIVE),
+        default="no faults",
     ),
 )
 

@@ -4,8 +4,10 @@ What it enforces, so nobody has to by hand: the startup context is always printe
 (on the controller, never a secret); every skip carries a charter category and a
 skip the profile did not predict, or a predicted skip that did not happen, fails
 the session; API and network failures say status, request and body or base URL;
-non-SDK warnings go to a log; outcomes.json is written once, merged from all xdist
-workers; a read-only session that wrote to the sandbox fails.
+what the SDK logged at WARNING+ travels with a failure (an API error it swallowed
+names the failure), and into sdk.log otherwise; non-SDK warnings go to a log;
+outcomes.json is written once, merged from all xdist workers; a read-only session
+that wrote to the sandbox fails.
 
 Workers classify (they hold the exception and the markers) and put what they learnt
 into ``report.user_properties``; the controller judges and writes.
@@ -24,15 +26,23 @@ import pytest
 
 from imednet_live.atomic_files import write_text_atomic
 from imednet_live.charter.audit import AuditError, writes_in_audit
-from imednet_live.charter.classification import describe_failure
+from imednet_live.charter.classification import (
+    ASSERTION,
+    OTHER,
+    describe_failure,
+    describe_swallowed,
+)
 from imednet_live.charter.collector import (
     PROP_EXPECTED_SKIP,
     PROP_FAILURE,
     PROP_FAILURE_KIND,
     PROP_MARKER_PROBLEM,
     PROP_RESOURCE,
+    PROP_SDK_LOG,
     PROP_SKIP_CATEGORY,
     OutcomeCollector,
+    crash_message,
+    skip_reason,
 )
 from imednet_live.charter.context import RunContext
 from imednet_live.charter.expectations import expected_skip_for
@@ -44,6 +54,7 @@ from imednet_live.charter.outcomes import (
     Violation,
     count_outcomes,
 )
+from imednet_live.charter.sdk_log import SDK_LOG_FILE, SdkLogCapture
 from imednet_live.charter.summary import render_resource_table
 from imednet_live.charter.warning_origin import SDK_ORIGIN, SdkOriginMarker, is_sdk_warning
 from imednet_live.config import ConfigError
@@ -89,6 +100,8 @@ class CharterPlugin:
         self._recorded_warnings: list[tuple[tuple[str, str, int, str], type[Warning], str]] = []
         self._origin_marker = SdkOriginMarker()
         self._origin_marker.install()
+        self.sdk_log = SdkLogCapture(ctx.redact)
+        self.sdk_log.install()
         self.written: list[str] = []
         self._started = time.monotonic()  # wall time of the session, for the report
 
@@ -155,6 +168,12 @@ class CharterPlugin:
     ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
         report = yield
         exc = call.excinfo.value if call.excinfo is not None else None
+        logged = self.sdk_log.new_lines()
+        if logged:
+            report.user_properties.append((PROP_SDK_LOG, logged))
+        swallowed = self.sdk_log.swallowed
+        if report.skipped and swallowed and not hasattr(report, "wasxfail"):
+            _fail_skip_after_swallowed_error(report, skip_reason(report))
         if report.skipped:
             category = category_of(exc) if exc is not None else SkipCategory.UNCLASSIFIED
             if hasattr(report, "wasxfail"):
@@ -164,11 +183,24 @@ class CharterPlugin:
                 _plain_skip_reason(report, item, exc)
         elif report.failed and exc is not None:
             info = describe_failure(exc, self.ctx.settings.base_url)
+            lines = self.sdk_log.lines
+            if swallowed and info.kind in (ASSERTION, OTHER):
+                first, logged_line = swallowed[0]
+                info = describe_swallowed(first, crash_message(report), logged_line)
             report.user_properties.append((PROP_FAILURE_KIND, info.kind))
-            if info.headline:
-                report.user_properties.append((PROP_FAILURE, info.headline))
-                _annotate_longrepr(report, info.headline, f"imednet {info.kind}", info.details)
+            headline = info.headline
+            if lines:
+                headline = f"{headline or crash_message(report)} | {_logged_summary(lines)}"
+            if headline:
+                report.user_properties.append((PROP_FAILURE, headline))
+                _annotate_longrepr(report, headline, f"imednet {info.kind}", info.details)
+            if lines and isinstance(report.longrepr, _Sectioned):
+                report.longrepr.addsection("imednet SDK log (WARNING and above)", "\n".join(lines))
         return self._redacted(report)
+
+    def pytest_runtest_logstart(self) -> None:
+        self.sdk_log.install()
+        self.sdk_log.start_test()
 
     @pytest.hookimpl(wrapper=True)
     def pytest_make_collect_report(
@@ -324,13 +356,27 @@ class CharterPlugin:
             write_text_atomic(
                 warnings_path, self.ctx.redact("\n".join(log + self.other_warnings)) + "\n"
             )
+            sdk_log_path = report_dir / SDK_LOG_FILE
+            write_text_atomic(sdk_log_path, self.ctx.redact(self._sdk_log_text()))
         except OSError as exc:
             problem = (
                 f"cannot write the session's reports under {report_dir}: {exc.strerror or exc}"
             )
             return [_session_violation("report", problem)]
-        self.written = [str(outcomes_path), str(warnings_path)]
+        self.written = [str(outcomes_path), str(warnings_path), str(sdk_log_path)]
         return []
+
+    def _sdk_log_text(self) -> str:
+        """sdk.log: every test's SDK log lines; a failure's are in outcomes.json as well."""
+        logged = self.collector.sdk_log_by_test()
+        out = [
+            f"# SDK log lines (WARNING and above) of live session {self.ctx.session_name}: "
+            f"{sum(len(lines) for _, _, lines in logged)} in {len(logged)} tests"
+        ]
+        for nodeid, outcome, lines in logged:
+            out.append(f"{nodeid} ({outcome}):")
+            out += [f"  {line}" for line in lines]
+        return "\n".join(out) + "\n"
 
     # -- what the operator reads last ----------------------------------------------
 
@@ -374,6 +420,7 @@ class CharterPlugin:
 
     def pytest_unconfigure(self) -> None:
         self._origin_marker.uninstall()
+        self.sdk_log.uninstall()
 
     def _terminal(self) -> pytest.TerminalReporter | None:
         return self.config.pluginmanager.get_plugin("terminalreporter")
@@ -403,6 +450,18 @@ def _annotate_longrepr(
         longrepr.addsection(title, details)
     elif isinstance(longrepr, str):
         report.longrepr = f"{headline}\n{longrepr}"
+
+
+def _logged_summary(lines: list[str]) -> str:
+    more = f" (+{len(lines) - 1} more)" if len(lines) > 1 else ""
+    first = lines[0] if len(lines[0]) <= 300 else lines[0][:299] + "…"
+    return f"the SDK logged: {first}{more}"
+
+
+def _fail_skip_after_swallowed_error(report: pytest.TestReport, reason: str) -> None:
+    """A skip for missing data after the SDK hid an API error would hide the error too."""
+    report.outcome = "failed"
+    report.longrepr = f"skipped ({reason}) after the SDK swallowed an API error"
 
 
 def _plain_skip_reason(report: pytest.TestReport, item: pytest.Item, exc: CharterSkip) -> None:

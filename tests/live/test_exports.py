@@ -20,7 +20,6 @@ from imednet import ImednetSDK
 from imednet.models import Record
 from live_checks import assert_snapshot, text_variable
 
-from imednet_live.config import EXPORT_DB_URL
 from imednet_live.discovery import FormRef
 from imednet_live.skips import first_or_skip
 

@@ -3,11 +3,17 @@
 An SDK ``ApiError`` knows its status and body but not the request; the request is
 still reachable as the ``httpx.Response`` local of the innermost traceback frame
 (``imednet.core.http.handlers.handle_response``), so method and path come from there.
+
+Where the SDK caught an API error itself and only logged it (SDK 0.5.0
+``RecordMapper._fetch_records``), the error is found in the log record's arguments:
+the test then failed on data, but the cause is the swallowed API error.
 """
 
 from __future__ import annotations
 
 import json
+import logging
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import Enum
@@ -65,6 +71,14 @@ class FailureKind(str, Enum):
         "fail: pytest's traceback",
         "read the traceback: usually a defect in the test or the harness",
     )
+    SDK_SWALLOWED_API_ERROR = (
+        "sdk-swallowed-api-error",
+        "the SDK logged an API error instead of raising it, then the test failed",
+        "fail: the SDK swallowed HTTP <status> <METHOD> <path> (SDK defect); the test then "
+        "failed: ..., plus the SDK's log line",
+        "two problems: the server's status (read it as for api-error) and an SDK defect that "
+        "hid it (docs/live-suite.md lists the releases that have it)",
+    )
 
     def __str__(self) -> str:
         return self.value
@@ -74,6 +88,7 @@ API_ERROR = FailureKind.API_ERROR.value
 NETWORK_ERROR = FailureKind.NETWORK_ERROR.value
 ASSERTION = FailureKind.ASSERTION.value
 OTHER = FailureKind.OTHER.value
+SDK_SWALLOWED_API_ERROR = FailureKind.SDK_SWALLOWED_API_ERROR.value
 
 HEADLINE_BODY_CHARS = 300
 DETAIL_BODY_CHARS = 4000
@@ -86,6 +101,78 @@ class FailureInfo:
     kind: str
     headline: str | None  # replaces the one-line crash message; None keeps pytest's
     details: str | None  # an extra section under the traceback
+
+
+@dataclass(frozen=True)
+class SwallowedApiError:
+    """An API error the SDK logged instead of raising; each part None when unknown."""
+
+    status: int | None
+    method: str | None
+    path: str | None
+
+    def describe(self) -> str:
+        status = f"HTTP {self.status}" if self.status is not None else "an API error"
+        where = f" {self.method or '?'} {self.path}" if self.path else ""
+        return f"{status}{where}"
+
+
+_LOGGED_STATUS = re.compile(r"Status Code: (\d{3})")
+_LOGGED_METHOD = re.compile(r"""['"]method['"]: ?['"]([A-Z]+)['"]""")
+_LOGGED_PATH = re.compile(r"""['"]path['"]: ?['"](/[^'"]*)['"]""")
+
+
+def swallowed_api_error(record: logging.LogRecord) -> SwallowedApiError | None:
+    """The API error a log record carries (as an argument or exc_info), if any.
+
+    The exception object is preferred (status, and the request from its traceback);
+    a record that only has text counts when it names a status (``Status Code: 500``).
+    """
+    try:
+        from imednet.errors import ApiError
+    except ImportError:  # pragma: no cover - the SDK is what these tests run
+        ApiError = ()  # type: ignore[assignment,misc]
+    args = record.args.values() if isinstance(record.args, dict) else (record.args or ())
+    candidates = [*args, record.exc_info[1] if record.exc_info else None]
+    for value in candidates:
+        error = _find(value, ApiError) if isinstance(value, BaseException) else None
+        if error is not None:
+            request = _failed_request(error)
+            text = _body_text(error.response)
+            return SwallowedApiError(
+                status=error.status_code,
+                method=request.method if request is not None else _group(_LOGGED_METHOD, text),
+                path=request.url.path if request is not None else _group(_LOGGED_PATH, text),
+            )
+    message = record.getMessage()
+    status = _group(_LOGGED_STATUS, message)
+    if status is None:
+        return None
+    return SwallowedApiError(
+        int(status), _group(_LOGGED_METHOD, message), _group(_LOGGED_PATH, message)
+    )
+
+
+def describe_swallowed(swallowed: SwallowedApiError, failed_with: str, logged: str) -> FailureInfo:
+    """The failure of a test whose SDK call hid an API error and returned something empty."""
+    then = (failed_with.strip().splitlines() or ["failed"])[0]
+    headline = (
+        f"the SDK swallowed {swallowed.describe()} (SDK defect); "
+        f"the test then failed: {_shorten(then, HEADLINE_BODY_CHARS)}"
+    )
+    details = "\n".join(
+        [
+            f"the SDK caught {swallowed.describe()} and carried on without raising it;",
+            "what the test then saw (an empty or partial result) is a consequence, not the cause.",
+            f"the SDK logged: {_shorten(logged, DETAIL_BODY_CHARS)}",
+        ]
+    )
+    return FailureInfo(SDK_SWALLOWED_API_ERROR, headline, details)
+
+
+def _group(pattern: re.Pattern[str], text: str) -> str | None:
+    match = pattern.search(text)
+    return match.group(1) if match else None
 
 
 def describe_failure(exc: BaseException, base_url: str) -> FailureInfo:

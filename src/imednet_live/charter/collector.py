@@ -7,7 +7,7 @@ through side files.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pytest
 
@@ -26,6 +26,7 @@ PROP_MARKER_PROBLEM = "charter.marker_problem"
 PROP_SKIP_CATEGORY = "charter.skip_category"
 PROP_FAILURE_KIND = "charter.failure_kind"
 PROP_FAILURE = "charter.failure"
+PROP_SDK_LOG = "charter.sdk_log"  # list of the SDK's log lines (>= WARNING) of one phase
 
 MESSAGE_CHARS = 2000
 
@@ -48,6 +49,7 @@ class _Entry:
     message: str = ""
     duration_s: float = 0.0
     module_level: bool = False
+    sdk_log: list[str] = field(default_factory=list)
 
 
 class OutcomeCollector:
@@ -65,6 +67,9 @@ class OutcomeCollector:
                 marker_problem=_text_prop(props, PROP_MARKER_PROBLEM),
             )
         entry.duration_s += report.duration
+        logged = props.get(PROP_SDK_LOG)
+        if isinstance(logged, (list, tuple)):
+            entry.sdk_log += [str(line) for line in logged]
         if report.skipped and report.when in ("setup", "call"):
             entry.outcome = "skipped"
             entry.category = str(props.get(PROP_SKIP_CATEGORY, SkipCategory.UNCLASSIFIED))
@@ -115,9 +120,18 @@ class OutcomeCollector:
                     failure_kind=entry.failure_kind,
                     message=ctx.redact(entry.message)[:MESSAGE_CHARS],
                     duration_s=round(entry.duration_s, 3),
+                    sdk_log=entry.sdk_log if entry.outcome in ("failed", "error") else [],
                 )
             )
         return tests, violations
+
+    def sdk_log_by_test(self) -> list[tuple[str, str, list[str]]]:
+        """(nodeid, outcome, lines) of every test the SDK logged in, in nodeid order."""
+        return [
+            (e.nodeid, e.outcome, e.sdk_log)
+            for e in sorted(self._entries.values(), key=lambda e: e.nodeid)
+            if e.sdk_log
+        ]
 
 
 def skip_reason(report: pytest.TestReport | pytest.CollectReport) -> str:

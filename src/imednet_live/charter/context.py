@@ -42,6 +42,7 @@ class RunContext:
     sandbox_audit: Path | None
     run_id: str | None
     session_name: str
+    sandbox_fail: str | None = None  # fault rules the sandbox was started with, if any
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> RunContext:
@@ -65,6 +66,7 @@ class RunContext:
                 or (report_dir.name if report_dir else None)
                 or (settings.profile or "local")
             ),
+            sandbox_fail=config.read_var(env, config.SANDBOX_FAIL),
         )
 
     @property
@@ -131,6 +133,8 @@ class RunContext:
             f"  optional dependencies: {deps}",
             f"  suite: {self.suite_disabled_reason or 'enabled'}",
         ]
+        if self.sandbox_fail and self.target_kind == "sandbox":
+            lines.append(f"  sandbox fault rules: {self.sandbox_fail} ({config.SANDBOX_FAIL})")
         if self.report_dir:
             lines.append(f"  report dir: {self.report_dir}")
         return [self.redact(line) for line in lines]

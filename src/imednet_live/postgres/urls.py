@@ -1,4 +1,7 @@
-"""Database URLs in error messages: host and port named, secrets known (masking: redaction.safe_url)."""
+"""Database URLs in error messages: host and port named, secret parts known.
+
+Printing a URL goes through ``redaction.safe_url``.
+"""
 
 from __future__ import annotations
 

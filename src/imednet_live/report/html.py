@@ -14,7 +14,7 @@ from html import escape
 
 from imednet_live.redaction import safe_url
 from imednet_live.report.history import TestChange
-from imednet_live.report.merge import OUTCOMES_FILE, Cell, CellStatus, Matrix
+from imednet_live.report.merge import OUTCOMES_FILE, Cell, CellStatus, Matrix, sdk_log_excerpt
 from imednet_live.report.smoke_gate import SMOKE_FILE, SmokeGate, format_seconds
 from imednet_live.report.verdict import (
     Counts,
@@ -149,7 +149,9 @@ def _failure_details(found: list[Failure]) -> str:
     items = []
     for f in found:
         sdk_log = (
-            "<p>the SDK logged:</p><pre>" + escape("\n".join(f.test.sdk_log)) + "</pre>"
+            "<p>the SDK logged:</p><pre>"
+            + escape("\n".join(sdk_log_excerpt(f.test.sdk_log)))
+            + "</pre>"
             if f.test.sdk_log
             else ""
         )
@@ -291,11 +293,21 @@ def _cell(cell: Cell) -> str:
     if cell.notable:
         items = "".join(
             f"<li>{escape(t.outcome)} [{escape(t.category or t.failure_kind or t.outcome)}] "
-            f"<code>{escape(t.nodeid)}</code>: {escape(t.message)}</li>"
+            f"<code>{escape(t.nodeid)}</code>: {escape(t.message)}{_sdk_log(t.sdk_log)}</li>"
             for t in cell.notable
         )
         body += f"<details><summary>{len(cell.notable)} details</summary><ul>{items}</ul></details>"
     return f'<td class="cell {status}" data-status="{status}">{body}</td>'
+
+
+def _sdk_log(lines: list[str]) -> str:
+    """A failure's SDK log lines under its entry (the first few; all in outcomes.json)."""
+    if not lines:
+        return ""
+    items = "".join(
+        f'<li class="sdk-log"><code>{escape(line)}</code></li>' for line in sdk_log_excerpt(lines)
+    )
+    return f"<br><small>the SDK logged:</small><ul>{items}</ul>"
 
 
 def _violations(matrix: Matrix) -> str:

@@ -14,7 +14,7 @@ import html
 
 from imednet_live.redaction import safe_url
 from imednet_live.report.history import TestChange
-from imednet_live.report.merge import OUTCOMES_FILE, CellStatus, Matrix
+from imednet_live.report.merge import OUTCOMES_FILE, CellStatus, Matrix, sdk_log_excerpt
 from imednet_live.report.smoke_gate import SMOKE_FILE, SmokeGate, format_seconds
 from imednet_live.report.verdict import (
     Counts,
@@ -118,7 +118,7 @@ def _pre(failure: Failure) -> str:
     """The whole message and the SDK's log lines, as one line of HTML (lists cannot break)."""
     body = failure.test.message.strip().splitlines()
     if failure.test.sdk_log:
-        body += ["", "the SDK logged:", *failure.test.sdk_log]
+        body += ["", "the SDK logged:", *sdk_log_excerpt(failure.test.sdk_log)]
     return "<pre>" + "&#10;".join(html.escape(line, quote=False) for line in body) + "</pre>"
 
 
@@ -190,10 +190,18 @@ def _details(matrix: Matrix) -> list[str]:
             out.append(
                 f"<li>{_text(test.outcome)} [{_text(kind)}] "
                 f"<code>{_text(test.nodeid)}</code> ({_text(resource)}): "
-                f"{_text(test.message)}</li>"
+                f"{_text(test.message)}{_sdk_log(test.sdk_log)}</li>"
             )
         out += ["</ul>", "</details>", ""]
     return out
+
+
+def _sdk_log(lines: list[str]) -> str:
+    """A failure's SDK log lines, as sub-items of its entry (the first few; all in outcomes)."""
+    if not lines:
+        return ""
+    items = "".join(f"<li><code>{_text(line)}</code></li>" for line in sdk_log_excerpt(lines))
+    return f"<br>the SDK logged:<ul>{items}</ul>"
 
 
 def _smoke_section(smoke: SmokeGate | None) -> list[str]:

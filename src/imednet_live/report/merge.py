@@ -194,3 +194,18 @@ def load_matrix(reports_dir: Path, *, allow_empty: bool = False) -> Matrix:
     files = find_outcome_files(reports_dir, allow_empty=allow_empty)
     folders = [path.parent.relative_to(reports_dir).as_posix() for path in files]
     return build_matrix([load_session(path) for path in files], folders)
+
+
+SDK_LOG_LINES_SHOWN = 5
+SDK_LOG_LINE_CHARS = 400
+
+
+def sdk_log_excerpt(lines: list[str]) -> list[str]:
+    """What the report shows of a failure's SDK log: the first lines, each cut short."""
+    shown = [
+        line if len(line) <= SDK_LOG_LINE_CHARS else line[: SDK_LOG_LINE_CHARS - 1] + "…"
+        for line in lines[:SDK_LOG_LINES_SHOWN]
+    ]
+    if len(lines) > SDK_LOG_LINES_SHOWN:
+        shown.append(f"(+{len(lines) - SDK_LOG_LINES_SHOWN} more in {OUTCOMES_FILE})")
+    return shown

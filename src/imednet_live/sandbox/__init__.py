@@ -14,6 +14,7 @@ from typing import Any
 
 from imednet_live import config
 from imednet_live.config import SdkKwargs
+from imednet_live.fault_rules import FaultRule, parse_rule
 from imednet_live.sandbox.backend import Backend
 from imednet_live.sandbox.scenarios import SCENARIOS
 from imednet_live.sandbox.server import (
@@ -76,8 +77,12 @@ def running(
     audit_path: str | Path | None = None,
     host: str = "127.0.0.1",
     port: int = 0,
+    fail: tuple[str | FaultRule, ...] = (),
 ) -> Iterator[SandboxHandle]:
-    """Run a sandbox in a daemon thread of this process for the duration of the block."""
+    """Run a sandbox in a daemon thread of this process for the duration of the block.
+
+    ``fail``: persistent fault rules, as ``--fail`` takes them (``"GET /path/*=500"``).
+    """
     server = SandboxServer(
         SandboxOptions(
             scenario=scenario,
@@ -88,6 +93,7 @@ def running(
             audit_path=audit_path,
             host=host,
             port=port,
+            fault_rules=tuple(r if isinstance(r, FaultRule) else parse_rule(r) for r in fail),
         )
     )
     server.start_in_thread()

@@ -6,6 +6,7 @@ from fastapi import Depends, FastAPI, Request
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
+from imednet_live.fault_rules import FaultRule
 from imednet_live.sandbox.audit import AuditLog
 from imednet_live.sandbox.backend import Backend
 from imednet_live.sandbox.dependencies import API_DEPENDENCIES, SandboxState
@@ -24,6 +25,7 @@ def create_app(
     security_key: str,
     latency_ms: int = 0,
     flaky: bool = False,
+    fault_rules: tuple[FaultRule, ...] = (),
     audit: AuditLog | None = None,
 ) -> FastAPI:
     app = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
@@ -33,6 +35,7 @@ def create_app(
         security_key=security_key,
         latency_ms=latency_ms,
         faults=FaultInjector() if flaky else None,
+        fault_rules=fault_rules,
     )
     app.state.audit = audit or AuditLog()
     api_deps = [Depends(d) for d in API_DEPENDENCIES]

@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 
 from fastapi import Request
 
+from imednet_live.fault_rules import FaultRule
 from imednet_live.sandbox.backend import Backend
-from imednet_live.sandbox.faults import FaultInjector
+from imednet_live.sandbox.faults import FaultInjector, matching_rule
 from imednet_live.sandbox.responses import ApiError
 
 
@@ -22,6 +23,7 @@ class SandboxState:
     security_key: str
     latency_ms: int = 0
     faults: FaultInjector | None = None
+    fault_rules: tuple[FaultRule, ...] = ()  # persistent faults: --fail and scenario data
     # Encoded list pages keyed by (store version, study, resource, query, page, size).
     page_cache: dict[tuple[object, ...], bytes] = field(default_factory=dict)
 
@@ -51,11 +53,19 @@ async def require_auth(request: Request) -> None:
 
 
 async def inject_fault(request: Request) -> None:
-    faults = sandbox_state(request).faults
+    state = sandbox_state(request)
+    rule = matching_rule(state.fault_rules, request.method, request.url.path)
+    if rule is not None:
+        if rule.delay_s:
+            await asyncio.sleep(rule.delay_s)
+        raise ApiError(rule.status, f"Injected fault (sandbox fault rule {rule})")
+    faults = state.faults
     if faults is None:
         return
     body = await request.body() if request.method == "POST" else b""
-    fault = faults.decide(request.method, request.url.path, request.url.query, body)
+    peer = request.client
+    client = f"{peer.host}:{peer.port}" if peer is not None else "?"
+    fault = faults.decide(client, request.method, request.url.path, request.url.query, body)
     if fault is not None:
         message = "Too many requests" if fault.status == 429 else "Service temporarily unavailable"
         raise ApiError(

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 
+from imednet_live.fault_rules import FaultRule
 from imednet_live.sandbox import seed
 from imednet_live.sandbox.seed import StudyData
 
@@ -27,6 +28,7 @@ class Scenario:
     flaky: bool = False
     # The row of ../shared/imednet-api/REAL-API-OBSERVATIONS.md it reproduces (e.g. "W3").
     observation: str | None = None
+    fault_rules: tuple[FaultRule, ...] = ()  # persistent faults (fault_rules.py)
 
 
 def _no_studies(_studies: list[StudyData]) -> list[StudyData]:
@@ -55,6 +57,14 @@ def _read_only(studies: list[StudyData]) -> list[StudyData]:
     return studies
 
 
+# R2 (persistent 500s on one resource family, responses slower than the client timeout on
+# another): records fail during writes and exports; queries outlast the SDK's 30 s timeout.
+UNSTABLE_DELAY_S = 35.0
+UNSTABLE_RULES = (
+    FaultRule("*", "/api/v1/edc/studies/*/records", 500),
+    FaultRule("GET", "/api/v1/edc/studies/*/queries", 504, delay_s=UNSTABLE_DELAY_S),
+)
+
 SCENARIOS: dict[str, Scenario] = {
     s.name: s
     for s in (
@@ -81,8 +91,15 @@ SCENARIOS: dict[str, Scenario] = {
         ),
         Scenario(
             "flaky",
-            "every 4th request answers 503 or 429, never twice in a row for the same request",
+            "a quarter of requests fail their first attempt with 503 or 429; retries pass",
             flaky=True,
+            observation="R2",
+        ),
+        Scenario(
+            "unstable",
+            "records always answer 500; queries answer 504 after "
+            f"{UNSTABLE_DELAY_S:g} s, beyond the SDK's 30 s timeout",
+            fault_rules=UNSTABLE_RULES,
             observation="R2",
         ),
     )

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import uvicorn
 
+from imednet_live.fault_rules import FaultRule
 from imednet_live.sandbox.app import create_app
 from imednet_live.sandbox.audit import AuditLog
 from imednet_live.sandbox.backend import Backend
@@ -82,6 +83,7 @@ class SandboxOptions:
     audit_path: str | Path | None = None
     host: str = DEFAULT_HOST
     port: int = 0
+    fault_rules: tuple[FaultRule, ...] = ()  # --fail, checked before the scenario's own
 
     def validate(self) -> Scenario:
         """Raise SandboxConfigError for a bad option; returns the chosen scenario."""
@@ -142,6 +144,7 @@ class SandboxServer:
             security_key=options.security_key,
             latency_ms=options.latency_ms,
             flaky=scenario.flaky,
+            fault_rules=(*options.fault_rules, *scenario.fault_rules),
             audit=self.audit,
         )
         try:

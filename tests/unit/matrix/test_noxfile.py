@@ -263,3 +263,34 @@ def test_docs_session_rejects_unknown_arguments(noxfile: dict[str, Any]) -> None
     with pytest.raises(SystemExit, match=r"Usage: nox -s docs \[-- --check\] \(unexpected --fix\)"):
         noxfile["docs"].func(session)
     assert session.installs == []
+
+
+def test_sandbox_fail_rules_become_fail_options(
+    noxfile: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rules = "GET /api/v1/edc/studies/*/records=500 ; POST /api/v1/edc/studies/*/records=503"
+    monkeypatch.setenv("IMEDNET_LIVE_SANDBOX_FAIL", rules)
+    session = FakeSession("live-readonly(profile='exports')")
+    assert noxfile["sandbox_fault_rules"](session) == [
+        "GET /api/v1/edc/studies/*/records=500",
+        "POST /api/v1/edc/studies/*/records=503",
+    ]
+    assert session.logs == [
+        "sandbox fault rules (IMEDNET_LIVE_SANDBOX_FAIL): GET /api/v1/edc/studies/*/records=500; "
+        "POST /api/v1/edc/studies/*/records=503"
+    ]
+    monkeypatch.setenv("IMEDNET_LIVE_SANDBOX_FAIL", "  ")
+    assert noxfile["sandbox_fault_rules"](session) == []
+
+
+def test_a_malformed_sandbox_fail_rule_is_a_one_line_red_session(
+    noxfile: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("IMEDNET_LIVE_SANDBOX_FAIL", "GET /api/v1/edc/studies/*/records")
+    with pytest.raises(SystemExit) as stopped:
+        noxfile["sandbox_fault_rules"](FakeSession("smoke"))
+    message = str(stopped.value)
+    assert message == (
+        "IMEDNET_LIVE_SANDBOX_FAIL: bad fault rule 'GET /api/v1/edc/studies/*/records': "
+        "expected METHOD PATH_GLOB=STATUS, e.g. 'GET /api/v1/edc/studies/*/records=500'"
+    )
