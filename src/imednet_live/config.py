@@ -32,6 +32,13 @@ CACHE_DIR = "IMEDNET_LIVE_CACHE_DIR"
 RUN_ID = "IMEDNET_LIVE_RUN_ID"
 SANDBOX_AUDIT = "IMEDNET_LIVE_SANDBOX_AUDIT"  # JSON-lines audit of the session's sandbox
 SESSION = "IMEDNET_LIVE_SESSION"  # the nox session name, for outcomes.json
+# Most items (records, subjects, ...) a live test may read by walking a whole resource,
+# for SDK helpers without a bounded call; above it the test skips as study-too-large.
+MAX_RECORDS = "IMEDNET_LIVE_MAX_RECORDS"  # default DEFAULT_MAX_RECORDS
+DEFAULT_MAX_RECORDS = 1000
+# Sandbox scale and shape for every nox session: `--subjects N` and `--scenario NAME`.
+SANDBOX_SUBJECTS = "IMEDNET_LIVE_SANDBOX_SUBJECTS"  # default: unset (the seed's 5 subjects)
+SANDBOX_SCENARIO = "IMEDNET_LIVE_SANDBOX_SCENARIO"  # default: default
 
 
 class SdkKwargs(TypedDict):
@@ -54,6 +61,16 @@ def read_var(env: Mapping[str, str], name: str) -> str | None:
     """A variable's value stripped, or None when unset or blank: the one reading rule."""
     value = env.get(name, "").strip()
     return value or None
+
+
+def read_count(env: Mapping[str, str], name: str, default: int | None) -> int | None:
+    """A whole number >= 0 from ``name``, ``default`` when unset; a one-line ConfigError else."""
+    value = read_var(env, name)
+    if value is None:
+        return default
+    if not value.isdigit():
+        raise ConfigError(f"{name} must be a whole number >= 0, not {value!r}")
+    return int(value)
 
 
 def validate_base_url(value: str, variable: str = BASE_URL) -> str:
@@ -87,6 +104,7 @@ class Settings:
     batch_id: str | None = None
     target_kind: str | None = None
     profile: str | None = None
+    max_records: int = DEFAULT_MAX_RECORDS
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -103,6 +121,7 @@ class Settings:
             batch_id=read_var(env, BATCH_ID),
             target_kind=read_var(env, TARGET_KIND),
             profile=read_var(env, PROFILE),
+            max_records=read_count(env, MAX_RECORDS, DEFAULT_MAX_RECORDS) or 0,
         )
 
     @property

@@ -36,6 +36,7 @@ from imednet_live.charter.collector import (
 from imednet_live.charter.context import RunContext
 from imednet_live.charter.expectations import expected_skip_for
 from imednet_live.charter.markers import MARKERS, Requirements, requirements_of
+from imednet_live.charter.request_counter import RequestCounter
 from imednet_live.charter.outcomes import (
     OUTCOMES_FILE,
     SessionOutcomes,
@@ -60,6 +61,7 @@ PLUGIN_NAME = "imednet-live-charter"
 WARNINGS_FILE = "warnings.log"
 _REQUIREMENTS = pytest.StashKey[Requirements]()
 _SDK_WARNINGS_OUTPUT = "imednet_live_sdk_warnings"
+_API_REQUESTS_OUTPUT = "imednet_live_api_requests"
 _UNREDACTED_KEYS = frozenset({"nodeid", "location", "$report_type", "when", "outcome"})
 
 
@@ -89,6 +91,9 @@ class CharterPlugin:
         self._origin_marker = SdkOriginMarker()
         self._origin_marker.install()
         self.written: list[str] = []
+        self._requests = RequestCounter()  # this process's HTTP requests
+        self._requests.install()
+        self._worker_requests = 0  # summed from xdist workers on the controller
 
     # -- startup context (charter section 7) ---------------------------------------
 
@@ -222,6 +227,12 @@ class CharterPlugin:
         """xdist: a worker's tagged SDK warnings arrive in its workeroutput."""
         output = getattr(node, "workeroutput", None) or {}
         self._sdk_warning_keys.update(tuple(k) for k in output.get(_SDK_WARNINGS_OUTPUT, []))
+        self._worker_requests += int(output.get(_API_REQUESTS_OUTPUT, 0))
+
+    @property
+    def api_requests(self) -> int:
+        """HTTP requests this session sent: the controller's own plus every worker's."""
+        return self._requests.count + self._worker_requests
 
     def _sort_warnings(self) -> None:
         for key, category, formatted in self._recorded_warnings:
@@ -260,6 +271,7 @@ class CharterPlugin:
         if self.is_worker:
             workeroutput: dict[str, Any] = self.config.workeroutput  # type: ignore[attr-defined]
             workeroutput[_SDK_WARNINGS_OUTPUT] = sorted(self._sdk_warning_keys)
+            workeroutput[_API_REQUESTS_OUTPUT] = self._requests.count
             return
         if self.config.option.collectonly:
             return
@@ -304,6 +316,7 @@ class CharterPlugin:
             target_kind=self.ctx.target_kind,
             base_url=self.ctx.settings.base_url,
             run_id=self.ctx.run_id,
+            api_requests=self.api_requests,
             context=self.ctx.banner_lines(),
             counts=count_outcomes(self.tests),
             violations=self.violations,
@@ -355,6 +368,8 @@ class CharterPlugin:
                 f"warnings: {self.sdk_warnings} from the SDK shown above; "
                 f"{len(self.other_warnings)} others written to {where}"
             )
+        if not self.ctx.suite_disabled_reason:
+            tr.write_line(f"API requests: {self.api_requests}")
         for path in self.written:
             tr.write_line(f"wrote {path}")
         if self.violations:
@@ -371,6 +386,7 @@ class CharterPlugin:
 
     def pytest_unconfigure(self) -> None:
         self._origin_marker.uninstall()
+        self._requests.uninstall()
 
     def _terminal(self) -> pytest.TerminalReporter | None:
         return self.config.pluginmanager.get_plugin("terminalreporter")

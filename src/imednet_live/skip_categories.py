@@ -14,6 +14,7 @@ class SkipCategory(str, Enum):
     NO_ELIGIBLE_DATA = "no-eligible-data"  # discovery found no eligible entity
     MUTATION_NOT_ALLOWED = "mutation-not-allowed"  # IMEDNET_ALLOW_MUTATION not 1
     DEPENDENCY_MISSING = "dependency-missing"  # optional package not importable
+    STUDY_TOO_LARGE = "study-too-large"  # a whole-study read over IMEDNET_LIVE_MAX_RECORDS
     UNCLASSIFIED = "unclassified"  # any other skip: a harness defect, fails the run
 
     def __str__(self) -> str:
