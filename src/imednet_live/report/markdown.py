@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 
-from imednet_live.report.merge import OUTCOMES_FILE, CellStatus, Matrix
+from imednet_live.report.merge import OUTCOMES_FILE, CellStatus, Matrix, api_requests_text
 from imednet_live.report.smoke_gate import SMOKE_FILE, SmokeGate, format_seconds
 
 ICONS = {
@@ -46,7 +46,11 @@ def render_markdown(matrix: Matrix, smoke: SmokeGate | None) -> str:
         return "\n".join(lines) + "\n"
     header = [
         "resource",
-        *(f"{s.session} ({s.profile or 'no profile'}, {s.target_kind})" for s in matrix.sessions),
+        *(
+            f"{s.session} ({s.profile or 'no profile'}, {s.target_kind}"
+            + (f", {api_requests_text(s)})" if s.api_requests is not None else ")")
+            for s in matrix.sessions
+        ),
     ]
     lines.append("| " + " | ".join(_cell_text(h) for h in header) + " |")
     lines.append("|" + "---|" * len(header))

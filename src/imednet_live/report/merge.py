@@ -146,3 +146,10 @@ def build_matrix(sessions: list[SessionOutcomes]) -> Matrix:
 def load_matrix(reports_dir: Path, *, allow_empty: bool = False) -> Matrix:
     files = find_outcome_files(reports_dir, allow_empty=allow_empty)
     return build_matrix([load_session(path) for path in files])
+
+
+def api_requests_text(session: SessionOutcomes) -> str:
+    """The session's request budget for its column heading; empty when it was not counted."""
+    if session.api_requests is None:
+        return ""
+    return f"{session.api_requests:,} API requests"

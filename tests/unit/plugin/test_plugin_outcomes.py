@@ -235,7 +235,9 @@ def test_api_requests_in_outcomes_equal_what_the_server_saw(
     """Counted at the HTTP transport in every process, summed over xdist workers."""
     suite.write("test_live.py", REQUESTS)
     with sandbox.running() as sb:
-        env = enabled_env(sb.base_url, IMEDNET_API_KEY=sb.api_key, IMEDNET_SECURITY_KEY=sb.security_key)
+        env = enabled_env(
+            sb.base_url, IMEDNET_API_KEY=sb.api_key, IMEDNET_SECURITY_KEY=sb.security_key
+        )
         run = suite.run(*workers, env=env)
         served = len(sb.requests())
     assert run.returncode == 0, run

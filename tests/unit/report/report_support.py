@@ -38,6 +38,7 @@ def write_session(
     *,
     profile: str | None = "core",
     violations: list[Violation] | None = None,
+    api_requests: int | None = None,
 ) -> Path:
     session = SessionOutcomes(
         session=name,
@@ -47,6 +48,7 @@ def write_session(
         counts=count_outcomes(tests),
         violations=violations or [],
         tests=tests,
+        api_requests=api_requests,
     )
     path = reports / name / "outcomes.json"
     path.parent.mkdir(parents=True, exist_ok=True)

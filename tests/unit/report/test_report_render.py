@@ -181,3 +181,15 @@ def test_html_report_renders_in_headless_chromium(tmp_path: Path) -> None:
     # Background, text, borders and the four cell colours: far from a blank page.
     assert len(colours) > 8
     assert bytes.fromhex("f8d0d0") in colours  # the fail cell's colour is on screen
+
+
+def test_each_session_shows_its_api_request_count(tmp_path: Path) -> None:
+    write_session(tmp_path, "live-readonly-core", [outcome("ok", "sites")], api_requests=1234)
+    write_session(tmp_path, "live-readonly-old", [outcome("ok", "sites")])  # not counted
+    assert run_report(tmp_path).returncode == 0
+    markdown = (tmp_path / "summary.md").read_text(encoding="utf-8")
+    page = (tmp_path / "summary.html").read_text(encoding="utf-8")
+    assert "live-readonly-core (core, sandbox, 1,234 API requests)" in markdown
+    assert "live-readonly-old (core, sandbox)" in markdown
+    assert "1,234 API requests" in page
+    assert page.count("API requests") == 1
