@@ -45,7 +45,7 @@ def _params(filters: Mapping[str, Any] | None) -> dict[str, Any]:
 
 def _parse(model: type[M], raw: Any) -> M:
     from_json = getattr(model, "from_json", None)
-    return from_json(raw) if callable(from_json) else model.model_validate(raw)  # type: ignore[no-any-return]
+    return from_json(raw) if callable(from_json) else model.model_validate(raw)
 
 
 def walk(

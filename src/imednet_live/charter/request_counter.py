@@ -50,8 +50,8 @@ class RequestCounter:
             return await async_send(client, request, **kwargs)
 
         self._originals = {httpx.Client: sync_send, httpx.AsyncClient: async_send}
-        httpx.Client.send = send  # type: ignore[method-assign]
-        httpx.AsyncClient.send = asend  # type: ignore[method-assign]
+        httpx.Client.send = send  # type: ignore[method-assign,assignment]
+        httpx.AsyncClient.send = asend  # type: ignore[method-assign,assignment]
 
     def uninstall(self) -> None:
         for cls, original in self._originals.items():
