@@ -47,10 +47,14 @@ def require_walkable(
     reader: str,
     *,
     filters: Mapping[str, Any] | None = None,
+    allow_empty: bool = False,
 ) -> int:
-    """The resource's size (one request), when ``reader`` may read all of it; else a skip."""
+    """The resource's size (one request), when ``reader`` may read all of it; else a skip.
+
+    ``allow_empty``: the test holds on an empty resource too, so only the limit applies.
+    """
     size = count(sdk, study_key, resource, filters=filters)
-    if size == 0:
+    if size == 0 and not allow_empty:
         skip_no_data(entity, study_key)
     if size > settings.max_records:
         skip_study_too_large(study_key, entity, size, settings.max_records, reader)
