@@ -36,7 +36,6 @@ from imednet_live.charter.collector import (
 from imednet_live.charter.context import RunContext
 from imednet_live.charter.expectations import expected_skip_for
 from imednet_live.charter.markers import MARKERS, Requirements, requirements_of
-from imednet_live.charter.request_counter import RequestCounter
 from imednet_live.charter.outcomes import (
     OUTCOMES_FILE,
     SessionOutcomes,
@@ -44,6 +43,7 @@ from imednet_live.charter.outcomes import (
     Violation,
     count_outcomes,
 )
+from imednet_live.charter.request_counter import RequestCounter
 from imednet_live.charter.summary import render_resource_table
 from imednet_live.charter.warning_origin import SDK_ORIGIN, SdkOriginMarker, is_sdk_warning
 from imednet_live.config import ConfigError

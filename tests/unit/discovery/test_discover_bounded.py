@@ -1,4 +1,4 @@
-"""Discovery reads pages only until it finds what it needs: its cost does not grow with the study."""
+"""Discovery reads pages only until it finds what it needs: its cost ignores the study size."""
 
 from __future__ import annotations
 
