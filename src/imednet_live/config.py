@@ -38,7 +38,13 @@ RUN_ID = "IMEDNET_LIVE_RUN_ID"
 SANDBOX_AUDIT = "IMEDNET_LIVE_SANDBOX_AUDIT"  # JSON-lines audit of the session's sandbox
 SESSION = "IMEDNET_LIVE_SESSION"  # the nox session name, for outcomes.json
 SANDBOX_LATENCY_MS = "IMEDNET_LIVE_SANDBOX_LATENCY_MS"  # added ms per sandbox request; default 0
-SANDBOX_SCENARIO = "IMEDNET_LIVE_SANDBOX_SCENARIO"  # smoke's sandbox scenario; default "default"
+SANDBOX_SCENARIO = "IMEDNET_LIVE_SANDBOX_SCENARIO"  # every session's sandbox scenario; "default"
+# Most items (records, subjects, ...) a live test may read by walking a whole resource,
+# for SDK helpers without a bounded call; above it the test skips as study-too-large.
+MAX_RECORDS = "IMEDNET_LIVE_MAX_RECORDS"  # default DEFAULT_MAX_RECORDS
+DEFAULT_MAX_RECORDS = 1000
+# Sandbox scale for every nox session: `--subjects N`.
+SANDBOX_SUBJECTS = "IMEDNET_LIVE_SANDBOX_SUBJECTS"  # default: unset (the seed's 5 subjects)
 EXPORT_DB_URL = (
     "IMEDNET_EXPORT_DB_URL"  # external PostgreSQL for the SQL export tests; default unset
 )
@@ -233,7 +239,7 @@ ENV_VARS: tuple[EnvVar, ...] = (
     ),
     EnvVar(
         SANDBOX_SCENARIO,
-        "the sandbox scenario `nox -s smoke` runs against",
+        "the sandbox scenario every session runs against (`imednet-live sandbox serve --help`)",
         VarScope.SANDBOX,
         (_NOX,),
         default="`default`",
@@ -245,6 +251,21 @@ ENV_VARS: tuple[EnvVar, ...] = (
         VarScope.SANDBOX,
         (_NOX, _LIVE),
         default="no faults",
+    ),
+    EnvVar(
+        SANDBOX_SUBJECTS,
+        "subjects in the sandbox's first study (`--subjects`; about 5 records each)",
+        VarScope.SANDBOX,
+        (_NOX, _LIVE),
+        default="the seed's 5",
+    ),
+    EnvVar(
+        MAX_RECORDS,
+        "most items a live test may read by walking a whole resource; above it the test "
+        "skips as `study-too-large`",
+        VarScope.HARNESS,
+        (_LIVE,),
+        default=f"`{DEFAULT_MAX_RECORDS}`",
     ),
 )
 
@@ -315,6 +336,16 @@ def env_secrets(env: Mapping[str, str] | None = None) -> tuple[str, ...]:
     return tuple(sorted(found))
 
 
+def read_count(env: Mapping[str, str], name: str, default: int | None) -> int | None:
+    """A whole number >= 0 from ``name``, ``default`` when unset; a one-line ConfigError else."""
+    value = read_var(env, name)
+    if value is None:
+        return default
+    if not value.isdigit():
+        raise ConfigError(f"{name} must be a whole number >= 0, not {value!r}")
+    return int(value)
+
+
 def validate_base_url(value: str, variable: str = BASE_URL) -> str:
     """Return the URL without a trailing slash, or raise a one-line ConfigError."""
     parts = urlsplit(value)
@@ -347,6 +378,7 @@ class Settings:
     target_kind: str | None = None
     profile: str | None = None
     export_db_url: str | None = field(default=None, repr=False)
+    max_records: int = DEFAULT_MAX_RECORDS
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -364,6 +396,7 @@ class Settings:
             target_kind=read_var(env, TARGET_KIND),
             profile=read_var(env, PROFILE),
             export_db_url=read_var(env, EXPORT_DB_URL),
+            max_records=read_count(env, MAX_RECORDS, DEFAULT_MAX_RECORDS) or 0,
         )
 
     @property

@@ -3,16 +3,17 @@
 The published ``imednet.discovery`` ignores IMEDNET_STUDY_KEY/IMEDNET_FORM_KEY and
 compares statuses so that ``Enrollment Open`` never qualifies; this module follows
 the charter: explicit overrides first, then the first eligible entity, and absence
-reported as a dedicated error that names the entity and the study. Discovery makes
-a fixed set of list calls once; the result is a plain, JSON-serialisable value that
-``discovery_cache`` shares across the processes of one run.
+reported as a dedicated error that names the entity and the study. Discovery walks
+each resource lazily, one page at a time, and stops at the first eligible entity, so
+its cost does not grow with the study; the result is a plain, JSON-serialisable value
+that ``discovery_cache`` shares across the processes of one run.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -20,10 +21,12 @@ from imednet import ImednetSDK
 from imednet.models.forms import Form
 from imednet.models.intervals import Interval
 from imednet.models.sites import Site
+from imednet.models.studies import Study
 from imednet.models.subjects import Subject
 from imednet.models.variables import Variable
 
 from imednet_live import discovery_cache
+from imednet_live.bounded_reads import walk
 from imednet_live.config import Settings
 from imednet_live.record_data import sample_record_data
 
@@ -224,6 +227,19 @@ def _first(items: Iterable[Any]) -> Any | None:
     return next(iter(items), None)
 
 
+def _first_and_eligible(
+    items: Iterable[Any], eligible: Callable[[Any], bool]
+) -> tuple[Any | None, Any | None]:
+    """The first item and the first eligible one, reading no further than the latter."""
+    first: Any | None = None
+    for item in items:
+        if first is None:
+            first = item
+        if eligible(item):
+            return first, item
+    return first, None
+
+
 def _site_ref(site: Site | None) -> SiteRef | None:
     if site is None:
         return None
@@ -255,7 +271,7 @@ def _discover_form(sdk: ImednetSDK, study: str, override: str | None) -> FormRef
         form_id = variables[0].form_id if variables else 0
         key = override
     else:
-        form = _first(f for f in sdk.forms.list(study_key=study) if is_eligible_form(f))
+        form = _first(f for f in walk(sdk, study, "forms", Form) if is_eligible_form(f))
         if form is None:
             return None
         variables = _form_variables(sdk, study, form.form_key)
@@ -265,31 +281,31 @@ def _discover_form(sdk: ImednetSDK, study: str, override: str | None) -> FormRef
 
 
 def compute_discovery(sdk: ImednetSDK, settings: Settings) -> Discovery:
-    """Make the fixed set of list calls and pick the first eligible entity of each kind.
+    """Pick the first eligible entity of each kind, reading pages only until it is found.
 
     API errors propagate unchanged: a failed call is a failure, never absence.
     """
     study = settings.study_key
     if not study:
-        first = _first(sdk.studies.list())
+        first = _first(walk(sdk, None, "studies", Study))
         if first is None or not first.study_key:
             return Discovery(study_key=None, form_overridden=bool(settings.form_key))
         study = first.study_key
     form = _discover_form(sdk, study, settings.form_key)
-    sites = sdk.sites.list(study_key=study)
-    subjects = sdk.subjects.list(study_key=study)
-    intervals = sdk.intervals.list(study_key=study)
+    read_site, write_site = _first_and_eligible(walk(sdk, study, "sites", Site), is_writable_site)
+    read_subject, write_subject = _first_and_eligible(
+        walk(sdk, study, "subjects", Subject), is_writable_subject
+    )
+    interval = _first(i for i in walk(sdk, study, "intervals", Interval) if is_eligible_interval(i))
     return Discovery(
         study_key=study,
         form_ref=form,
-        read_site=_site_ref(_first(sites)),
-        write_site=_site_ref(_first(s for s in sites if is_writable_site(s))),
-        read_subject=_subject_ref(_first(subjects)),
-        write_subject=_subject_ref(_first(s for s in subjects if is_writable_subject(s))),
-        interval_ref=_first(
-            IntervalRef(i.interval_id, i.interval_name)
-            for i in intervals
-            if is_eligible_interval(i)
+        read_site=_site_ref(read_site),
+        write_site=_site_ref(write_site),
+        read_subject=_subject_ref(read_subject),
+        write_subject=_subject_ref(write_subject),
+        interval_ref=(
+            IntervalRef(interval.interval_id, interval.interval_name) if interval else None
         ),
         study_overridden=bool(settings.study_key),
         form_overridden=bool(settings.form_key),

@@ -54,6 +54,7 @@ from imednet_live.charter.outcomes import (
     Violation,
     count_outcomes,
 )
+from imednet_live.charter.request_counter import RequestCounter
 from imednet_live.charter.sdk_log import SDK_LOG_FILE, SdkLogCapture
 from imednet_live.charter.summary import render_resource_table
 from imednet_live.charter.warning_origin import SDK_ORIGIN, SdkOriginMarker, is_sdk_warning
@@ -72,6 +73,7 @@ PLUGIN_NAME = "imednet-live-charter"
 WARNINGS_FILE = "warnings.log"
 _REQUIREMENTS = pytest.StashKey[Requirements]()
 _SDK_WARNINGS_OUTPUT = "imednet_live_sdk_warnings"
+_API_REQUESTS_OUTPUT = "imednet_live_api_requests"
 _UNREDACTED_KEYS = frozenset({"nodeid", "location", "$report_type", "when", "outcome"})
 
 
@@ -104,6 +106,9 @@ class CharterPlugin:
         self.sdk_log.install()
         self.written: list[str] = []
         self._started = time.monotonic()  # wall time of the session, for the report
+        self._requests = RequestCounter()  # this process's HTTP requests
+        self._requests.install()
+        self._worker_requests = 0  # summed from xdist workers on the controller
 
     # -- startup context (charter section 7) ---------------------------------------
 
@@ -256,6 +261,12 @@ class CharterPlugin:
         """xdist: a worker's tagged SDK warnings arrive in its workeroutput."""
         output = getattr(node, "workeroutput", None) or {}
         self._sdk_warning_keys.update(tuple(k) for k in output.get(_SDK_WARNINGS_OUTPUT, []))
+        self._worker_requests += int(output.get(_API_REQUESTS_OUTPUT, 0))
+
+    @property
+    def api_requests(self) -> int:
+        """HTTP requests this session sent: the controller's own plus every worker's."""
+        return self._requests.count + self._worker_requests
 
     def _sort_warnings(self) -> None:
         for key, category, formatted in self._recorded_warnings:
@@ -294,6 +305,7 @@ class CharterPlugin:
         if self.is_worker:
             workeroutput: dict[str, Any] = self.config.workeroutput  # type: ignore[attr-defined]
             workeroutput[_SDK_WARNINGS_OUTPUT] = sorted(self._sdk_warning_keys)
+            workeroutput[_API_REQUESTS_OUTPUT] = self._requests.count
             return
         if self.config.option.collectonly:
             return
@@ -339,6 +351,7 @@ class CharterPlugin:
             base_url=safe_url(self.ctx.settings.base_url),
             run_id=self.ctx.run_id,
             wall_seconds=round(time.monotonic() - self._started, 3),
+            api_requests=self.api_requests,
             context=self.ctx.banner_lines(),
             counts=count_outcomes(self.tests),
             violations=self.violations,
@@ -404,6 +417,8 @@ class CharterPlugin:
                 f"warnings: {self.sdk_warnings} from the SDK shown above; "
                 f"{len(self.other_warnings)} others written to {where}"
             )
+        if not self.ctx.suite_disabled_reason:
+            tr.write_line(f"API requests: {self.api_requests}")
         for path in self.written:
             tr.write_line(f"wrote {path}")
         if self.violations:
@@ -421,6 +436,7 @@ class CharterPlugin:
     def pytest_unconfigure(self) -> None:
         self._origin_marker.uninstall()
         self.sdk_log.uninstall()
+        self._requests.uninstall()
 
     def _terminal(self) -> pytest.TerminalReporter | None:
         return self.config.pluginmanager.get_plugin("terminalreporter")

@@ -54,6 +54,14 @@ class SkipCategory(str, Enum):
         "one test skips, naming the first missing package",
         "expected in `core`; elsewhere a broken install: `python -m imednet_live.profile_check`",
     )
+    STUDY_TOO_LARGE = (
+        "study-too-large",
+        "a test must walk a whole resource (an SDK helper with no bounded call) and the study "
+        "holds more than `IMEDNET_LIVE_MAX_RECORDS` items",
+        "one test skips, naming the study's size and the limit",
+        "nothing: the run's cost stays bounded; raise `IMEDNET_LIVE_MAX_RECORDS` to prove "
+        "the helper on the whole study",
+    )
     UNCLASSIFIED = (
         "unclassified",
         "any other skip: plain `pytest.skip`, `importorskip`, `skipif` or `xfail`",

@@ -13,6 +13,7 @@ from typing import NoReturn, TypeVar
 
 import pytest
 
+from imednet_live.config import MAX_RECORDS
 from imednet_live.profiles import DISTRIBUTIONS
 from imednet_live.skip_categories import SkipCategory
 
@@ -46,6 +47,10 @@ class DependencyMissing(CharterSkip):
     category = SkipCategory.DEPENDENCY_MISSING
 
 
+class StudyTooLarge(CharterSkip):
+    category = SkipCategory.STUDY_TOO_LARGE
+
+
 def skip_no_data(entity: str, study_key: str | None) -> NoReturn:
     """Skip because the target lacks data; names the entity and study, nothing else."""
     where = f" for study {study_key}" if study_key else ""
@@ -59,6 +64,16 @@ def skip_mutation_not_allowed(
     alternative = f" (or set {unless_env} to run it without writing)" if unless_env else ""
     raise MutationNotAllowed(
         f"IMEDNET_ALLOW_MUTATION is not 1: {what} writes to the target{alternative}"
+    )
+
+
+def skip_study_too_large(
+    study_key: str, entity: str, size: int, limit: int, reader: str
+) -> NoReturn:
+    """Skip a test whose SDK call reads a whole resource of a study bigger than the limit."""
+    raise StudyTooLarge(
+        f"Study {study_key} has {size:,} {entity}, over {MAX_RECORDS}={limit:,}: "
+        f"{reader} reads them all"
     )
 
 

@@ -19,6 +19,7 @@ import pytest
 from export_checks import expected_columns, read_export, study_variable_names
 from imednet import ImednetSDK
 from live_checks import JOB_TIMEOUT_S, POLL_INTERVAL_S, assert_snapshot
+from study_size import require_walkable
 
 from imednet_live.config import Settings
 from imednet_live.discovery import FormRef
@@ -27,7 +28,6 @@ from imednet_live.live_support import (
     airflow_environment,
     migrate_airflow_db,
 )
-from imednet_live.skips import first_or_skip
 
 pytestmark = [pytest.mark.requires_package("airflow"), pytest.mark.xdist_group("airflow")]
 
@@ -136,14 +136,16 @@ def test_hook_with_unknown_connection_id_fails(airflow_home: Path) -> None:
 def test_export_operator_in_dag_test(
     airflow_db: Path,
     sdk: ImednetSDK,
+    settings: Settings,
     study_key: str,
     form: FormRef,
     write_tag: str,
     tmp_path: Path,
 ) -> None:
+    reader = "ImednetExportOperator(export_to_csv)"
+    require_walkable(sdk, settings, study_key, "records", "records", reader)
     columns = expected_columns(study_variable_names(sdk, study_key))
     before = sdk.records.list(study_key)
-    first_or_skip(before, "records", study_key)
     output = tmp_path / "records.csv"
     dag_id = f"imednet_export_{write_tag}"
     source = EXPORT_DAG.format(dag_id=dag_id, study_key=study_key, output_path=str(output))

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from imednet import ImednetSDK
 from live_checks import run_cli
+from study_size import require_walkable
 
 from imednet_live.config import Settings
 from imednet_live.discovery import FormRef, IntervalRef, SiteRef, SubjectRef
@@ -48,8 +49,13 @@ def test_sites_list(
 
 @pytest.mark.resource("cli")
 def test_subjects_list(
-    settings: Settings, cli_env: dict[str, str], study_key: str, read_subject: SubjectRef
+    settings: Settings,
+    cli_env: dict[str, str],
+    sdk: ImednetSDK,
+    study_key: str,
+    read_subject: SubjectRef,
 ) -> None:
+    require_walkable(sdk, settings, study_key, "subjects", "subjects", "imednet subjects list")
     assert read_subject.subject_key in invoke(settings, cli_env, "subjects", "list", study_key)
 
 
@@ -67,6 +73,7 @@ def test_subjects_list_filtered(
 def test_records_list(
     settings: Settings, cli_env: dict[str, str], sdk: ImednetSDK, study_key: str
 ) -> None:
+    require_walkable(sdk, settings, study_key, "records", "records", "imednet records list")
     first = first_or_skip(sdk.records.list(study_key), "records", study_key)
     output = invoke(settings, cli_env, "records", "list", study_key)
     assert re.search(r"Found \d+ records", output), output
@@ -77,6 +84,7 @@ def test_records_list(
 def test_records_list_to_json(
     settings: Settings, cli_env: dict[str, str], sdk: ImednetSDK, study_key: str, tmp_path: Path
 ) -> None:
+    require_walkable(sdk, settings, study_key, "records", "records", "imednet records list")
     before = {r.record_id for r in sdk.records.list(study_key)}
     first_or_skip(sorted(before), "records", study_key)
     invoke(settings, cli_env, "records", "list", study_key, "-o", "json", cwd=tmp_path)
@@ -109,6 +117,7 @@ def test_variables_list(
 def test_queries_list(
     settings: Settings, cli_env: dict[str, str], sdk: ImednetSDK, study_key: str
 ) -> None:
+    require_walkable(sdk, settings, study_key, "queries", "queries", "imednet queries list")
     queries = sdk.queries.list(study_key)
     first_or_skip(queries, "queries", study_key)
     output = invoke(settings, cli_env, "queries", "list", study_key)
@@ -119,6 +128,14 @@ def test_queries_list(
 def test_record_revisions_list(
     settings: Settings, cli_env: dict[str, str], sdk: ImednetSDK, study_key: str
 ) -> None:
+    require_walkable(
+        sdk,
+        settings,
+        study_key,
+        "recordRevisions",
+        "record revisions",
+        "imednet record-revisions list",
+    )
     first_or_skip(sdk.record_revisions.list(study_key), "record revisions", study_key)
     output = invoke(settings, cli_env, "record-revisions", "list", study_key)
     assert re.search(r"Found \d+ record revisions", output), output
@@ -148,7 +165,17 @@ def test_jobs_wait(
 def test_workflows_extract_records(
     settings: Settings, cli_env: dict[str, str], sdk: ImednetSDK, study_key: str, form: FormRef
 ) -> None:
-    on_form = [r for r in sdk.records.list(study_key) if r.form_key == form.form_key]
+    # extract-records reads every record of the form (a server-side formKey filter).
+    require_walkable(
+        sdk,
+        settings,
+        study_key,
+        "records",
+        f"records on form {form.form_key}",
+        "imednet workflows extract-records",
+        filters={"form_key": form.form_key},
+    )
+    on_form = sdk.records.list(study_key, form_key=form.form_key)
     first_or_skip(on_form, f"records on form {form.form_key}", study_key)
     output = invoke(
         settings,
@@ -191,6 +218,7 @@ EXPORTS = [
 def test_export_file(
     settings: Settings,
     cli_env: dict[str, str],
+    sdk: ImednetSDK,
     study_key: str,
     form: FormRef,
     tmp_path: Path,
@@ -199,6 +227,7 @@ def test_export_file(
 ) -> None:
     from export_checks import read_export
 
+    require_walkable(sdk, settings, study_key, "records", "records", f"imednet export {command}")
     target = tmp_path / filename
     invoke(settings, cli_env, "export", command, study_key, str(target))
     frame = read_export(command, target)
@@ -221,6 +250,7 @@ def test_export_sql_by_form(
     (``AttributeError: Can only use .str accessor``), see docs/live-suite.md."""
     from sqlalchemy import create_engine, inspect
 
+    require_walkable(sdk, settings, study_key, "records", "records", "imednet export sql")
     with_records = sorted({r.form_id for r in sdk.records.list(study_key)})
     first_or_skip(with_records, "records", study_key)
     keys = {f.form_key for f in sdk.forms.list(study_key) if f.form_id in with_records}
@@ -238,10 +268,12 @@ def test_export_sql_by_form(
 @pytest.mark.resource("cli")
 @pytest.mark.requires_package("pandas", "sqlalchemy")
 def test_export_sql_long_format(
-    settings: Settings, cli_env: dict[str, str], study_key: str, tmp_path: Path
+    settings: Settings, cli_env: dict[str, str], sdk: ImednetSDK, study_key: str, tmp_path: Path
 ) -> None:
     from export_checks import read_sql_table
 
+    reader = "imednet export sql --long-format"
+    require_walkable(sdk, settings, study_key, "records", "records", reader)
     url = f"sqlite:///{tmp_path / 'long.db'}"
     invoke(settings, cli_env, "export", "sql", study_key, "answers", url, "--long-format")
     table = read_sql_table(url, "answers")

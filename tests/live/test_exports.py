@@ -19,13 +19,20 @@ from export_checks import (
 from imednet import ImednetSDK
 from imednet.models import Record
 from live_checks import assert_snapshot, text_variable
+from study_size import require_walkable
 
+from imednet_live.config import Settings
 from imednet_live.discovery import FormRef
 from imednet_live.skips import first_or_skip
 
 
 def _records(sdk: ImednetSDK, study_key: str) -> list[Record]:
     return sdk.records.list(study_key)
+
+
+def _exportable(sdk: ImednetSDK, settings: Settings, study_key: str, function: str) -> None:
+    """Every export helper reads the whole study: skip when it is empty or over the limit."""
+    require_walkable(sdk, settings, study_key, "records", "records", function)
 
 
 def _check_table(
@@ -77,6 +84,7 @@ FILE_EXPORTS = [
 @pytest.mark.parametrize(("kind", "function", "filename"), FILE_EXPORTS)
 def test_file_export(
     sdk: ImednetSDK,
+    settings: Settings,
     study_key: str,
     form: FormRef,
     tmp_path: Path,
@@ -86,9 +94,9 @@ def test_file_export(
 ) -> None:
     from imednet.integrations import export
 
+    _exportable(sdk, settings, study_key, function)
     columns = expected_columns(study_variable_names(sdk, study_key))
     before = _records(sdk, study_key)
-    first_or_skip(before, "records", study_key)
     path = tmp_path / filename
     getattr(export, function)(sdk, study_key, str(path))
     _check_table(
@@ -127,13 +135,18 @@ def _unique(name: str, write_tag: str) -> str:
 @pytest.mark.resource("export.sql")
 @pytest.mark.requires_package("pandas", "sqlalchemy")
 def test_export_to_sql(
-    sdk: ImednetSDK, study_key: str, form: FormRef, sql_url: str, write_tag: str
+    sdk: ImednetSDK,
+    settings: Settings,
+    study_key: str,
+    form: FormRef,
+    sql_url: str,
+    write_tag: str,
 ) -> None:
     from imednet.integrations.export import export_to_sql
 
+    _exportable(sdk, settings, study_key, "export_to_sql")
     columns = expected_columns(study_variable_names(sdk, study_key))
     before = _records(sdk, study_key)
-    first_or_skip(before, "records", study_key)
     table_name = _unique("records", write_tag)
     export_to_sql(sdk, study_key, table_name, sql_url)
     try:
@@ -155,7 +168,7 @@ def test_export_to_sql(
 @pytest.mark.resource("export.sql")
 @pytest.mark.requires_package("pandas", "sqlalchemy")
 def test_export_to_sql_by_form(
-    sdk: ImednetSDK, study_key: str, form: FormRef, sql_url: str
+    sdk: ImednetSDK, settings: Settings, study_key: str, form: FormRef, sql_url: str
 ) -> None:
     """One table per form, named by form key, holding exactly that form's records and variables.
 
@@ -166,6 +179,7 @@ def test_export_to_sql_by_form(
     from imednet.integrations.export import export_to_sql_by_form
     from sqlalchemy import create_engine, inspect
 
+    _exportable(sdk, settings, study_key, "export_to_sql_by_form")
     url = sql_url
     variables = sdk.variables.list(study_key)
     before = _records(sdk, study_key)
@@ -207,12 +221,14 @@ def test_export_to_sql_by_form(
 
 @pytest.mark.resource("export.sql")
 @pytest.mark.requires_package("pandas", "sqlalchemy")
-def test_export_to_long_sql(sdk: ImednetSDK, study_key: str, sql_url: str, write_tag: str) -> None:
+def test_export_to_long_sql(
+    sdk: ImednetSDK, settings: Settings, study_key: str, sql_url: str, write_tag: str
+) -> None:
     """Long format: one row per (record, variable) that the API returned in recordData."""
     from imednet.integrations.export import export_to_long_sql
 
+    _exportable(sdk, settings, study_key, "export_to_long_sql")
     before = _records(sdk, study_key)
-    first_or_skip(before, "records", study_key)
     table_name = _unique("long", write_tag)
     export_to_long_sql(sdk, study_key, table_name, sql_url)
     try:

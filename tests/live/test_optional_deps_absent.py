@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from imednet import ImednetSDK
 from live_checks import run_cli
+from study_size import require_walkable
 
 from imednet_live.config import Settings
 
@@ -24,6 +25,12 @@ PANDAS_HINT = r"pandas is required for [\w.]+\. Install with 'pip install \"imed
 
 def _importable(package: str) -> bool:
     return importlib.util.find_spec(package) is not None
+
+
+def _bounded_before_writing(sdk: ImednetSDK, settings: Settings, study_key: str, fn: str) -> None:
+    """With pandas present the helper reads the whole study before the writer fails."""
+    if _importable("pandas"):
+        require_walkable(sdk, settings, study_key, "records", "records", fn, allow_empty=True)
 
 
 @pytest.mark.requires_absent("pandas")
@@ -70,11 +77,12 @@ def test_sql_exports_without_sqlalchemy_name_it(
 
 @pytest.mark.requires_absent("pyarrow")
 def test_parquet_export_without_pyarrow_names_the_missing_package(
-    sdk: ImednetSDK, study_key: str, tmp_path: Path
+    sdk: ImednetSDK, settings: Settings, study_key: str, tmp_path: Path
 ) -> None:
     """pandas is checked first; with pandas present, pandas itself names pyarrow."""
     from imednet.integrations.export import export_to_parquet
 
+    _bounded_before_writing(sdk, settings, study_key, "export_to_parquet")
     missing = "pyarrow" if _importable("pandas") else "pandas"
     with pytest.raises(ImportError, match=missing):
         export_to_parquet(sdk, study_key, str(tmp_path / "out.parquet"))
@@ -82,10 +90,11 @@ def test_parquet_export_without_pyarrow_names_the_missing_package(
 
 @pytest.mark.requires_absent("openpyxl")
 def test_excel_export_without_openpyxl_names_the_missing_package(
-    sdk: ImednetSDK, study_key: str, tmp_path: Path
+    sdk: ImednetSDK, settings: Settings, study_key: str, tmp_path: Path
 ) -> None:
     from imednet.integrations.export import export_to_excel
 
+    _bounded_before_writing(sdk, settings, study_key, "export_to_excel")
     missing = "openpyxl" if _importable("pandas") else "pandas"
     with pytest.raises(ImportError, match=missing):
         export_to_excel(sdk, study_key, str(tmp_path / "out.xlsx"))

@@ -1,13 +1,20 @@
-"""Read-only workflows, checked against the plain endpoints they are built on."""
+"""Read-only workflows, checked against the plain endpoints they are built on.
+
+Workflows that take the SDK's narrowing arguments are called with them (the subject of
+the resource's first item); those that read a whole resource are guarded by the study
+size limit (``study_size.require_walkable``).
+"""
 
 from __future__ import annotations
 
 import pytest
 from imednet import AsyncImednetSDK, ImednetSDK
-from imednet.models import Query, Record, RecordRevision, StudyStructure
+from imednet.models import Form, Interval, Query, Record, RecordRevision, StudyStructure, Variable
 from imednet.workflows.study_structure import async_get_study_structure, get_study_structure
 from live_checks import assert_snapshot, run_async
+from study_size import first_item, require_walkable
 
+from imednet_live.config import Settings
 from imednet_live.discovery import FormRef, SiteRef, SubjectRef
 from imednet_live.skips import first_or_skip
 
@@ -17,10 +24,21 @@ def _subject_record_ids(sdk: ImednetSDK, study_key: str, subject_key: str) -> li
 
 
 @pytest.mark.resource("workflows.data_extraction")
-def test_extract_records_by_form(sdk: ImednetSDK, study_key: str, form: FormRef) -> None:
+def test_extract_records_by_form(
+    sdk: ImednetSDK, settings: Settings, study_key: str, form: FormRef
+) -> None:
     def on_form() -> list[int]:
-        return [r.record_id for r in sdk.records.list(study_key) if r.form_key == form.form_key]
+        return [r.record_id for r in sdk.records.list(study_key, form_key=form.form_key)]
 
+    require_walkable(
+        sdk,
+        settings,
+        study_key,
+        "records",
+        f"records on form {form.form_key}",
+        "extract_records_by_criteria(record_filter={form_key})",
+        filters={"form_key": form.form_key},
+    )
     before = on_form()
     first_or_skip(before, f"records on form {form.form_key}", study_key)
     extracted = sdk.workflows.data_extraction.extract_records_by_criteria(
@@ -33,10 +51,14 @@ def test_extract_records_by_form(sdk: ImednetSDK, study_key: str, form: FormRef)
 
 @pytest.mark.resource("workflows.data_extraction")
 def test_extract_records_by_subject_criteria(
-    sdk: ImednetSDK, study_key: str, read_subject: SubjectRef
+    sdk: ImednetSDK, settings: Settings, study_key: str, read_subject: SubjectRef
 ) -> None:
-    """Subject criteria are applied client-side by the workflow; the result must honour them."""
+    """Subject criteria are applied client-side by the workflow; the result must honour them.
 
+    The workflow lists every record of the study before filtering, so the size limit holds.
+    """
+    reader = "extract_records_by_criteria(subject_filter)"
+    require_walkable(sdk, settings, study_key, "records", "records", reader)
     before = _subject_record_ids(sdk, study_key, read_subject.subject_key)
     first_or_skip(before, f"records for subject {read_subject.subject_key}", study_key)
     extracted = sdk.workflows.data_extraction.extract_records_by_criteria(
@@ -53,15 +75,20 @@ def test_extract_records_by_subject_criteria(
 
 @pytest.mark.resource("workflows.audit_trail")
 def test_audit_trail(sdk: ImednetSDK, study_key: str) -> None:
+    """The trail of one subject (its filter is the workflow's own ``**filters``)."""
+    anchor = first_item(sdk, study_key, "recordRevisions", RecordRevision, "record revisions")
+    subject = {"subject_key": anchor.subject_key}
+
     def revision_ids() -> list[int]:
-        return [r.record_revision_id for r in sdk.record_revisions.list(study_key)]
+        return [r.record_revision_id for r in sdk.record_revisions.list(study_key, **subject)]
 
     before = revision_ids()
-    first_or_skip(before, "record revisions", study_key)
-    trail = sdk.workflows.data_extraction.extract_audit_trail(study_key)
+    assert anchor.record_revision_id in before, f"record_revisions.list({subject}) lacks it"
+    trail = sdk.workflows.data_extraction.extract_audit_trail(study_key, **subject)
     assert all(isinstance(r, RecordRevision) for r in trail)
+    assert {r.subject_key for r in trail} == {anchor.subject_key}
     assert_snapshot((r.record_revision_id for r in trail), before, revision_ids(), "audit trail")
-    record_ids = {r.record_id for r in sdk.records.list(study_key)}
+    record_ids = {r.record_id for r in sdk.records.list(study_key, **subject)}
     orphans = {r.record_id for r in trail} - record_ids
     assert not orphans, f"revisions refer to records that records.list does not return: {orphans}"
 
@@ -90,15 +117,19 @@ def test_subject_data(sdk: ImednetSDK, study_key: str, read_subject: SubjectRef)
 
 @pytest.mark.resource("workflows.query_management")
 def test_query_state_counts_and_open_queries(sdk: ImednetSDK, study_key: str) -> None:
-    queries = sdk.queries.list(study_key)
-    first_or_skip(queries, "queries", study_key)
+    """Counted for one subject's queries (the workflows pass ``**kwargs`` to queries.list)."""
+    anchor = first_item(sdk, study_key, "queries", Query, "queries")
+    subject = {"subject_key": anchor.subject_key}
+    queries = sdk.queries.list(study_key, **subject)
+    assert anchor.annotation_id in {q.annotation_id for q in queries}
     workflow = sdk.workflows.query_management
-    counts = workflow.get_query_state_counts(study_key)
+    counts = workflow.get_query_state_counts(study_key, **subject)
     assert set(counts) == {"open", "closed", "unknown"}
     assert sum(counts.values()) == len(queries)
 
-    open_queries = workflow.get_open_queries(study_key)
+    open_queries = workflow.get_open_queries(study_key, **subject)
     assert len(open_queries) == counts["open"]
+    assert {q.subject_key for q in open_queries} <= {anchor.subject_key}
     for query in open_queries:
         assert isinstance(query, Query)
         latest = max(query.query_comments, key=lambda c: c.sequence)
@@ -108,7 +139,15 @@ def test_query_state_counts_and_open_queries(sdk: ImednetSDK, study_key: str) ->
 
 
 @pytest.mark.resource("workflows.query_management")
-def test_queries_by_site(sdk: ImednetSDK, study_key: str, read_site: SiteRef) -> None:
+def test_queries_by_site(
+    sdk: ImednetSDK, settings: Settings, study_key: str, read_site: SiteRef
+) -> None:
+    """The workflow reads every subject of the site and the test every query: both bounded."""
+    site = {"site_name": read_site.site_name}
+    entity = f"subjects at site {read_site.site_name}"
+    reader = "get_queries_by_site"
+    require_walkable(sdk, settings, study_key, "subjects", entity, reader, filters=site)
+    require_walkable(sdk, settings, study_key, "queries", "queries", reader)
     site_subjects = {
         s.subject_key for s in sdk.subjects.list(study_key, site_name=read_site.site_name)
     }
@@ -119,11 +158,32 @@ def test_queries_by_site(sdk: ImednetSDK, study_key: str, read_site: SiteRef) ->
     assert sorted(q.annotation_id for q in found) == sorted(q.annotation_id for q in expected)
 
 
-def _check_structure(structure: StudyStructure, study_key: str, form: FormRef) -> None:
+def _check_structure(
+    structure: StudyStructure, sdk: ImednetSDK, study_key: str, form: FormRef
+) -> None:
+    """The structure agrees with the interval, form and variable listings, wherever forms hang.
+
+    Unscheduled subject-record forms (in no interval) are normal: the discovered form is
+    checked inside the structure when an interval lists it, and must be absent otherwise.
+    """
     assert isinstance(structure, StudyStructure)
     assert structure.study_key == study_key
-    first_or_skip(structure.intervals, "intervals", study_key)
+    intervals: list[Interval] = sdk.intervals.list(study_key)
+    first_or_skip(intervals, "intervals", study_key)
+    known: dict[int, Form] = {f.form_id: f for f in sdk.forms.list(study_key)}
+    variables: list[Variable] = sdk.variables.list(study_key)
+    listed = {i.interval_id: [f.form_id for f in i.forms if f.form_id in known] for i in intervals}
+    built = {i.interval_id: [f.form_id for f in i.forms] for i in structure.intervals}
+    assert built == listed, f"structure intervals/forms {built} differ from the listings {listed}"
+    for each in (f for i in structure.intervals for f in i.forms):
+        names = sorted(v.variable_name for v in each.variables)
+        expected = sorted(v.variable_name for v in variables if v.form_id == each.form_id)
+        assert names == expected, f"structure of {each.form_key} has variables {names}"
     forms = {f.form_key: f for i in structure.intervals for f in i.forms}
+    scheduled = any(form.form_id in ids for ids in listed.values())
+    if not scheduled:
+        assert form.form_key not in forms, f"{form.form_key} is in no interval, yet structured"
+        return
     assert form.form_key in forms, (
         f"structure lacks the discovered form {form.form_key}: {sorted(forms)}"
     )
@@ -134,10 +194,12 @@ def _check_structure(structure: StudyStructure, study_key: str, form: FormRef) -
 
 @pytest.mark.resource("workflows.study_structure")
 def test_study_structure(sdk: ImednetSDK, study_key: str, form: FormRef) -> None:
-    _check_structure(get_study_structure(sdk, study_key), study_key, form)
+    _check_structure(get_study_structure(sdk, study_key), sdk, study_key, form)
 
 
 @pytest.mark.resource("workflows.study_structure")
-def test_async_study_structure(async_sdk: AsyncImednetSDK, study_key: str, form: FormRef) -> None:
+def test_async_study_structure(
+    async_sdk: AsyncImednetSDK, sdk: ImednetSDK, study_key: str, form: FormRef
+) -> None:
     structure = run_async(async_sdk, async_get_study_structure(async_sdk, study_key))
-    _check_structure(structure, study_key, form)
+    _check_structure(structure, sdk, study_key, form)

@@ -43,6 +43,8 @@ class RunContext:
     run_id: str | None
     session_name: str
     sandbox_fail: str | None = None  # fault rules the sandbox was started with, if any
+    sandbox_scenario: str = "default"  # the session sandbox's --scenario
+    sandbox_subjects: int | None = None  # the session sandbox's --subjects, when scaled
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> RunContext:
@@ -67,6 +69,8 @@ class RunContext:
                 or (settings.profile or "local")
             ),
             sandbox_fail=config.read_var(env, config.SANDBOX_FAIL),
+            sandbox_scenario=config.read_var(env, config.SANDBOX_SCENARIO) or "default",
+            sandbox_subjects=config.read_count(env, config.SANDBOX_SUBJECTS, None),
         )
 
     @property
@@ -86,6 +90,15 @@ class RunContext:
             verb = "is" if len(missing) == 1 else "are"
             return f"live suite disabled: {' and '.join(missing)} {verb} not set"
         return None
+
+    @property
+    def sandbox_is_seeded_default(self) -> bool:
+        """The sandbox serves its full, unscaled seed, which must cover every test."""
+        return (
+            self.target_kind == "sandbox"
+            and self.sandbox_scenario == "default"
+            and not self.sandbox_subjects
+        )
 
     @property
     def expectation_profile(self) -> Profile:
@@ -132,9 +145,15 @@ class RunContext:
             f"  credentials: {creds}",
             f"  optional dependencies: {deps}",
             f"  suite: {self.suite_disabled_reason or 'enabled'}",
+            f"  {config.MAX_RECORDS}: {s.max_records}",
         ]
         if self.sandbox_fail and self.target_kind == "sandbox":
             lines.append(f"  sandbox fault rules: {self.sandbox_fail} ({config.SANDBOX_FAIL})")
+        if self.target_kind == "sandbox" and not self.sandbox_is_seeded_default:
+            lines.append(
+                f"  sandbox: scenario {self.sandbox_scenario}, "
+                f"subjects {self.sandbox_subjects or 'as seeded'}"
+            )
         if self.report_dir:
             lines.append(f"  report dir: {self.report_dir}")
         return [self.redact(line) for line in lines]

@@ -34,9 +34,16 @@ def skip_violation(category: str, expected: str | None, ctx: RunContext) -> str 
     if category == expected:
         return None
     if category == SkipCategory.NO_ELIGIBLE_DATA and expected is None:
-        if ctx.target_kind == "live":
-            return None  # environment drift on a real target: allowed by the charter
+        if not ctx.sandbox_is_seeded_default:
+            return None  # environment drift (a real target, a sparse scenario): allowed
         return "no-eligible-data skip against the sandbox: its seed must cover every test"
+    if category == SkipCategory.STUDY_TOO_LARGE and expected is None:
+        if not ctx.sandbox_is_seeded_default:
+            return None  # a big study (real, or a scaled sandbox): the declared limit holds
+        return (
+            "study-too-large skip against the sandbox: its seed must fit "
+            "IMEDNET_LIVE_MAX_RECORDS (or scale it with IMEDNET_LIVE_SANDBOX_SUBJECTS)"
+        )
     wanted = f"a {expected} skip" if expected else "it to run"
     return f"skipped as {category}, but {_profile_name(ctx)} expects {wanted}"
 

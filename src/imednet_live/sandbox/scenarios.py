@@ -65,6 +65,28 @@ UNSTABLE_RULES = (
     FaultRule("GET", "/api/v1/edc/studies/*/queries", 504, delay_s=UNSTABLE_DELAY_S),
 )
 
+# What a study has before anyone entered data; structure, sites and subjects stay.
+_DATA_RESOURCES = ("records", "visits", "queries", "codings", "recordRevisions")
+
+
+def _sparse(studies: list[StudyData]) -> list[StudyData]:
+    """A new study: structure, sites and subjects, no data; its eligible forms in no interval.
+
+    Unscheduled subject-record forms are normal, so the study structure must be read
+    from wherever forms hang, not from the intervals alone.
+    """
+    for study in studies:
+        res = study.resources
+        for name in _DATA_RESOURCES:
+            res[name] = []
+        unscheduled = {
+            f["formId"] for f in res["forms"] if f["subjectRecordReport"] and not f["disabled"]
+        }
+        for interval in res["intervals"]:
+            interval["forms"] = [f for f in interval["forms"] if f["formId"] not in unscheduled]
+    return studies
+
+
 SCENARIOS: dict[str, Scenario] = {
     s.name: s
     for s in (
@@ -79,6 +101,12 @@ SCENARIOS: dict[str, Scenario] = {
             "read-only",
             "an eligible form, but no eligible site, subject or interval for writes",
             transform=_read_only,
+        ),
+        Scenario(
+            "sparse",
+            "forms, variables, sites, subjects and intervals, but no records, visits, queries, "
+            "codings, record revisions or jobs; the eligible form hangs in no interval",
+            transform=_sparse,
         ),
         Scenario(
             "stuck-jobs",

@@ -294,3 +294,77 @@ def test_a_malformed_sandbox_fail_rule_is_a_one_line_red_session(
         "IMEDNET_LIVE_SANDBOX_FAIL: bad fault rule 'GET /api/v1/edc/studies/*/records': "
         "expected METHOD PATH_GLOB=STATUS, e.g. 'GET /api/v1/edc/studies/*/records=500'"
     )
+
+
+@pytest.fixture
+def launches(noxfile: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
+    """What target_env would start: the sandbox launcher's keyword arguments per session."""
+    from contextlib import contextmanager
+
+    from imednet_live.sandbox_launcher import SandboxProcess
+
+    seen: list[dict[str, Any]] = []
+
+    @contextmanager
+    def launch(command: Any, **kwargs: Any) -> Any:
+        seen.append(kwargs)
+        yield SandboxProcess(base_url="http://127.0.0.1:1", pid=1)
+
+    monkeypatch.setattr(noxfile["sandbox_launcher"], "launch", launch)
+    # The session log names the audit file relative to the project root.
+    monkeypatch.setitem(noxfile["target_env"].__wrapped__.__globals__, "ROOT", Path("/"))
+    for name in ("IMEDNET_LIVE_SANDBOX_LATENCY_MS", "IMEDNET_LIVE_SANDBOX_SUBJECTS"):
+        monkeypatch.delenv(name, raising=False)
+    return seen
+
+
+def _sandbox_target(noxfile: dict[str, Any], tmp_path: Path, **kwargs: Any) -> None:
+    from imednet_live.target import Target, TargetKind
+
+    target = Target(kind=TargetKind.SANDBOX, reason="test")
+    with noxfile["target_env"](FakeSession("live"), target, tmp_path, **kwargs):
+        pass
+
+
+def test_sandbox_subjects_scale_every_sessions_sandbox(
+    noxfile: dict[str, Any], launches: list[dict[str, Any]], tmp_path: Path, monkeypatch: Any
+) -> None:
+    _sandbox_target(noxfile, tmp_path)
+    monkeypatch.setenv("IMEDNET_LIVE_SANDBOX_SUBJECTS", "20000")
+    _sandbox_target(noxfile, tmp_path, scenario="sparse")
+    assert [kw["extra_args"] for kw in launches] == [[], ["--subjects", "20000"]]
+    assert launches[1]["scenario"] == "sparse"
+
+
+@pytest.mark.parametrize("value", ["lots", "-5", "2e4"])
+def test_bad_sandbox_subjects_is_a_one_line_red_session(
+    noxfile: dict[str, Any], launches: list[dict[str, Any]], tmp_path: Path, monkeypatch: Any,
+    value: str,
+) -> None:  # fmt: skip
+    monkeypatch.setenv("IMEDNET_LIVE_SANDBOX_SUBJECTS", value)
+    with pytest.raises(SystemExit) as raised:
+        _sandbox_target(noxfile, tmp_path)
+    message = str(raised.value)
+    assert message == (
+        f"IMEDNET_LIVE_SANDBOX_SUBJECTS must be a whole number of subjects, not {value!r}"
+    )
+    assert not launches
+
+
+def test_live_sessions_use_the_sandbox_scenario(
+    noxfile: dict[str, Any], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    seen: list[str] = []
+
+    def recording(*_: Any, scenario: str = "default", **__: Any) -> Any:
+        from contextlib import nullcontext
+
+        seen.append(scenario)
+        return nullcontext({})
+
+    monkeypatch.setitem(noxfile["live_session"].__globals__, "target_env", recording)
+    monkeypatch.setitem(noxfile["live_session"].__globals__, "REPORTS", tmp_path)
+    monkeypatch.setitem(noxfile["live_session"].__globals__, "install_profile", lambda *_: None)
+    monkeypatch.setenv("IMEDNET_LIVE_SANDBOX_SCENARIO", "sparse")
+    noxfile["live_session"](FakeSession("live-readonly(profile='core')"), "core")
+    assert seen == ["sparse"]

@@ -60,6 +60,44 @@ def test_no_eligible_data_is_allowed_live_only() -> None:
     assert skip_violation("no-eligible-data", "dependency-missing", live) is not None
 
 
+@pytest.mark.parametrize("category", ["no-eligible-data", "study-too-large"])
+def test_data_skips_are_allowed_where_the_data_is_not_the_full_seed(category: str) -> None:
+    """The unscaled default seed covers every test; a sparse or scaled sandbox need not."""
+    sandbox = {"IMEDNET_LIVE_TARGET_KIND": "sandbox"}
+    assert skip_violation(category, None, ctx(**sandbox)) is not None
+    for shaped in (
+        {"IMEDNET_LIVE_SANDBOX_SCENARIO": "sparse"},
+        {"IMEDNET_LIVE_SANDBOX_SUBJECTS": "20000"},
+        {"IMEDNET_LIVE_TARGET_KIND": "live"},
+    ):
+        assert skip_violation(category, None, ctx(**{**sandbox, **shaped})) is None, shaped
+    assert skip_violation(category, None, ctx(**sandbox, IMEDNET_LIVE_SANDBOX_SUBJECTS="0"))
+    live = ctx(IMEDNET_LIVE_TARGET_KIND="live", IMEDNET_LIVE_PROFILE="exports")
+    assert skip_violation(category, "dependency-missing", live) is not None
+
+
+def test_study_too_large_against_the_default_seed_says_what_to_do() -> None:
+    problem = skip_violation("study-too-large", None, ctx(IMEDNET_LIVE_TARGET_KIND="sandbox"))
+    assert problem is not None
+    assert "IMEDNET_LIVE_MAX_RECORDS" in problem
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("IMEDNET_LIVE_MAX_RECORDS", "many"), ("IMEDNET_LIVE_SANDBOX_SUBJECTS", "-1")],
+)
+def test_bad_counts_are_one_line_config_errors(name: str, value: str) -> None:
+    from imednet_live.config import ConfigError
+
+    with pytest.raises(ConfigError, match=f"^{name} must be a whole number >= 0, not '{value}'$"):
+        ctx(**{name: value})
+
+
+def test_max_records_defaults_and_shows_in_the_banner() -> None:
+    assert ctx().settings.max_records == 1000
+    assert "  IMEDNET_LIVE_MAX_RECORDS: 50" in ctx(IMEDNET_LIVE_MAX_RECORDS="50").banner_lines()
+
+
 def test_judgements_name_the_profile_and_category() -> None:
     core = ctx(IMEDNET_LIVE_PROFILE="core")
     assert skip_violation("unclassified", None, core) is not None

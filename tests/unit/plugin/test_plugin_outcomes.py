@@ -199,3 +199,48 @@ def test_read_only_guarantee_against_a_real_sandbox(suite: LiveSuite, tmp_path: 
     run.lines.fnmatch_lines(
         ["read-only: (session): read-only session wrote to the sandbox: POST /api/v1/edc/studies/*"]
     )
+
+
+REQUESTS = """
+    import asyncio
+
+    import pytest
+    from imednet import AsyncImednetSDK, ImednetSDK
+    from imednet_live.config import Settings
+
+    @pytest.mark.resource("studies")
+    @pytest.mark.parametrize("n", range(3))
+    def test_sync(n):
+        with ImednetSDK(**Settings.from_env().sdk_kwargs()) as sdk:
+            for _ in range(n + 1):
+                sdk.sites.list("PHARMADEMO")
+
+    @pytest.mark.resource("studies")
+    def test_async():
+        async def main():
+            sdk = AsyncImednetSDK(**Settings.from_env().sdk_kwargs())
+            try:
+                await sdk.studies.async_list()
+            finally:
+                await sdk.aclose()
+
+        asyncio.run(main())
+"""
+
+
+@pytest.mark.parametrize("workers", [[], ["-n", "2"]])
+def test_api_requests_in_outcomes_equal_what_the_server_saw(
+    suite: LiveSuite, workers: list[str]
+) -> None:
+    """Counted at the HTTP transport in every process, summed over xdist workers."""
+    suite.write("test_live.py", REQUESTS)
+    with sandbox.running() as sb:
+        env = enabled_env(
+            sb.base_url, IMEDNET_API_KEY=sb.api_key, IMEDNET_SECURITY_KEY=sb.security_key
+        )
+        run = suite.run(*workers, env=env)
+        served = len(sb.requests())
+    assert run.returncode == 0, run
+    assert served == 1 + 2 + 3 + 1
+    assert run.outcomes()["api_requests"] == served
+    run.lines.fnmatch_lines([f"API requests: {served}"])

@@ -54,6 +54,36 @@ def test_no_eligible_data_against_the_sandbox_fails_the_session(suite: LiveSuite
     assert run.test("test_visits")["expected"] is False
 
 
+def test_study_too_large_is_its_own_category_allowed_on_a_scaled_sandbox(
+    suite: LiveSuite,
+) -> None:
+    suite.write(
+        "test_live.py",
+        """
+        import pytest
+        from imednet_live.skips import skip_study_too_large
+
+        @pytest.mark.resource("export.csv")
+        def test_export():
+            skip_study_too_large("PHARMADEMO", "records", 100000, 1000, "export_to_csv")
+        """,
+    )
+    scaled = enabled_env(IMEDNET_LIVE_TARGET_KIND="sandbox", IMEDNET_LIVE_SANDBOX_SUBJECTS="20000")
+    run = suite.run(env=scaled)
+    assert run.returncode == 0, run
+    test = run.test("test_export")
+    assert (test["category"], test["expected"]) == ("study-too-large", True)
+    assert test["message"] == (
+        "Study PHARMADEMO has 100,000 records, over IMEDNET_LIVE_MAX_RECORDS=1,000: "
+        "export_to_csv reads them all"
+    )
+    seeded = suite.run(env=enabled_env(IMEDNET_LIVE_TARGET_KIND="sandbox"))
+    assert seeded.returncode == 1, seeded
+    seeded.lines.fnmatch_lines(
+        ["study-too-large: test_live.py::test_export: study-too-large skip*"]
+    )
+
+
 MUTATING = """
     import pytest
 

@@ -208,3 +208,20 @@ def test_verdict_is_visible_without_scrolling_at_1280x800(
     assert bytes.fromhex(colour) in colours
     other = "1a7f37" if failing else "b3261e"
     assert bytes.fromhex(other) not in colours
+
+
+def test_each_session_shows_its_api_request_count(tmp_path: Path) -> None:
+    write_session(tmp_path, "live-readonly-core", [outcome("ok", "sites")], api_requests=1234)
+    write_session(tmp_path, "live-readonly-old", [outcome("ok", "sites")])  # not counted
+    assert run_report(tmp_path).returncode == 0
+    markdown = (tmp_path / "summary.md").read_text(encoding="utf-8")
+    rows = {
+        line.split("|")[1].strip(): line
+        for line in markdown.splitlines()
+        if "live-readonly-" in line and line.startswith("| ")
+    }
+    core = next(line for name, line in rows.items() if name.endswith("live-readonly-core"))
+    old = next(line for name, line in rows.items() if name.endswith("live-readonly-old"))
+    assert core.rstrip().endswith("| 1234 |")
+    assert old.rstrip().endswith("| - |")  # not counted: shown as unknown, never as 0
+    assert ">1234<" in (tmp_path / "summary.html").read_text(encoding="utf-8")

@@ -73,3 +73,28 @@ def test_latency_is_added_without_blocking_other_requests(
     make_sdk(sb).sites.list(STUDY_KEY)
     (entry,) = sb.requests()
     assert entry["duration_ms"] >= 50  # the server's own measurement, not a wall-clock assert
+
+
+def test_sparse_has_structure_and_people_but_no_data(
+    scenario_sandboxes: Callable[[str], SandboxHandle], make_sdk: Callable[..., Any]
+) -> None:
+    sdk = make_sdk(scenario_sandboxes("sparse"))
+    for study in (STUDY_KEY, seed.SECOND_STUDY_KEY):
+        for present in ("forms", "variables", "sites", "subjects", "intervals"):
+            assert getattr(sdk, present).list(study), f"{present} of {study}"
+        for absent in ("records", "visits", "queries", "codings", "record_revisions", "jobs"):
+            assert getattr(sdk, absent).list(study) == [], f"{absent} of {study}"
+
+
+def test_sparse_eligible_form_hangs_in_no_interval(
+    scenario_sandboxes: Callable[[str], SandboxHandle], make_sdk: Callable[..., Any]
+) -> None:
+    sdk = make_sdk(scenario_sandboxes("sparse"))
+    eligible = [
+        f.form_key for f in sdk.forms.list(STUDY_KEY) if f.subject_record_report and not f.disabled
+    ]
+    assert eligible == [FORM_KEY]
+    intervals = sdk.intervals.list(STUDY_KEY)
+    scheduled = {f.form_key for i in intervals for f in i.forms}
+    assert FORM_KEY not in scheduled
+    assert scheduled, "other forms still hang under intervals"
