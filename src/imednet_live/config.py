@@ -32,6 +32,16 @@ CACHE_DIR = "IMEDNET_LIVE_CACHE_DIR"
 RUN_ID = "IMEDNET_LIVE_RUN_ID"
 SANDBOX_AUDIT = "IMEDNET_LIVE_SANDBOX_AUDIT"  # JSON-lines audit of the session's sandbox
 SESSION = "IMEDNET_LIVE_SESSION"  # the nox session name, for outcomes.json
+# The SDK build under test (sdk_selection.py): each is a version specifier (==0.5.6), a
+# wheel/sdist path or a source checkout (installed editable). Unset: the pinned release.
+SDK = "IMEDNET_SDK"  # the imednet distribution; default: the constraints pin (0.5.0)
+SDK_WORKFLOWS = "IMEDNET_SDK_WORKFLOWS"  # imednet-workflows (0.8 line); default: not installed
+SDK_AIRFLOW = "IMEDNET_SDK_AIRFLOW"  # apache-airflow-providers-imednet; default: not installed
+# nox -s sdk-matrix: the builds to run, separated by ";"; each build is space-separated
+# versions (imednet), wheels/sdists (assigned by their file name) or "pinned" (e.g.
+# "pinned; ==0.5.6; core.whl workflows.whl"). Default: pinned plus each wheel set in ../shared/sdk.
+SDK_MATRIX = "IMEDNET_LIVE_SDK_MATRIX"
+REPORTS_ROOT = "IMEDNET_LIVE_REPORTS_ROOT"  # where sessions write reports; default: reports/
 
 
 class SdkKwargs(TypedDict):
