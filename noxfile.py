@@ -119,7 +119,8 @@ def install_profile(session: nox.Session, profile: str, *, sdk: bool = False) ->
         session.install("--reinstall-package", "imednet-live", "--no-deps", "-e", ".")
     # The resolved set goes into the log (googleapis practice) and the venv is
     # proved to hold exactly its profile's optional packages.
-    session.run("python", "-m", "imednet_live.profile_check", "--freeze", profile)
+    check = ["--freeze", *(["--sdk"] if sdk else []), profile]
+    session.run("python", "-m", "imednet_live.profile_check", *check)
 
 
 def sdk_selection(session: nox.Session) -> SdkSelection:

@@ -72,6 +72,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m imednet_live.profile_check")
     parser.add_argument("profile")
     parser.add_argument("--freeze", action="store_true", help="also list every installed version")
+    parser.add_argument(
+        "--sdk", action="store_true", help="also prove the SDK build is the IMEDNET_SDK* selection"
+    )
     args = parser.parse_args(argv)
     try:
         profile = get_profile(args.profile)
@@ -84,11 +87,12 @@ def main(argv: list[str] | None = None) -> int:
     present = importable_packages()
     problems = mismatches(profile, present)
     try:
-        selection = parse_selection(os.environ)
+        selection = parse_selection(os.environ) if args.sdk else SdkSelection()
     except ConfigError as exc:
         print(f"profile check: {exc}", file=sys.stderr)
         return 2
-    problems += sdk_mismatches(profile, selection, sdk_compat.installed_distributions())
+    if args.sdk:
+        problems += sdk_mismatches(profile, selection, sdk_compat.installed_distributions())
     if problems:
         print(f"profile check failed: {'; '.join(problems)}", file=sys.stderr)
         return 1

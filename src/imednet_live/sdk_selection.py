@@ -217,7 +217,7 @@ def filtered_constraints(text: str, names: tuple[str, ...]) -> str:
 def install_failure_line(selection: SdkSelection, output: str) -> str:
     """One line for a failed install: the variables, their values and the installer's reason."""
     reason = _installer_reason(output)
-    return f"cannot install {selection.describe()}: {reason}"
+    return f"cannot install {selection.describe()}: {reason.rstrip('.')}"
 
 
 def _installer_reason(output: str) -> str:
