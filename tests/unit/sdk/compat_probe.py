@@ -3,8 +3,52 @@
 from __future__ import annotations
 
 import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from imednet_live import sdk_compat
+
+
+class OnceUnavailable(BaseHTTPRequestHandler):
+    """Answers the first POST 503 (as if processed, then lost), every later one 202."""
+
+    posts = 0
+
+    def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+        type(self).posts += 1
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        first = type(self).posts == 1
+        body = (
+            b'{"metadata": {"status": "SERVICE_UNAVAILABLE", "error": {}}}'
+            if first
+            else b'{"jobId": "j1", "batchId": "b1", "state": "CREATED"}'
+        )
+        self.send_response(503 if first else 202)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def post_after_503() -> dict[str, object]:
+    """How the build treats a POST answered 503: retried (a duplicate risk) or raised."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), OnceUnavailable)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}"
+    kwargs = {"api_key": "k", "security_key": "s", "base_url": url}
+    try:
+        with sdk_compat.open_sync(kwargs) as sdk:  # type: ignore[arg-type]
+            try:
+                sdk.records.create("S", [{"formKey": "F", "subjectKey": "X", "data": {}}])
+                outcome = "accepted"
+            except Exception as exc:
+                outcome = type(exc).__name__
+    finally:
+        server.shutdown()
+    return {"posts": OnceUnavailable.posts, "outcome": outcome}
 
 kwargs = {"api_key": "k", "security_key": "s", "base_url": "http://127.0.0.1:9"}
 found: dict[str, object] = {
@@ -34,4 +78,5 @@ except TypeError:
 sdk_compat.close_async(client)
 sdk_compat.close_async(client)  # idempotent
 found["compat_async_close"] = "ok"
+found["post_after_503"] = post_after_503()
 print(json.dumps(found))

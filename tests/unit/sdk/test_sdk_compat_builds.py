@@ -11,6 +11,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,15 @@ BUILDS = {
 }
 
 
+def run_probe(python: Path | str) -> dict[str, Any]:
+    env = {**os.environ, "PYTHONPATH": str(SRC)}
+    out = subprocess.run(
+        [str(python), "-W", "ignore", str(PROBE)],
+        capture_output=True, text=True, check=True, timeout=120, env=env,
+    )  # fmt: skip
+    return json.loads(out.stdout)
+
+
 def probe(tmp: Path, wheels: list[Path]) -> dict[str, Any]:
     uv = shutil.which("uv")
     if uv is None:
@@ -44,12 +54,7 @@ def probe(tmp: Path, wheels: list[Path]) -> dict[str, Any]:
         check=True,
         timeout=INSTALL_TIMEOUT_S,
     )
-    env = {**os.environ, "PYTHONPATH": str(SRC)}
-    out = subprocess.run(
-        [str(python), "-W", "ignore", str(PROBE)],
-        capture_output=True, text=True, check=True, timeout=120, env=env,
-    )  # fmt: skip
-    return json.loads(out.stdout)
+    return run_probe(python)
 
 
 @pytest.fixture(scope="module", params=list(BUILDS))
@@ -107,8 +112,22 @@ def test_async_close_works_where_plain_close_raises(build: tuple[str, dict[str, 
     assert found["sync_open"] == "ImednetSDK"
 
 
+def test_post_answered_503_is_raised_not_retried(build: tuple[str, dict[str, Any]]) -> None:
+    """SDK 0.5.5+ retries a POST only on 429: a 503 reaches the caller after one attempt."""
+    _, found = build
+    assert found["post_after_503"] == {"posts": 1, "outcome": "ServerError"}
+
+
+def test_pinned_release_retries_post_on_503_and_closes_plainly() -> None:
+    """0.5.0 (this venv) sends the POST twice: the duplicate-write risk of W10."""
+    found = run_probe(sys.executable)
+    assert found["post_after_503"] == {"posts": 2, "outcome": "accepted"}
+    assert found["naive_async_close"] == "ok"
+    assert found["compat_async_close"] == "ok"
+
+
 def test_pinned_release_in_this_venv() -> None:
-    """The unit venv holds the pinned 0.5.0: everything bundled, and close() still works."""
+    """The unit venv holds the pinned 0.5.0: everything bundled."""
     assert sdk_compat.installed_distributions() == {"imednet": "0.5.0"}
     assert sdk_compat.missing_surfaces() == {}
     assert sdk_compat.workflow_module("study_structure").__name__ == (
