@@ -313,6 +313,7 @@ def live_mutating(session: nox.Session, profile: str) -> None:
 def sdk_matrix(session: nox.Session) -> None:
     """smoke, live-readonly and live-mutating once per SDK build, then a report per build.
 
+    Posargs replace the session list (e.g. `-- smoke "live-readonly(profile='core')"`).
     Builds come from IMEDNET_LIVE_SDK_MATRIX, else the pinned release and each wheel set
     in ../shared/sdk. Venvs are reused: a switch reinstalls only the SDK distributions.
     Each build reports to reports/sdk-matrix/<build>/ (summary.md, summary.html).
@@ -325,7 +326,8 @@ def sdk_matrix(session: nox.Session) -> None:
             builds = [{}, *(wheel_builds(SHARED_SDK) if SHARED_SDK.is_dir() else [])]
     except ConfigError as exc:
         session.error(str(exc))
-    nox_args = ["-r", "-j", "auto", "-s", "smoke", "live-readonly", "live-mutating"]
+    sessions = session.posargs or ["smoke", "live-readonly", "live-mutating"]
+    nox_args = ["-r", "-j", "auto", "-s", *sessions]
     results: list[str] = []
     for build in builds:
         label = build_label(build)

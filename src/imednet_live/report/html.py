@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from html import escape
 
-from imednet_live.report.merge import OUTCOMES_FILE, Cell, CellStatus, Matrix
+from imednet_live.report.merge import OUTCOMES_FILE, Cell, CellStatus, Matrix, sdk_build
 from imednet_live.report.smoke_gate import SMOKE_FILE, SmokeGate, format_seconds
 
 _CSS = """
@@ -81,7 +81,7 @@ def _grid(matrix: Matrix) -> str:
         )
     head = "".join(
         f"<th>{escape(s.session)}<br><small>{escape(s.profile or 'no profile')} · "
-        f"{escape(s.target_kind)}</small></th>"
+        f"{escape(s.target_kind)}{'<br>' + escape(sdk_build(s)) if sdk_build(s) else ''}</small></th>"
         for s in matrix.sessions
     )
     rows = "\n".join(

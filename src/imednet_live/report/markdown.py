@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 
-from imednet_live.report.merge import OUTCOMES_FILE, CellStatus, Matrix
+from imednet_live.report.merge import OUTCOMES_FILE, CellStatus, Matrix, sdk_build
 from imednet_live.report.smoke_gate import SMOKE_FILE, SmokeGate, format_seconds
 
 ICONS = {
@@ -46,7 +46,10 @@ def render_markdown(matrix: Matrix, smoke: SmokeGate | None) -> str:
         return "\n".join(lines) + "\n"
     header = [
         "resource",
-        *(f"{s.session} ({s.profile or 'no profile'}, {s.target_kind})" for s in matrix.sessions),
+        *(
+            f"{s.session} ({', '.join(filter(None, (s.profile or 'no profile', s.target_kind, sdk_build(s))))})"
+            for s in matrix.sessions
+        ),
     ]
     lines.append("| " + " | ".join(_cell_text(h) for h in header) + " |")
     lines.append("|" + "---|" * len(header))

@@ -181,3 +181,29 @@ def test_html_report_renders_in_headless_chromium(tmp_path: Path) -> None:
     # Background, text, borders and the four cell colours: far from a blank page.
     assert len(colours) > 8
     assert bytes.fromhex("f8d0d0") in colours  # the fail cell's colour is on screen
+
+
+def test_both_reports_name_the_sdk_build(tmp_path: Path) -> None:
+    """Sessions of different SDK builds side by side: each column says which it tested."""
+    from imednet_live.charter.outcomes import SessionOutcomes
+    from imednet_live.report.html import render_html
+    from imednet_live.report.markdown import render_markdown
+    from imednet_live.report.merge import build_matrix
+
+    def session(name: str, dists: dict[str, str]) -> SessionOutcomes:
+        return SessionOutcomes(
+            session=name, profile="core", target_kind="sandbox", base_url="http://x",
+            sdk_version=dists["imednet"], sdk_distributions=dists, counts={}, tests=[],
+        )  # fmt: skip
+
+    matrix = build_matrix(
+        [
+            session("old", {"imednet": "0.5.6"}),
+            session("new", {"imednet": "0.8.0", "imednet-workflows": "0.6.0"}),
+        ]
+    )
+    markdown = render_markdown(matrix, None)
+    assert "| old (core, sandbox, imednet 0.5.6) |" in markdown
+    assert "new (core, sandbox, imednet 0.8.0 + imednet-workflows 0.6.0)" in markdown
+    html = render_html(matrix, None)
+    assert "imednet 0.8.0 + imednet-workflows 0.6.0</small>" in html
