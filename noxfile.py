@@ -170,7 +170,9 @@ def install_sdk_build(
     overrides = tmp / "sdk-overrides.txt"
     overrides.write_text("".join(f"{spec.requirement()}\n" for spec in specs))
     # A rebuilt wheel or a checkout keeps its version: reinstall it from the file.
-    refresh = [a for s in specs if s.kind != "version" for a in ("--reinstall-package", s.dist.name)]
+    refresh = [
+        a for s in specs if s.kind != "version" for a in ("--reinstall-package", s.dist.name)
+    ]
     code, output = uv_pip(
         session, "install", "-e", f".[{extras}]", *(s.requirement() for s in specs),
         "-c", str(narrowed), "--override", str(overrides), *refresh,
@@ -221,7 +223,9 @@ def target_env(
         with sandbox_launcher.launch(
             [str(executable)], scenario=scenario, audit_path=audit, extra_args=extra
         ) as sb:
-            session.log(f"sandbox {sb.base_url} (pid {sb.pid}), audit {os.path.relpath(audit, ROOT)}")
+            session.log(
+                f"sandbox {sb.base_url} (pid {sb.pid}), audit {os.path.relpath(audit, ROOT)}"
+            )
             yield dict(sb.client_env())
     except sandbox_launcher.SandboxStartError as exc:
         session.error(str(exc))
@@ -334,8 +338,12 @@ def sdk_matrix(session: nox.Session) -> None:
         reports = REPORTS / "sdk-matrix" / label
         env = {k: v for k, v in os.environ.items() if k not in SDK_VARIABLES}
         env |= {**build, config.REPORTS_ROOT: str(reports), config.RUN_ID: uuid.uuid4().hex}
-        session.log(f"SDK build {label}: {' '.join(f'{k}={v}' for k, v in build.items()) or PINNED}")
-        code = subprocess.run([sys.executable, "-m", "nox", *nox_args], cwd=ROOT, env=env).returncode
+        session.log(
+            f"SDK build {label}: {' '.join(f'{k}={v}' for k, v in build.items()) or PINNED}"
+        )
+        code = subprocess.run(
+            [sys.executable, "-m", "nox", *nox_args], cwd=ROOT, env=env
+        ).returncode
         subprocess.run([sys.executable, "-m", "nox", "-r", "-s", "report"], cwd=ROOT, env=env)
         results.append(f"{label}: {'green' if code == 0 else 'RED'} ({_counts(reports)})")
     for line in results:

@@ -179,7 +179,11 @@ def close_async(client: AsyncImednetSDK) -> None:
 
 def job_failed_error() -> type[Exception]:
     """What ``poll_job`` raises on a FAILED job: ``JobFailedError`` where it exists."""
-    for module in ("imednet.errors", "imednet_workflows.job_poller", "imednet.workflows.job_poller"):
+    for module in (
+        "imednet.errors",
+        "imednet_workflows.job_poller",
+        "imednet.workflows.job_poller",
+    ):
         try:
             found = getattr(importlib.import_module(module), "JobFailedError", None)
         except ImportError:

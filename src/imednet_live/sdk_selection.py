@@ -32,7 +32,7 @@ from imednet_live.profiles import Profile
 # dependency). Requested wherever the build declares it, so every profile tests the CLI.
 CLI_EXTRA = "cli"
 _ARCHIVES = (".whl", ".tar.gz", ".zip")
-_ERROR_MARKERS = ("error:", "ERROR:", "×")
+_ERROR_MARKERS = ("error:", "ERROR:", "\u00d7")  # uv, pip, uv on a terminal
 _CAUSE_MARKERS = ("cause:", "Caused by:", "╰─▶")
 _VERSION = re.compile(r"^\d+(\.\d+)*([a-z]+\d*)?(\.(post|dev)\d+)?$", re.IGNORECASE)
 
@@ -49,9 +49,7 @@ class SdkDistribution:
 DISTRIBUTIONS: tuple[SdkDistribution, ...] = (
     SdkDistribution(config.SDK, "imednet", frozenset()),
     SdkDistribution(config.SDK_WORKFLOWS, "imednet-workflows", frozenset({"pandas"})),
-    SdkDistribution(
-        config.SDK_AIRFLOW, "apache-airflow-providers-imednet", frozenset({"airflow"})
-    ),
+    SdkDistribution(config.SDK_AIRFLOW, "apache-airflow-providers-imednet", frozenset({"airflow"})),
 )
 # Names the harness reports as "the SDK build" (outcomes.json, banner) when installed.
 DISTRIBUTION_NAMES: tuple[str, ...] = tuple(d.name for d in DISTRIBUTIONS)

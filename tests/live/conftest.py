@@ -145,7 +145,7 @@ def new_batch(
 
 @pytest.fixture
 def cli_env(settings: Settings) -> SecretEnv:
-    """Environment for the SDK's CLI (``sdk_compat.cli_entry``): credentials from settings, wide rich output."""
+    """Environment for the SDK's CLI (``sdk_compat.cli_entry``): credentials, wide output."""
     return SecretEnv(
         {
             API_KEY: settings.api_key or "",

@@ -201,7 +201,9 @@ def test_sensor_raises_on_failed_job(
     with pytest.raises(sdk_compat.job_failed_error(), match="failed"):  # the job really is FAILED
         sdk.poll_job(study_key, job.batch_id, interval=POLL_INTERVAL_S, timeout=JOB_TIMEOUT_S)
 
-    sensor = integration.ImednetJobSensor(task_id="wait", study_key=study_key, batch_id=job.batch_id)
+    sensor = integration.ImednetJobSensor(
+        task_id="wait", study_key=study_key, batch_id=job.batch_id
+    )
     with pytest.raises(Exception, match=f"Job {job.batch_id} ended in state FAILED") as raised:
         sensor.poke({})
     # The SDK raises the AirflowException its operators module exports; without the

@@ -134,6 +134,6 @@ def test_register_subjects_rejects_unknown_site_before_writing(
         site_name=f"no-such-site-{write_tag}",
         subject_key=write_subject.subject_key,
     )
+    workflow = sdk_compat.workflow_module("register_subjects").RegisterSubjectsWorkflow(sdk)
     with pytest.raises(ValueError, match=f"site 'no-such-site-{write_tag}' not found"):
-        workflow = sdk_compat.workflow_module("register_subjects").RegisterSubjectsWorkflow
-        workflow(sdk).register_subjects(study_key, [request])
+        workflow.register_subjects(study_key, [request])

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from html import escape
 
+from imednet_live.charter.outcomes import SessionOutcomes
 from imednet_live.report.merge import OUTCOMES_FILE, Cell, CellStatus, Matrix, sdk_build
 from imednet_live.report.smoke_gate import SMOKE_FILE, SmokeGate, format_seconds
 
@@ -72,6 +73,11 @@ def render_html(matrix: Matrix, smoke: SmokeGate | None) -> str:
 """
 
 
+def _sdk_line(session: SessionOutcomes) -> str:
+    build = sdk_build(session)
+    return f"<br>{escape(build)}" if build else ""
+
+
 def _grid(matrix: Matrix) -> str:
     if not matrix.sessions:
         return (
@@ -81,7 +87,7 @@ def _grid(matrix: Matrix) -> str:
         )
     head = "".join(
         f"<th>{escape(s.session)}<br><small>{escape(s.profile or 'no profile')} · "
-        f"{escape(s.target_kind)}{'<br>' + escape(sdk_build(s)) if sdk_build(s) else ''}</small></th>"
+        f"{escape(s.target_kind)}{_sdk_line(s)}</small></th>"
         for s in matrix.sessions
     )
     rows = "\n".join(

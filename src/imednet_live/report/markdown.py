@@ -47,7 +47,7 @@ def render_markdown(matrix: Matrix, smoke: SmokeGate | None) -> str:
     header = [
         "resource",
         *(
-            f"{s.session} ({', '.join(filter(None, (s.profile or 'no profile', s.target_kind, sdk_build(s))))})"
+            f"{s.session} ({', '.join(filter(None, (s.profile or 'no profile', s.target_kind, sdk_build(s))))})"  # noqa: E501
             for s in matrix.sessions
         ),
     ]

@@ -14,7 +14,7 @@ class OnceUnavailable(BaseHTTPRequestHandler):
 
     posts = 0
 
-    def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+    def do_POST(self) -> None:
         type(self).posts += 1
         self.rfile.read(int(self.headers.get("Content-Length") or 0))
         first = type(self).posts == 1
@@ -49,6 +49,7 @@ def post_after_503() -> dict[str, object]:
     finally:
         server.shutdown()
     return {"posts": OnceUnavailable.posts, "outcome": outcome}
+
 
 kwargs = {"api_key": "k", "security_key": "s", "base_url": "http://127.0.0.1:9"}
 found: dict[str, object] = {

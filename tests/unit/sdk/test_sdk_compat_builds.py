@@ -27,7 +27,10 @@ BUILDS = {
     "0.5.6": ("imednet-0.5.6-py3-none-any.whl",),
     "0.6.0": ("imednet-0.6.0-py3-none-any.whl",),
     "0.8.0": ("imednet-0.8.0-py3-none-any.whl",),
-    "0.8.0+workflows": ("imednet-0.8.0-py3-none-any.whl", "imednet_workflows-0.6.0-py3-none-any.whl"),
+    "0.8.0+workflows": (
+        "imednet-0.8.0-py3-none-any.whl",
+        "imednet_workflows-0.6.0-py3-none-any.whl",
+    ),
 }
 
 

@@ -64,9 +64,7 @@ def test_bad_specifier_names_the_variable_and_value() -> None:
 
 def test_wheel_path_relative_to_cwd_with_declared_extras(tmp_path: Path) -> None:
     make_wheel(tmp_path, "imednet", "0.8.0", "Provides-Extra: cli\nProvides-Extra: export\n")
-    (spec,) = parse_selection(
-        {config.SDK: "imednet-0.8.0-py3-none-any.whl"}, cwd=tmp_path
-    ).specs
+    (spec,) = parse_selection({config.SDK: "imednet-0.8.0-py3-none-any.whl"}, cwd=tmp_path).specs
     assert spec.kind is SpecKind.ARCHIVE
     assert spec.extras == (CLI_EXTRA,)
     assert spec.requirement() == (
@@ -100,7 +98,7 @@ def test_source_checkout_is_editable(tmp_path: Path) -> None:
     (spec,) = parse_selection({config.SDK: str(tmp_path)}).specs
     assert spec.kind is SpecKind.SOURCE
     assert spec.editable
-    with pytest.raises(ConfigError, match="has no pyproject.toml or setup.py"):
+    with pytest.raises(ConfigError, match=r"has no pyproject\.toml or setup\.py"):
         parse_selection({config.SDK: str(tmp_path / "..")})
 
 
@@ -129,7 +127,9 @@ def test_profiles_get_only_what_their_dependencies_allow(tmp_path: Path) -> None
 
 
 def test_constraints_lose_only_the_selected_pins() -> None:
-    text = "# header\nimednet==0.5.0\n    # via imednet-live\nimednet-workflows==0.1\nhttpx==0.28.1\n"
+    text = (
+        "# header\nimednet==0.5.0\n    # via imednet-live\nimednet-workflows==0.1\nhttpx==0.28.1\n"
+    )
     assert filtered_constraints(text, ("imednet",)) == (
         "# header\n    # via imednet-live\nimednet-workflows==0.1\nhttpx==0.28.1\n"
     )
