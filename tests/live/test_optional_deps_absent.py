@@ -95,7 +95,9 @@ def test_excel_export_without_openpyxl_names_the_missing_package(
 
 @pytest.mark.requires_absent("airflow")
 @pytest.mark.requires_sdk("airflow")
-@pytest.mark.parametrize("module", sdk_compat.AIRFLOW_SUBMODULES)
+@pytest.mark.parametrize(
+    "module", sdk_compat.AIRFLOW_SUBMODULES, ids=["package", "hooks", "operators"]
+)
 def test_airflow_integration_without_airflow_names_it(module: str) -> None:
     with pytest.raises(ModuleNotFoundError) as raised:
         importlib.import_module(sdk_compat.airflow_package() + module)
