@@ -71,6 +71,7 @@ def test_sql_exports_without_sqlalchemy_name_it(
 
 
 @pytest.mark.requires_absent("pyarrow")
+@pytest.mark.requires_sdk("record_export")  # with pandas present, the mapper loads first
 def test_parquet_export_without_pyarrow_names_the_missing_package(
     sdk: ImednetSDK, study_key: str, tmp_path: Path
 ) -> None:
@@ -83,6 +84,7 @@ def test_parquet_export_without_pyarrow_names_the_missing_package(
 
 
 @pytest.mark.requires_absent("openpyxl")
+@pytest.mark.requires_sdk("record_export")  # with pandas present, the mapper loads first
 def test_excel_export_without_openpyxl_names_the_missing_package(
     sdk: ImednetSDK, study_key: str, tmp_path: Path
 ) -> None:
