@@ -49,7 +49,7 @@ from imednet_live.sdk_selection import (
 )
 from imednet_live.target import Target, TargetKind, resolve_target
 
-REPORTS = Path(os.environ.get(config.REPORTS_ROOT, "").strip() or ROOT / "reports").resolve()
+REPORTS = Path(config.read_var(os.environ, config.REPORTS_ROOT) or ROOT / "reports").resolve()
 SHARED_SDK = ROOT.parent / "shared" / "sdk"  # wheels of later SDK releases (sdk-matrix default)
 CONSTRAINTS = ROOT / "constraints"
 LOCK_PYTHONS = ("3.10", "3.11", "3.12", "3.13")
