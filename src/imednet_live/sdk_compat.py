@@ -193,14 +193,6 @@ def job_failed_error() -> type[Exception]:
     return RuntimeError
 
 
-def job_timeout_error() -> type[Exception]:
-    return getattr(job_poller_module(), "JobTimeoutError", TimeoutError)
-
-
-def job_poller_module() -> ModuleType:
-    return workflow_module("job_poller", surface="job_poller")
-
-
 def poll_job(
     sdk: ImednetSDK, study_key: str, batch_id: str, *, interval: float, timeout: float
 ) -> JobStatus:
