@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
 import sys
 import uuid
 from collections.abc import Iterator
@@ -21,6 +22,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import nox
+from nox.virtualenv import UV
 
 # Parallel sessions (-j) arrived in 2026.08.10; requires= in 2025.02.09.
 nox.needs_version = ">=2026.8.10"
@@ -35,9 +37,22 @@ from imednet_live.config import ConfigError
 from imednet_live.fault_rules import FaultRuleError, parse_rules
 from imednet_live.profiles import MUTATING_PROFILE, PROFILES, READONLY_PROFILES
 from imednet_live.redaction import safe_url
+from imednet_live.sdk_selection import (
+    DISTRIBUTION_NAMES,
+    PINNED,
+    SdkSelection,
+    SdkSpec,
+    build_label,
+    filtered_constraints,
+    install_failure_line,
+    parse_matrix,
+    parse_selection,
+    wheel_builds,
+)
 from imednet_live.target import Target, TargetKind, resolve_target
 
-REPORTS = ROOT / "reports"
+REPORTS = Path(config.read_var(os.environ, config.REPORTS_ROOT) or ROOT / "reports").resolve()
+SHARED_SDK = ROOT.parent / "shared" / "sdk"  # wheels of later SDK releases (sdk-matrix default)
 CONSTRAINTS = ROOT / "constraints"
 LOCK_PYTHONS = ("3.10", "3.11", "3.12", "3.13")
 # Live tests wait on the network, not the CPU, so more workers than cores pay off; past
@@ -51,6 +66,7 @@ SANDBOX_LATENCY = config.SANDBOX_LATENCY_MS
 # Sandbox scenario for every session, to reproduce a charter row on demand.
 SANDBOX_SCENARIO = config.SANDBOX_SCENARIO
 SMOKE_SKIP_EXIT = 2
+SDK_VARIABLES = (config.SDK, config.SDK_WORKFLOWS, config.SDK_AIRFLOW)
 PYTEST_ARGS = ("-ra", "--strict-config", "--strict-markers", "--durations=10")
 
 # One id per `nox` invocation: parallel sessions are child processes that inherit it,
@@ -71,18 +87,105 @@ def session_python(session: nox.Session) -> str:
     return f"{sys.version_info.major}.{sys.version_info.minor}"
 
 
-def install_profile(session: nox.Session, profile: str) -> None:
+def install_profile(session: nox.Session, profile: str, *, sdk: bool = False) -> None:
+    """The profile from its constraints; with ``sdk``, the SDK build IMEDNET_SDK* selects."""
     extras = ",".join(PROFILES[profile].extras)
     constraints = constraints_file(profile, session_python(session))
     if not constraints.exists():
         session.error(f"no constraints file {constraints.relative_to(ROOT)}; run: nox -s lock")
-    session.install("-e", f".[{extras}]", "-c", str(constraints))
+    selection = sdk_selection(session) if sdk else SdkSelection()
+    specs = selection.for_profile(PROFILES[profile])
+    for left_out in selection.left_out(PROFILES[profile]):
+        session.log(
+            f"{left_out.dist.variable}: not installed in profile {profile} "
+            f"({left_out.dist.name} needs {', '.join(sorted(left_out.dist.needs))})"
+        )
+    if specs:
+        install_sdk_build(session, extras, constraints, specs, selection)
+    elif sdk and session.venv_backend == "uv":
+        # Not session.install: nox -R skips that, and would leave an earlier build in place.
+        code, output = uv_pip(session, "install", "-e", f".[{extras}]", "-c", str(constraints))
+        if code != 0:
+            session.error(install_failure_line(selection, output))
+    else:
+        session.install("-e", f".[{extras}]", "-c", str(constraints))
+    if sdk:
+        # A reused venv drops what an earlier selection added (unset brings back the pin).
+        chosen = {spec.dist.name for spec in specs}
+        stale = [name for name in DISTRIBUTION_NAMES[1:] if name not in chosen]
+        if session.venv_backend == "uv":
+            uv_pip(session, "uninstall", *stale)  # "not installed" is only a warning
+        else:
+            session.run("python", "-m", "pip", "uninstall", "-y", "-q", *stale, silent=True)
     if session.venv_backend == "uv":
         # uv keeps an editable install as is in a reused venv; refresh our own package.
         session.install("--reinstall-package", "imednet-live", "--no-deps", "-e", ".")
     # The resolved set goes into the log (googleapis practice) and the venv is
     # proved to hold exactly its profile's optional packages.
-    session.run("python", "-m", "imednet_live.profile_check", "--freeze", profile)
+    check = ["--freeze", *(["--sdk"] if sdk else []), profile]
+    session.run("python", "-m", "imednet_live.profile_check", *check)
+
+
+def sdk_selection(session: nox.Session) -> SdkSelection:
+    try:
+        return parse_selection(os.environ, ROOT)
+    except ConfigError as exc:
+        session.error(str(exc))
+
+
+def uv_pip(session: nox.Session, *args: str) -> tuple[int, str]:
+    """``uv pip ARGS`` into the session's venv; returns the exit code and the output.
+
+    Run here rather than through session.install so a failure becomes one line of ours,
+    not the installer's whole log.
+    """
+    if session.venv_backend != "uv":
+        session.error(
+            f"installing an SDK build ({', '.join(v for v in SDK_VARIABLES if os.environ.get(v))})"
+            " needs nox's uv backend; install it with: python3 -m pip install 'nox[uv]'"
+        )
+    python = Path(session.bin) / "python"
+    command = [UV, "pip", *args[:1], "--python", str(python), *args[1:]]
+    session.log(" ".join(["uv", "pip", *args]))
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
+    return done.returncode, done.stdout + done.stderr
+
+
+def install_sdk_build(
+    session: nox.Session,
+    extras: str,
+    constraints: Path,
+    specs: tuple[SdkSpec, ...],
+    selection: SdkSelection,
+) -> None:
+    """The profile and the selected SDK build in one resolution; the SDK's own pin yields.
+
+    Our pyproject pins ``imednet>=0.5,<0.6`` and the constraints pin 0.5.0. uv's
+    ``--override`` replaces every requirement on a selected distribution (ours and the
+    companions' ``imednet>=0.8``) with the selection itself, and the selected names are
+    dropped from the constraints; every other pin still holds. A checkout is then
+    re-installed editable without touching its dependencies.
+    """
+    tmp = Path(session.create_tmp())
+    names = tuple(spec.dist.name for spec in specs)
+    narrowed = tmp / f"sdk-{constraints.name}"
+    narrowed.write_text(filtered_constraints(constraints.read_text(), names))
+    overrides = tmp / "sdk-overrides.txt"
+    overrides.write_text("".join(f"{spec.requirement()}\n" for spec in specs))
+    # A rebuilt wheel or a checkout keeps its version: reinstall it from the file.
+    refresh = [
+        a for s in specs if s.kind != "version" for a in ("--reinstall-package", s.dist.name)
+    ]
+    code, output = uv_pip(
+        session, "install", "-e", f".[{extras}]", *(s.requirement() for s in specs),
+        "-c", str(narrowed), "--override", str(overrides), *refresh,
+    )  # fmt: skip
+    if code == 0:
+        for spec in (s for s in specs if s.editable):
+            code, output = uv_pip(session, "install", "--no-deps", "-e", spec.target)
+    if code != 0:
+        session.error(install_failure_line(selection, output))
+    session.log(f"SDK build: {selection.describe()}")
 
 
 def report_dir(session: nox.Session, profile: str | None = None) -> Path:
@@ -130,9 +233,8 @@ def target_env(
         with sandbox_launcher.launch(
             [str(executable)], scenario=scenario, audit_path=audit, extra_args=extra
         ) as sb:
-            session.log(
-                f"sandbox {safe_url(sb.base_url)} (pid {sb.pid}), audit {audit.relative_to(ROOT)}"
-            )
+            where = os.path.relpath(audit, ROOT)
+            session.log(f"sandbox {safe_url(sb.base_url)} (pid {sb.pid}), audit {where}")
             yield dict(sb.client_env())
     except sandbox_launcher.SandboxStartError as exc:
         session.error(str(exc))
@@ -153,7 +255,7 @@ def live_session(session: nox.Session, profile_name: str) -> None:
     """Shared body of every live session: target, profile venv, sandbox, pytest under xdist."""
     target = announce_target(session)
     profile = PROFILES[profile_name]
-    install_profile(session, profile_name)
+    install_profile(session, profile_name, sdk=True)
     reports = report_dir(session, profile_name)
     args = session.posargs or ["-n", DEFAULT_WORKERS]
     env = {
@@ -189,7 +291,7 @@ def unit(session: nox.Session) -> None:
 def smoke(session: nox.Session) -> None:
     """Smoke gate in the core profile: auth, discovery, one write, its job COMPLETED."""
     target = announce_target(session)
-    install_profile(session, "core")
+    install_profile(session, "core", sdk=True)
     reports = report_dir(session)
     summary = reports / "smoke.json"
     summary.unlink(missing_ok=True)
@@ -230,6 +332,55 @@ def live_readonly(session: nox.Session, profile: str) -> None:
 def live_mutating(session: nox.Session, profile: str) -> None:
     """The live suite with writes allowed (IMEDNET_ALLOW_MUTATION=1), every extra installed."""
     live_session(session, profile)
+
+
+@nox.session(name="sdk-matrix", default=False, venv_backend="none")
+def sdk_matrix(session: nox.Session) -> None:
+    """smoke, live-readonly and live-mutating once per SDK build, then a report per build.
+
+    Posargs replace the session list (e.g. `-- smoke "live-readonly(profile='core')"`).
+    Builds come from IMEDNET_LIVE_SDK_MATRIX, else the pinned release and each wheel set
+    in ../shared/sdk. Venvs are reused: a switch reinstalls only the SDK distributions.
+    Each build reports to reports/sdk-matrix/<build>/ (summary.md, summary.html).
+    """
+    text = os.environ.get(config.SDK_MATRIX, "").strip()
+    try:
+        if text:
+            builds = parse_matrix(text, ROOT)
+        else:
+            builds = [{}, *(wheel_builds(SHARED_SDK) if SHARED_SDK.is_dir() else [])]
+    except ConfigError as exc:
+        session.error(str(exc))
+    sessions = session.posargs or ["smoke", "live-readonly", "live-mutating"]
+    nox_args = ["-r", "-j", "auto", "-s", *sessions]
+    results: list[str] = []
+    for build in builds:
+        label = build_label(build)
+        reports = REPORTS / "sdk-matrix" / label
+        env = {k: v for k, v in os.environ.items() if k not in SDK_VARIABLES}
+        env |= {**build, config.REPORTS_ROOT: str(reports), config.RUN_ID: uuid.uuid4().hex}
+        session.log(
+            f"SDK build {label}: {' '.join(f'{k}={v}' for k, v in build.items()) or PINNED}"
+        )
+        code = subprocess.run(
+            [sys.executable, "-m", "nox", *nox_args], cwd=ROOT, env=env
+        ).returncode
+        subprocess.run([sys.executable, "-m", "nox", "-r", "-s", "report"], cwd=ROOT, env=env)
+        results.append(f"{label}: {'green' if code == 0 else 'RED'} ({_counts(reports)})")
+    for line in results:
+        session.log(line)
+    if any(": RED" in line for line in results):
+        session.error(f"sdk-matrix: {sum(': RED' in r for r in results)} build(s) red")
+
+
+def _counts(reports: Path) -> str:
+    """passed/skipped/failed over a build's live sessions, from their outcomes.json."""
+    totals = {"passed": 0, "skipped": 0, "failed": 0, "error": 0}
+    for path in reports.glob("*/outcomes.json"):
+        counts = json.loads(path.read_text(encoding="utf-8")).get("counts", {})
+        for key in totals:
+            totals[key] += int(counts.get(key, 0))
+    return ", ".join(f"{v} {k}" for k, v in totals.items())
 
 
 @nox.session(default=False)

@@ -55,6 +55,16 @@ POSTGRES_ERROR = "IMEDNET_LIVE_POSTGRES_ERROR"
 # Sandbox fault rules, ";"-separated "METHOD PATH_GLOB=STATUS" (fault_rules.py); nox passes
 # each on as --fail to every session's sandbox. Default: none (no request fails on purpose).
 SANDBOX_FAIL = "IMEDNET_LIVE_SANDBOX_FAIL"
+# The SDK build under test (sdk_selection.py): each is a version specifier (==0.5.6), a
+# wheel/sdist path or a source checkout (installed editable). Unset: the pinned release.
+SDK = "IMEDNET_SDK"  # the imednet distribution; default: the constraints pin (0.5.0)
+SDK_WORKFLOWS = "IMEDNET_SDK_WORKFLOWS"  # imednet-workflows (0.8 line); default: not installed
+SDK_AIRFLOW = "IMEDNET_SDK_AIRFLOW"  # apache-airflow-providers-imednet; default: not installed
+# nox -s sdk-matrix: the builds to run, separated by ";"; each build is space-separated
+# versions (imednet), wheels/sdists (assigned by their file name) or "pinned" (e.g.
+# "pinned; ==0.5.6; core.whl workflows.whl"). Default: pinned plus each wheel set in ../shared/sdk.
+SDK_MATRIX = "IMEDNET_LIVE_SDK_MATRIX"
+REPORTS_ROOT = "IMEDNET_LIVE_REPORTS_ROOT"  # where sessions write reports; default: reports/
 
 
 class VarScope(str, Enum):
@@ -266,6 +276,45 @@ ENV_VARS: tuple[EnvVar, ...] = (
         VarScope.HARNESS,
         (_LIVE,),
         default=f"`{DEFAULT_MAX_RECORDS}`",
+    ),
+    EnvVar(
+        SDK,
+        "the `imednet` build under test: a version (`==0.5.6`), a wheel/sdist path or a "
+        "source checkout (installed editable)",
+        VarScope.HARNESS,
+        (_NOX,),
+        default="the pinned release (0.5.0)",
+    ),
+    EnvVar(
+        SDK_WORKFLOWS,
+        "the `imednet-workflows` build (0.8 line), named as `IMEDNET_SDK`; only in profiles "
+        "with pandas",
+        VarScope.HARNESS,
+        (_NOX,),
+        default="not installed",
+    ),
+    EnvVar(
+        SDK_AIRFLOW,
+        "the `apache-airflow-providers-imednet` build (0.8 line), named as `IMEDNET_SDK`; "
+        "only in profiles with Airflow",
+        VarScope.HARNESS,
+        (_NOX,),
+        default="not installed",
+    ),
+    EnvVar(
+        SDK_MATRIX,
+        "`nox -s sdk-matrix`: the builds to run, `;`-separated; each is space-separated "
+        "versions, wheels/sdists or `pinned`",
+        VarScope.HARNESS,
+        (_NOX,),
+        default="pinned plus each wheel set in `../shared/sdk`",
+    ),
+    EnvVar(
+        REPORTS_ROOT,
+        "where the sessions write their reports (`sdk-matrix` gives each build its own)",
+        VarScope.HARNESS,
+        (_NOX,),
+        default="`reports/`",
     ),
 )
 

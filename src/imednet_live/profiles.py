@@ -137,6 +137,13 @@ SESSIONS: tuple[NoxSession, ...] = (
     NoxSession("live-readonly", None, "`tests/live`, no writes", per_profile=READONLY_PROFILES),
     NoxSession("live-mutating", None, "`tests/live`", per_profile=(MUTATING_PROFILE,)),
     NoxSession(
+        "sdk-matrix",
+        None,
+        "`smoke`, `live-readonly`, `live-mutating` once per SDK build (`IMEDNET_LIVE_SDK_MATRIX`, "
+        "default: pinned + each wheel set in `../shared/sdk`), a report per build in "
+        "`reports/sdk-matrix/<build>/`",
+    ),
+    NoxSession(
         "report",
         "core",
         "merges `reports/*/outcomes.json` into `reports/summary.md` and `reports/summary.html`, "

@@ -23,6 +23,7 @@ from collections.abc import Generator
 from typing import Any, Protocol, runtime_checkable
 
 import pytest
+from _pytest.junitxml import xml_key as junitxml_key  # the documented way to add properties
 
 from imednet_live.atomic_files import write_text_atomic
 from imednet_live.charter.audit import AuditError, writes_in_audit
@@ -66,6 +67,7 @@ from imednet_live.skips import (
     SuiteDisabled,
     category_of,
     require_package,
+    skip_dependency_missing,
     skip_mutation_not_allowed,
 )
 
@@ -118,11 +120,21 @@ class CharterPlugin:
     @pytest.hookimpl(trylast=True)
     def pytest_sessionstart(self) -> None:
         """With -q or --no-header pytest prints no header; the charter says always."""
+        self._junit_sdk_properties()
         terminal = self._terminal()
         header_hidden = self.config.get_verbosity() < 0 or self.config.getoption("no_header")
         if terminal is not None and header_hidden:
             for line in self.ctx.banner_lines():
                 terminal.write_line(line)
+
+    def _junit_sdk_properties(self) -> None:
+        """The SDK build as JUnit testsuite properties (``sdk_version``, ``sdk:<dist>``)."""
+        xml = self.config.stash.get(junitxml_key, None)
+        if xml is None or self.is_worker:
+            return
+        xml.add_global_property("sdk_version", self.ctx.sdk_distributions.get("imednet", ""))
+        for name, version in self.ctx.sdk_distributions.items():
+            xml.add_global_property(f"sdk:{name}", version)
 
     # -- collection: markers, expectations, requires_absent ------------------------
 
@@ -162,6 +174,9 @@ class CharterPlugin:
         requirements = item.stash.get(_REQUIREMENTS, None) or requirements_of(item, os.environ)
         for package in requirements.requires:  # the first missing one names the skip
             require_package(package)
+        for surface in requirements.sdk_surfaces:
+            if surface in self.ctx.sdk_missing:
+                skip_dependency_missing(self.ctx.sdk_missing[surface])
         if requirements.mutating and not self.ctx.settings.allow_mutation:
             skip_mutation_not_allowed(item.name, unless_env=requirements.unless_env)
 
@@ -352,6 +367,8 @@ class CharterPlugin:
             run_id=self.ctx.run_id,
             wall_seconds=round(time.monotonic() - self._started, 3),
             api_requests=self.api_requests,
+            sdk_version=self.ctx.sdk_distributions.get("imednet"),
+            sdk_distributions=dict(self.ctx.sdk_distributions),
             context=self.ctx.banner_lines(),
             counts=count_outcomes(self.tests),
             violations=self.violations,

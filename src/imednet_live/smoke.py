@@ -24,6 +24,7 @@ import httpx
 from imednet import ImednetSDK
 from imednet.errors import ApiError, AuthenticationError, RequestError
 
+from imednet_live import sdk_compat
 from imednet_live.atomic_files import write_text_atomic
 from imednet_live.config import (
     API_KEY,
@@ -113,6 +114,7 @@ class SmokeReport:
 
     base_url: str | None = None
     timeout_s: float | None = None
+    sdk_distributions: dict[str, str] = field(default_factory=dict)  # the SDK build tested
     identifiers: dict[str, Any] = field(default_factory=dict)
     scenarios: list[ScenarioResult] = field(default_factory=list)
     exit_code: int = EXIT_RED
@@ -378,7 +380,9 @@ class SmokeRun:
         settings = Settings.from_env()
         self.base_url = self.report.base_url = safe_url(settings.base_url)
         self.report.timeout_s = self.args.timeout
-        with ImednetSDK(**settings.sdk_kwargs()) as sdk:
+        self.report.sdk_distributions = sdk_compat.installed_distributions()
+        self.reporter.detail(f"SDK: {sdk_compat.build_description()}")
+        with sdk_compat.open_sync(settings.sdk_kwargs()) as sdk:
             found = discover(sdk, settings)
             self.report.identifiers = _identifiers(found)
             try:

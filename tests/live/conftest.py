@@ -17,6 +17,7 @@ import pytest
 from imednet import AsyncImednetSDK, ImednetSDK
 from live_checks import tagged_data
 
+from imednet_live import sdk_compat
 from imednet_live.config import API_KEY, BASE_URL, SECURITY_KEY, Settings
 from imednet_live.discovery import (
     Discovery,
@@ -57,21 +58,21 @@ def settings() -> Settings:
 
 @pytest.fixture
 def sdk(settings: Settings) -> Iterator[ImednetSDK]:
-    with ImednetSDK(**settings.sdk_kwargs()) as client:
+    with sdk_compat.open_sync(settings.sdk_kwargs()) as client:
         yield client
 
 
 @pytest.fixture
 def async_sdk(settings: Settings) -> Iterator[AsyncImednetSDK]:
-    client = AsyncImednetSDK(**settings.sdk_kwargs())
+    client = sdk_compat.open_async(settings.sdk_kwargs())
     yield client
-    client.close()  # idempotent: run_async already closed the async half in its own loop
+    sdk_compat.close_async(client)  # idempotent: run_async may have closed it in its own loop
 
 
 @pytest.fixture(scope="session")
 def discovery(settings: Settings) -> Discovery:
     """Shared by every worker of a run through the discovery cache (IMEDNET_LIVE_RUN_ID)."""
-    with ImednetSDK(**settings.sdk_kwargs()) as client:
+    with sdk_compat.open_sync(settings.sdk_kwargs()) as client:
         return discover(client, settings)
 
 
@@ -147,7 +148,7 @@ def new_batch(
 
 @pytest.fixture
 def cli_env(settings: Settings) -> SecretEnv:
-    """Environment for ``imednet.cli.app``: credentials from settings, wide rich output."""
+    """Environment for the SDK's CLI (``sdk_compat.cli_entry``): credentials, wide output."""
     return SecretEnv(
         {
             API_KEY: settings.api_key or "",

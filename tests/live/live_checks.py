@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Awaitable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from click.testing import Result
 from imednet import AsyncImednetSDK, ImednetSDK
 from imednet.models import JobStatus, Record
 
+from imednet_live import sdk_compat
 from imednet_live.config import Settings
 from imednet_live.discovery import FormRef, VariableRef
 from imednet_live.live_support import TEXT_TYPES, first_variable, validator_safe_data
@@ -36,20 +38,53 @@ def run_async(client: AsyncImednetSDK, work: Awaitable[T]) -> T:
     return asyncio.run(main())
 
 
-def run_cli(settings: Settings, env: dict[str, str], *args: str, cwd: Path | None = None) -> Result:
-    """Run ``imednet ARGS`` in-process; no credential may appear in what it printed."""
-    from imednet.cli import app
-    from typer.testing import CliRunner
+@dataclass(frozen=True)
+class CliResult:
+    """What a CLI run left: the fields of click's ``Result`` that the tests read."""
 
+    exit_code: int
+    output: str
+    exception: BaseException | None
+
+
+def run_cli(
+    settings: Settings, env: dict[str, str], *args: str, cwd: Path | None = None
+) -> CliResult:
+    """Run ``imednet ARGS`` in-process; no credential may appear in what it printed."""
+    from click.testing import CliRunner
+
+    entry = sdk_compat.cli_entry()
+    typer_app = sdk_compat.cli_is_click(entry)
+    if typer_app:
+        from typer.testing import CliRunner
     runner = CliRunner()
-    if cwd is None:
-        result = runner.invoke(app, list(args), env=env)
-    else:
-        with runner.isolated_filesystem(temp_dir=cwd):
-            result = runner.invoke(app, list(args), env=env)
+    with contextlib.ExitStack() as stack:
+        if cwd is not None:
+            stack.enter_context(runner.isolated_filesystem(temp_dir=cwd))
+        if typer_app:
+            done = runner.invoke(entry, list(args), env=env)
+            result = CliResult(done.exit_code, done.output, done.exception)
+        else:
+            result = _run_plain(runner, entry, list(args), env)
     leaked = [s for s in settings.secrets if s in result.output]
     assert not leaked, f"imednet {args[0]} printed a credential"
     return result
+
+
+def _run_plain(runner: Any, main: Any, argv: list[str], env: dict[str, str]) -> CliResult:
+    """A plain ``main(argv)`` CLI under CliRunner's isolation (output and environment)."""
+    code: int = 0
+    error: BaseException | None = None
+    with runner.isolation(env=env) as streams:
+        try:
+            returned = main(argv)
+            code = returned if isinstance(returned, int) else 0
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        except Exception as exc:  # reported like click reports it
+            code, error = 1, exc
+        output = streams[0].getvalue().decode(errors="replace")
+    return CliResult(code, output, error)
 
 
 def text_variable(form: FormRef, study_key: str) -> VariableRef:
@@ -74,8 +109,10 @@ def workflow_data(form: FormRef, study_key: str, tag: str) -> dict[str, object]:
 
 
 def wait_completed(sdk: ImednetSDK, study_key: str, batch_id: str) -> JobStatus:
-    """Poll with the SDK's own poller and insist on COMPLETED (FAILED raises RuntimeError)."""
-    status = sdk.poll_job(study_key, batch_id, interval=POLL_INTERVAL_S, timeout=JOB_TIMEOUT_S)
+    """Poll (the SDK's poller where the build has one) and insist on COMPLETED."""
+    status = sdk_compat.poll_job(
+        sdk, study_key, batch_id, interval=POLL_INTERVAL_S, timeout=JOB_TIMEOUT_S
+    )
     assert status.batch_id == batch_id, f"polled {batch_id}, got status for {status.batch_id}"
     assert status.state.upper() == "COMPLETED", f"job {batch_id} ended {status.state!r}"
     return status

@@ -9,6 +9,7 @@ the test body, after the session fixture has set the environment.
 
 from __future__ import annotations
 
+import importlib
 import importlib.util
 import sys
 from collections.abc import Callable, Iterator
@@ -21,6 +22,7 @@ from imednet import ImednetSDK
 from live_checks import JOB_TIMEOUT_S, POLL_INTERVAL_S, assert_snapshot
 from study_size import require_walkable
 
+from imednet_live import sdk_compat
 from imednet_live.config import Settings
 from imednet_live.discovery import FormRef
 from imednet_live.live_support import (
@@ -36,7 +38,7 @@ EXPORT_DAG = '''\
 from datetime import datetime
 
 from airflow.sdk import DAG
-from imednet.integrations.airflow import ImednetExportOperator
+from {package} import ImednetExportOperator
 
 with DAG({dag_id!r}, start_date=datetime(2024, 1, 1), schedule=None, catchup=False) as dag:
     ImednetExportOperator(
@@ -52,7 +54,7 @@ SENSOR_DAG = '''\
 from datetime import datetime
 
 from airflow.sdk import DAG
-from imednet.integrations.airflow import ImednetJobSensor
+from {package} import ImednetJobSensor
 
 with DAG({dag_id!r}, start_date=datetime(2024, 1, 1), schedule=None, catchup=False) as dag:
     ImednetJobSensor(
@@ -111,9 +113,7 @@ def _task_states(run: Any) -> dict[str, str]:
 def test_hook_builds_sdk_from_connection(
     airflow_home: Path, settings: Settings, study_key: str
 ) -> None:
-    from imednet.integrations.airflow import ImednetHook
-
-    sdk = ImednetHook().get_conn()
+    sdk = sdk_compat.airflow_integration().ImednetHook().get_conn()
     try:
         assert isinstance(sdk, ImednetSDK)
         assert sdk.config.base_url == settings.base_url
@@ -125,10 +125,10 @@ def test_hook_builds_sdk_from_connection(
 @pytest.mark.resource("airflow.hook")
 def test_hook_with_unknown_connection_id_fails(airflow_home: Path) -> None:
     from airflow.exceptions import AirflowNotFoundException
-    from imednet.integrations.airflow import ImednetHook
 
+    hook = sdk_compat.airflow_integration().ImednetHook
     with pytest.raises(AirflowNotFoundException, match="imednet_missing"):
-        ImednetHook("imednet_missing").get_conn()
+        hook("imednet_missing").get_conn()
 
 
 @pytest.mark.resource("airflow.operator")
@@ -148,7 +148,12 @@ def test_export_operator_in_dag_test(
     before = sdk.records.list(study_key)
     output = tmp_path / "records.csv"
     dag_id = f"imednet_export_{write_tag}"
-    source = EXPORT_DAG.format(dag_id=dag_id, study_key=study_key, output_path=str(output))
+    source = EXPORT_DAG.format(
+        package=sdk_compat.airflow_package(),
+        dag_id=dag_id,
+        study_key=study_key,
+        output_path=str(output),
+    )
 
     run = _run_dag(airflow_db, dag_id, source)
 
@@ -172,6 +177,7 @@ def test_sensor_succeeds_on_completed_batch(
     """The sensor itself waits: it starts while the job is still in flight."""
     dag_id = f"imednet_sensor_{write_tag}"
     source = SENSOR_DAG.format(
+        package=sdk_compat.airflow_package(),
         dag_id=dag_id,
         study_key=study_key,
         batch_id=new_batch(),
@@ -188,16 +194,18 @@ def test_sensor_succeeds_on_completed_batch(
 def test_sensor_raises_on_failed_job(
     airflow_home: Path, sdk: ImednetSDK, study_key: str, form: FormRef, write_tag: str
 ) -> None:
-    from imednet.integrations.airflow import ImednetJobSensor
-    from imednet.integrations.airflow import operators as sdk_operators
+    integration = sdk_compat.airflow_integration()
+    sdk_operators = importlib.import_module(f"{integration.__name__}.operators")
 
     job = sdk.records.create(
         study_key, [{"formKey": form.form_key, "subjectKey": f"missing-{write_tag}", "data": {}}]
     )
-    with pytest.raises(RuntimeError, match="failed"):  # the job really is FAILED
+    with pytest.raises(sdk_compat.job_failed_error(), match="failed"):  # the job really is FAILED
         sdk.poll_job(study_key, job.batch_id, interval=POLL_INTERVAL_S, timeout=JOB_TIMEOUT_S)
 
-    sensor = ImednetJobSensor(task_id="wait", study_key=study_key, batch_id=job.batch_id)
+    sensor = integration.ImednetJobSensor(
+        task_id="wait", study_key=study_key, batch_id=job.batch_id
+    )
     with pytest.raises(Exception, match=f"Job {job.batch_id} ended in state FAILED") as raised:
         sensor.poke({})
     # The SDK raises the AirflowException its operators module exports; without the

@@ -151,6 +151,7 @@ def test_jobs_status(
 
 @pytest.mark.resource("cli")
 @pytest.mark.mutating(unless_env="IMEDNET_BATCH_ID")
+@pytest.mark.requires_sdk("job_poller")
 def test_jobs_wait(
     settings: Settings, cli_env: dict[str, str], study_key: str, batch_id: str
 ) -> None:
@@ -162,6 +163,7 @@ def test_jobs_wait(
 
 
 @pytest.mark.resource("cli")
+@pytest.mark.requires_sdk("workflows")
 def test_workflows_extract_records(
     settings: Settings, cli_env: dict[str, str], sdk: ImednetSDK, study_key: str, form: FormRef
 ) -> None:
@@ -191,6 +193,7 @@ def test_workflows_extract_records(
 
 
 @pytest.mark.resource("cli")
+@pytest.mark.requires_sdk("workflows")
 def test_subject_data(
     settings: Settings, cli_env: dict[str, str], study_key: str, read_subject: SubjectRef
 ) -> None:
@@ -214,6 +217,7 @@ EXPORTS = [
 
 
 @pytest.mark.resource("cli")
+@pytest.mark.requires_sdk("record_export")
 @pytest.mark.parametrize(("command", "filename"), EXPORTS)
 def test_export_file(
     settings: Settings,
@@ -238,6 +242,7 @@ def test_export_file(
 
 @pytest.mark.resource("cli")
 @pytest.mark.requires_package("pandas", "sqlalchemy")
+@pytest.mark.requires_sdk("record_export")
 def test_export_sql_by_form(
     settings: Settings,
     cli_env: dict[str, str],
@@ -267,6 +272,7 @@ def test_export_sql_by_form(
 
 @pytest.mark.resource("cli")
 @pytest.mark.requires_package("pandas", "sqlalchemy")
+@pytest.mark.requires_sdk("record_export")
 def test_export_sql_long_format(
     settings: Settings, cli_env: dict[str, str], sdk: ImednetSDK, study_key: str, tmp_path: Path
 ) -> None:

@@ -9,6 +9,7 @@ from imednet import AsyncImednetSDK, ImednetSDK
 from imednet.models import JobStatus
 from live_checks import JOB_TIMEOUT_S, POLL_INTERVAL_S, run_async, tagged_data, wait_completed
 
+from imednet_live import sdk_compat
 from imednet_live.discovery import FormRef, SubjectRef, sample_record_data
 
 KNOWN_STATES = {"CREATED", "PENDING", "PROCESSING", "RUNNING", "COMPLETED", "FAILED", "CANCELLED"}
@@ -83,6 +84,6 @@ def test_job_for_unknown_subject_fails(
         study_key, [{"formKey": form.form_key, "subjectKey": missing, "data": {}}]
     )
     assert job.batch_id, f"records.create returned no batchId: {job!r}"
-    with pytest.raises(RuntimeError, match=f"Job {job.batch_id} failed"):
+    with pytest.raises(sdk_compat.job_failed_error(), match=f"Job {job.batch_id} failed"):
         sdk.poll_job(study_key, job.batch_id, interval=POLL_INTERVAL_S, timeout=JOB_TIMEOUT_S)
     assert sdk.jobs.get(study_key, job.batch_id).state.upper() == "FAILED"

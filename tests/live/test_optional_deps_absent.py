@@ -16,11 +16,12 @@ from imednet import ImednetSDK
 from live_checks import run_cli
 from study_size import require_walkable
 
+from imednet_live import sdk_compat
 from imednet_live.config import Settings
 
 pytestmark = pytest.mark.resource("optional_deps")
 
-PANDAS_HINT = r"pandas is required for [\w.]+\. Install with 'pip install \"imednet\[pandas\]\"'"
+PANDAS_HINT = rf"pandas is required for [\w.]+\. Install with '{sdk_compat.pandas_install_hint()}'"
 
 
 def _importable(package: str) -> bool:
@@ -56,6 +57,7 @@ def test_exports_without_pandas_name_pandas(
 
 
 @pytest.mark.requires_absent("pandas")
+@pytest.mark.requires_sdk("workflows")
 def test_record_mapper_without_pandas_names_pandas(sdk: ImednetSDK, study_key: str) -> None:
     with pytest.raises(ImportError, match=PANDAS_HINT):
         sdk.workflows.record_mapper.dataframe(study_key)
@@ -76,6 +78,7 @@ def test_sql_exports_without_sqlalchemy_name_it(
 
 
 @pytest.mark.requires_absent("pyarrow")
+@pytest.mark.requires_sdk("record_export")  # with pandas present, the mapper loads first
 def test_parquet_export_without_pyarrow_names_the_missing_package(
     sdk: ImednetSDK, settings: Settings, study_key: str, tmp_path: Path
 ) -> None:
@@ -89,6 +92,7 @@ def test_parquet_export_without_pyarrow_names_the_missing_package(
 
 
 @pytest.mark.requires_absent("openpyxl")
+@pytest.mark.requires_sdk("record_export")  # with pandas present, the mapper loads first
 def test_excel_export_without_openpyxl_names_the_missing_package(
     sdk: ImednetSDK, settings: Settings, study_key: str, tmp_path: Path
 ) -> None:
@@ -101,17 +105,13 @@ def test_excel_export_without_openpyxl_names_the_missing_package(
 
 
 @pytest.mark.requires_absent("airflow")
+@pytest.mark.requires_sdk("airflow")
 @pytest.mark.parametrize(
-    "module",
-    [
-        "imednet.integrations.airflow",
-        "imednet.integrations.airflow.hooks",
-        "imednet.integrations.airflow.operators",
-    ],
+    "module", sdk_compat.AIRFLOW_SUBMODULES, ids=["package", "hooks", "operators"]
 )
 def test_airflow_integration_without_airflow_names_it(module: str) -> None:
     with pytest.raises(ModuleNotFoundError) as raised:
-        importlib.import_module(module)
+        importlib.import_module(sdk_compat.airflow_package() + module)
     assert raised.value.name == "airflow"
 
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 import pytest
 from imednet import AsyncImednetSDK, ImednetSDK
 from imednet.models import Form, Interval, Query, Record, RecordRevision, StudyStructure, Variable
-from imednet.workflows.study_structure import async_get_study_structure, get_study_structure
 from live_checks import assert_snapshot, run_async
 from study_size import first_item, require_walkable
 
+from imednet_live import sdk_compat
 from imednet_live.config import Settings
 from imednet_live.discovery import FormRef, SiteRef, SubjectRef
 from imednet_live.skips import first_or_skip
@@ -194,12 +194,14 @@ def _check_structure(
 
 @pytest.mark.resource("workflows.study_structure")
 def test_study_structure(sdk: ImednetSDK, study_key: str, form: FormRef) -> None:
-    _check_structure(get_study_structure(sdk, study_key), sdk, study_key, form)
+    workflows = sdk_compat.workflow_module("study_structure")
+    _check_structure(workflows.get_study_structure(sdk, study_key), sdk, study_key, form)
 
 
 @pytest.mark.resource("workflows.study_structure")
 def test_async_study_structure(
     async_sdk: AsyncImednetSDK, sdk: ImednetSDK, study_key: str, form: FormRef
 ) -> None:
-    structure = run_async(async_sdk, async_get_study_structure(async_sdk, study_key))
+    workflows = sdk_compat.workflow_module("study_structure")
+    structure = run_async(async_sdk, workflows.async_get_study_structure(async_sdk, study_key))
     _check_structure(structure, sdk, study_key, form)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import pytest
 from imednet import ImednetSDK
 from imednet.models import Job, RegisterSubjectRequest
-from imednet.workflows.register_subjects import RegisterSubjectsWorkflow
 from live_checks import (
     JOB_TIMEOUT_S,
     POLL_INTERVAL_S,
@@ -20,6 +19,7 @@ from live_checks import (
     workflow_data,
 )
 
+from imednet_live import sdk_compat
 from imednet_live.discovery import FormRef, IntervalRef, SiteRef, SubjectRef
 from imednet_live.live_support import write_tag as new_write_tag
 
@@ -117,7 +117,8 @@ def test_register_subjects(
         subject_key=write_subject.subject_key,
         data=workflow_data(form, study_key, write_tag),
     )
-    job = RegisterSubjectsWorkflow(sdk).register_subjects(study_key, [request])
+    workflow = sdk_compat.workflow_module("register_subjects").RegisterSubjectsWorkflow
+    job = workflow(sdk).register_subjects(study_key, [request])
     assert job.batch_id, f"register_subjects returned no batchId: {job!r}"
     wait_completed(sdk, study_key, job.batch_id)
     found = one_tagged_record(sdk, study_key, text_variable(form, study_key).name, write_tag)
@@ -133,5 +134,6 @@ def test_register_subjects_rejects_unknown_site_before_writing(
         site_name=f"no-such-site-{write_tag}",
         subject_key=write_subject.subject_key,
     )
+    workflow = sdk_compat.workflow_module("register_subjects").RegisterSubjectsWorkflow(sdk)
     with pytest.raises(ValueError, match=f"site 'no-such-site-{write_tag}' not found"):
-        RegisterSubjectsWorkflow(sdk).register_subjects(study_key, [request])
+        workflow.register_subjects(study_key, [request])

@@ -9,11 +9,11 @@ from __future__ import annotations
 import importlib.util
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from imednet_live import config
+from imednet_live import config, sdk_compat
 from imednet_live.config import ConfigError, Settings
 from imednet_live.profiles import OPTIONAL_PACKAGES, PROFILES, Profile
 from imednet_live.redaction import redact, safe_url
@@ -45,6 +45,11 @@ class RunContext:
     sandbox_fail: str | None = None  # fault rules the sandbox was started with, if any
     sandbox_scenario: str = "default"  # the session sandbox's --scenario
     sandbox_subjects: int | None = None  # the session sandbox's --subjects, when scaled
+    # The SDK build under test (sdk_compat): distribution -> version, and the surfaces it
+    # lacks -> the distribution that would provide them.
+    sdk_distributions: Mapping[str, str] = field(default_factory=dict)
+    sdk_missing: Mapping[str, str] = field(default_factory=dict)
+    sdk_build: str = ""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> RunContext:
@@ -71,6 +76,9 @@ class RunContext:
             sandbox_fail=config.read_var(env, config.SANDBOX_FAIL),
             sandbox_scenario=config.read_var(env, config.SANDBOX_SCENARIO) or "default",
             sandbox_subjects=config.read_count(env, config.SANDBOX_SUBJECTS, None),
+            sdk_distributions=sdk_compat.installed_distributions(),
+            sdk_missing=sdk_compat.missing_surfaces(),
+            sdk_build=sdk_compat.build_description(),
         )
 
     @property
@@ -142,6 +150,8 @@ class RunContext:
             f"  base URL: {safe_url(s.base_url)}",
             f"  target: {kind}",
             f"  profile: {profile}",
+            f"  SDK: {self.sdk_build or 'unknown'}",
+            f"  SDK surfaces missing: {_missing(self.sdk_missing)}",
             f"  credentials: {creds}",
             f"  optional dependencies: {deps}",
             f"  suite: {self.suite_disabled_reason or 'enabled'}",
@@ -157,6 +167,10 @@ class RunContext:
         if self.report_dir:
             lines.append(f"  report dir: {self.report_dir}")
         return [self.redact(line) for line in lines]
+
+
+def _missing(missing: Mapping[str, str]) -> str:
+    return ", ".join(f"{s} ({d})" for s, d in missing.items()) or "none"
 
 
 def _profile(name: str | None) -> Profile | None:

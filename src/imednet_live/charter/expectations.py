@@ -20,6 +20,9 @@ def expected_skip_for(requirements: Requirements, ctx: RunContext) -> SkipCatego
     """The one skip this session must show for a test, or None when it must run."""
     if ctx.suite_disabled_reason:
         return SkipCategory.SUITE_DISABLED
+    if any(surface in ctx.sdk_missing for surface in requirements.sdk_surfaces):
+        # The build lacks it: the profile check already proved the install is the selection.
+        return SkipCategory.DEPENDENCY_MISSING
     profile = ctx.expectation_profile
     return profile.expected_skip(requires=requirements.requires, mutating=requirements.mutating)
 

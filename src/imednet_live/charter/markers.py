@@ -45,6 +45,14 @@ RESOURCES: tuple[str, ...] = (
     "optional_deps",
 )
 UNASSIGNED = "(no resource marker)"  # the row of tests without a resource marker
+# SDK surfaces (sdk_compat.SURFACES) a resource needs beyond the core client, by resource
+# prefix: from the 0.8 line they live in separate distributions a build may lack.
+SDK_SURFACES: dict[str, str] = {
+    "workflows.": "workflows",
+    "poll_job": "job_poller",
+    "export.": "record_export",
+    "airflow.": "airflow",
+}
 
 MARKERS: tuple[str, ...] = (
     "resource(name): the SDK resource or feature a live test covers (a row of the matrix report)",
@@ -52,6 +60,9 @@ MARKERS: tuple[str, ...] = (
     "(or unless the named variable is set)",
     "requires_package(*names): skipped as dependency-missing unless every package imports",
     "requires_absent(*names): runs only where none of the packages imports; deselected elsewhere",
+    "requires_sdk(*surfaces): skipped as dependency-missing unless the SDK build has every "
+    "surface (sdk_compat.SURFACES; implied by the resource for workflows, poll_job, export, "
+    "airflow)",
 )
 
 
@@ -64,6 +75,7 @@ class Requirements:
     requires_absent: tuple[str, ...]
     mutating: bool  # after ``unless_env`` was applied
     unless_env: str | None = None  # the variable that lets a mutating test run read-only
+    sdk_surfaces: tuple[str, ...] = ()  # SDK surfaces the test needs (sdk_compat.SURFACES)
 
     @property
     def marker_problem(self) -> str | None:
@@ -90,4 +102,13 @@ def requirements_of(item: pytest.Item, env: Mapping[str, str]) -> Requirements:
         unless_env = mutating_marker.kwargs.get("unless_env")
         unless_env = str(unless_env) if unless_env else None
         mutating = not (unless_env and read_var(env, unless_env))
-    return Requirements(resource, tuple(dict.fromkeys(requires)), absent, mutating, unless_env)
+    surfaces = [str(name) for marker in item.iter_markers("requires_sdk") for name in marker.args]
+    surfaces += [s for prefix, s in SDK_SURFACES.items() if (resource or "").startswith(prefix)]
+    return Requirements(
+        resource,
+        tuple(dict.fromkeys(requires)),
+        absent,
+        mutating,
+        unless_env,
+        tuple(dict.fromkeys(surfaces)),
+    )

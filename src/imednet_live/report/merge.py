@@ -113,6 +113,14 @@ class Matrix:
         return [(c.key, v) for c in self.columns for v in c.outcomes.violations]
 
 
+def sdk_build(session: SessionOutcomes) -> str:
+    """The SDK build a session tested (``imednet 0.8.0 + ...``); "" when not recorded."""
+    dists = session.sdk_distributions or (
+        {"imednet": session.sdk_version} if session.sdk_version else {}
+    )
+    return " + ".join(f"{name} {version}" for name, version in dists.items())
+
+
 def find_outcome_files(reports_dir: Path, *, allow_empty: bool = False) -> list[Path]:
     """``allow_empty``: smoke ran but went red, so the live sessions never wrote anything."""
     if not reports_dir.is_dir():

@@ -12,7 +12,7 @@ from enum import Enum
 
 from imednet_live.charter.outcomes import SessionOutcomes, TestOutcome
 from imednet_live.redaction import safe_url
-from imednet_live.report.merge import CellStatus, Column, Matrix
+from imednet_live.report.merge import CellStatus, Column, Matrix, sdk_build
 from imednet_live.report.smoke_gate import SmokeGate
 
 FIRST_LINE_CHARS = 300
@@ -136,9 +136,7 @@ def target_text(session: SessionOutcomes) -> str:
 
 
 def sdk_text(session: SessionOutcomes) -> str:
-    if session.sdk_distributions:
-        return ", ".join(f"{n} {v}" for n, v in session.sdk_distributions.items())
-    return f"imednet {session.sdk_version}" if session.sdk_version else "-"
+    return sdk_build(session) or "-"
 
 
 def wall_text(session: SessionOutcomes) -> str:

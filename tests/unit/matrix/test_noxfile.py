@@ -122,6 +122,7 @@ def test_mutation_is_allowed_only_in_the_mutating_session(
 ) -> None:
     monkeypatch.setitem(noxfile["live_session"].__globals__, "target_env", _no_target)
     monkeypatch.setitem(noxfile["live_session"].__globals__, "REPORTS", tmp_path)
+    monkeypatch.setitem(noxfile["live_session"].__globals__, "uv_pip", lambda *_: (0, ""))
     envs = {}
     for profile in PROFILES:
         session = FakeSession("live")
@@ -185,7 +186,7 @@ def smoke_session(noxfile: dict[str, Any], tmp_path: Path, monkeypatch: pytest.M
     globals_ = smoke.__globals__
     monkeypatch.setitem(globals_, "REPORTS", tmp_path)
     monkeypatch.setitem(globals_, "target_env", _recording_target)
-    monkeypatch.setitem(globals_, "install_profile", lambda *_: None)
+    monkeypatch.setitem(globals_, "install_profile", lambda *_, **__: None)
     monkeypatch.delenv("IMEDNET_TARGET", raising=False)
     monkeypatch.delenv("IMEDNET_API_KEY", raising=False)
     monkeypatch.delenv("IMEDNET_SECURITY_KEY", raising=False)

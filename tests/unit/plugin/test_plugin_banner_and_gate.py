@@ -58,6 +58,8 @@ def test_banner_names_every_input_and_is_visible_when_everything_skips(suite: Li
             "  base URL: https://edc.prod.imednetapi.com",
             "  target: live (inferred from the base URL)",
             "  profile: core",
+            "  SDK: imednet 0.5.0",  # the build under test (sdk_compat)
+            "  SDK surfaces missing: none",
             "  credentials: IMEDNET_API_KEY NOT SET, IMEDNET_SECURITY_KEY NOT SET",
             "  optional dependencies: pandas *, pyarrow *, openpyxl *, sqlalchemy *, airflow *",
             "  suite: live suite disabled: IMEDNET_RUN_E2E is not 1",

@@ -225,3 +225,33 @@ def test_each_session_shows_its_api_request_count(tmp_path: Path) -> None:
     assert core.rstrip().endswith("| 1234 |")
     assert old.rstrip().endswith("| - |")  # not counted: shown as unknown, never as 0
     assert ">1234<" in (tmp_path / "summary.html").read_text(encoding="utf-8")
+
+
+def test_both_reports_name_the_sdk_build(tmp_path: Path) -> None:
+    """Sessions of different SDK builds side by side: each column says which it tested."""
+    from imednet_live.charter.outcomes import SessionOutcomes
+    from imednet_live.report.html import render_html
+    from imednet_live.report.markdown import render_markdown
+    from imednet_live.report.merge import build_matrix
+
+    def session(name: str, dists: dict[str, str]) -> SessionOutcomes:
+        return SessionOutcomes(
+            session=name, profile="core", target_kind="sandbox", base_url="http://x",
+            sdk_version=dists["imednet"], sdk_distributions=dists, counts={}, tests=[],
+        )  # fmt: skip
+
+    matrix = build_matrix(
+        [
+            session("old", {"imednet": "0.5.6"}),
+            session("new", {"imednet": "0.8.0", "imednet-workflows": "0.6.0"}),
+        ]
+    )
+    markdown = render_markdown(matrix, None)
+    lines = markdown.splitlines()
+    rows = [line for line in lines if line.startswith("| ") and "sandbox" in line]
+    assert any(" old" in row and "| imednet 0.5.6 |" in row for row in rows), rows
+    assert any(
+        " new" in row and "| imednet 0.8.0 + imednet-workflows 0.6.0 |" in row for row in rows
+    )
+    html = render_html(matrix, None)
+    assert "<td>imednet 0.8.0 + imednet-workflows 0.6.0</td>" in html

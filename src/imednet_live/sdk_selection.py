@@ -1,0 +1,334 @@
+"""Which SDK build a session installs: ``IMEDNET_SDK`` and friends, parsed and filtered.
+
+Pure standard library (plus ``packaging``, which nox and pip both bring): the noxfile
+reads this before any venv exists. Each variable names one distribution the same way,
+as a version specifier (``==0.5.6``), a wheel or sdist path, or a source directory
+(installed editable). Unset, the pinned release from the constraints files is tested.
+
+Each profile gets only the distributions its dependencies allow: ``imednet-workflows``
+requires pandas and the Airflow provider requires Airflow, so neither is installed into
+a profile that must not hold those packages (the core profile stays pandas-free).
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from email.message import Message
+from email.parser import HeaderParser
+from enum import Enum
+from pathlib import Path
+
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
+from packaging.utils import canonicalize_name
+
+from imednet_live import config
+from imednet_live.config import ConfigError
+from imednet_live.profiles import Profile
+
+# The SDK's CLI extra: from the 0.8 line typer is optional behind it (before, a plain
+# dependency). Requested wherever the build declares it, so every profile tests the CLI.
+CLI_EXTRA = "cli"
+_ARCHIVES = (".whl", ".tar.gz", ".zip")
+_ERROR_MARKERS = ("error:", "ERROR:", "\u00d7")  # uv, pip, uv on a terminal
+_CAUSE_MARKERS = ("cause:", "Caused by:", "╰─▶")
+_VERSION = re.compile(r"^\d+(\.\d+)*([a-z]+\d*)?(\.(post|dev)\d+)?$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class SdkDistribution:
+    """One distribution of the SDK family, the variable that selects it and what it needs."""
+
+    variable: str
+    name: str  # the distribution (PyPI) name
+    needs: frozenset[str]  # optional import names the profile must hold (profiles.py)
+
+
+DISTRIBUTIONS: tuple[SdkDistribution, ...] = (
+    SdkDistribution(config.SDK, "imednet", frozenset()),
+    SdkDistribution(config.SDK_WORKFLOWS, "imednet-workflows", frozenset({"pandas"})),
+    SdkDistribution(config.SDK_AIRFLOW, "apache-airflow-providers-imednet", frozenset({"airflow"})),
+)
+# Names the harness reports as "the SDK build" (outcomes.json, banner) when installed.
+DISTRIBUTION_NAMES: tuple[str, ...] = tuple(d.name for d in DISTRIBUTIONS)
+
+
+class SpecKind(str, Enum):
+    VERSION = "version"
+    ARCHIVE = "archive"  # a wheel or an sdist
+    SOURCE = "source"  # a checkout, installed editable
+
+
+@dataclass(frozen=True)
+class SdkSpec:
+    """One parsed variable: what to install for one distribution."""
+
+    dist: SdkDistribution
+    value: str  # as the operator wrote it, for messages
+    kind: SpecKind
+    target: str  # the specifier, or the absolute path
+    extras: tuple[str, ...] = ()
+
+    @property
+    def label(self) -> str:
+        """Short name for reports and folders: ``imednet==0.5.6``, ``imednet-0.8.0.whl``."""
+        if self.kind is SpecKind.VERSION:
+            return f"{self.dist.name}{self.target}"
+        return Path(self.target).name
+
+    def requirement(self) -> str:
+        """A PEP 508 line, valid in an install command and in a uv override file."""
+        extras = f"[{','.join(self.extras)}]" if self.extras else ""
+        if self.kind is SpecKind.VERSION:
+            return f"{self.dist.name}{extras}{self.target}"
+        return f"{self.dist.name}{extras} @ {Path(self.target).as_uri()}"
+
+    @property
+    def editable(self) -> bool:
+        return self.kind is SpecKind.SOURCE
+
+
+@dataclass(frozen=True)
+class SdkSelection:
+    """Every SDK variable that was set, in distribution order; empty: the pinned release."""
+
+    specs: tuple[SdkSpec, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.specs)
+
+    def for_profile(self, profile: Profile) -> tuple[SdkSpec, ...]:
+        """The specs this profile can hold: a distribution whose needs it lacks is left out."""
+        return tuple(s for s in self.specs if s.dist.needs <= profile.packages)
+
+    def left_out(self, profile: Profile) -> tuple[SdkSpec, ...]:
+        return tuple(s for s in self.specs if not s.dist.needs <= profile.packages)
+
+    def describe(self) -> str:
+        if not self.specs:
+            return "the pinned release (constraints)"
+        return ", ".join(f"{s.dist.variable}={s.value!r}" for s in self.specs)
+
+
+def parse_selection(env: Mapping[str, str], cwd: Path | None = None) -> SdkSelection:
+    """Read the three variables; raise a one-line ConfigError naming the bad one."""
+    specs = []
+    for dist in DISTRIBUTIONS:
+        value = config.read_var(env, dist.variable)
+        if value is not None:
+            specs.append(parse_spec(dist, value, cwd or Path.cwd()))
+    return SdkSelection(tuple(specs))
+
+
+def parse_spec(dist: SdkDistribution, value: str, cwd: Path) -> SdkSpec:
+    """A version specifier, an archive path or a source directory, checked before pip runs."""
+    head = f"{dist.variable}={value!r}"
+    if value[0].isdigit() and _VERSION.match(value):
+        value_spec = f"=={value}"  # a bare version means exactly that release
+    elif value[0] in "=<>!~":
+        value_spec = value
+    else:
+        return _parse_path(dist, value, cwd, head)
+    try:
+        SpecifierSet(value_spec)
+    except InvalidSpecifier:
+        raise ConfigError(
+            f"{head} is not a version specifier; use e.g. ==0.5.6, a wheel path or a checkout"
+        ) from None
+    return SdkSpec(dist, value, SpecKind.VERSION, value_spec, _extras(dist, None))
+
+
+def _parse_path(dist: SdkDistribution, value: str, cwd: Path, head: str) -> SdkSpec:
+    path = (cwd / Path(value).expanduser()).resolve()
+    if path.is_dir():
+        if not any((path / name).is_file() for name in ("pyproject.toml", "setup.py")):
+            raise ConfigError(
+                f"{head}: {path} has no pyproject.toml or setup.py; "
+                f"point it at the {dist.name} package's own folder"
+            )
+        return SdkSpec(dist, value, SpecKind.SOURCE, str(path), _extras(dist, None))
+    if not path.is_file():
+        raise ConfigError(
+            f"{head}: no such file or folder ({path}); give a version such as ==0.5.6, "
+            "a wheel/sdist path or a source checkout"
+        )
+    if not path.name.endswith(_ARCHIVES):
+        raise ConfigError(f"{head}: {path.name} is not a wheel (.whl) or sdist (.tar.gz, .zip)")
+    named = archive_distribution(path.name)
+    if named != canonicalize_name(dist.name):
+        raise ConfigError(
+            f"{head}: {path.name} is a {named} build, but {dist.variable} selects {dist.name}"
+        )
+    return SdkSpec(dist, value, SpecKind.ARCHIVE, str(path), _extras(dist, path))
+
+
+def archive_distribution(filename: str) -> str:
+    """The canonical distribution name in a wheel or sdist file name."""
+    stem = filename
+    for suffix in _ARCHIVES:
+        stem = stem.removesuffix(suffix)
+    # Wheels: name-version-...; sdists: name-version. Names never contain "-" in files.
+    return canonicalize_name(stem.split("-")[0])
+
+
+def wheel_extras(path: Path) -> frozenset[str] | None:
+    """The extras a wheel declares (Provides-Extra), or None when it cannot be read."""
+    metadata = _wheel_metadata(path)
+    return None if metadata is None else frozenset(metadata.get_all("Provides-Extra") or ())
+
+
+def _wheel_metadata(path: Path) -> Message | None:
+    """A wheel's METADATA headers, or None for an sdist or an unreadable file."""
+    if not path.name.endswith(".whl"):
+        return None
+    try:
+        with zipfile.ZipFile(path) as wheel:
+            name = next(n for n in wheel.namelist() if n.endswith(".dist-info/METADATA"))
+            return HeaderParser().parsestr(wheel.read(name).decode("utf-8"))
+    except (OSError, zipfile.BadZipFile, StopIteration, UnicodeDecodeError):
+        return None
+
+
+def _extras(dist: SdkDistribution, path: Path | None) -> tuple[str, ...]:
+    """``cli`` for the core SDK when the build declares it (unknown: ask; pip warns)."""
+    if dist.name != "imednet":
+        return ()
+    declared = wheel_extras(path) if path is not None else None
+    return (CLI_EXTRA,) if declared is None or CLI_EXTRA in declared else ()
+
+
+def filtered_constraints(text: str, names: tuple[str, ...]) -> str:
+    """A constraints file without the pins of ``names``: the selection replaces them."""
+    drop = {canonicalize_name(n) for n in names}
+    kept = []
+    for line in text.splitlines():
+        requirement = line.split(";")[0].split("#")[0].strip()
+        name = re.split(r"[\s\[=<>!~@]", requirement, maxsplit=1)[0] if requirement else ""
+        if name and canonicalize_name(name) in drop:
+            continue
+        kept.append(line)
+    return "\n".join(kept) + "\n"
+
+
+def install_failure_line(selection: SdkSelection, output: str) -> str:
+    """One line for a failed install: the variables, their values and the installer's reason."""
+    reason = _installer_reason(output)
+    return f"cannot install {selection.describe()}: {reason.rstrip('.')}"
+
+
+def _installer_reason(output: str) -> str:
+    """pip's or uv's error line, with uv's first ``cause:`` sentence, on one line."""
+    lines = [line.strip() for line in output.splitlines() if line.strip()]
+    start = next((i for i, line in enumerate(lines) if line.startswith(_ERROR_MARKERS)), None)
+    if start is None:
+        return lines[-1] if lines else "the installer failed without a message"
+    text = lines[start]
+    for marker in _ERROR_MARKERS:
+        text = text.removeprefix(marker).strip()
+    for line in lines[start + 1 :]:
+        for marker in _CAUSE_MARKERS:
+            if line.startswith(marker):
+                return f"{text}: {line.removeprefix(marker).strip()}"
+    return text
+
+
+PINNED = "pinned"  # a matrix entry meaning "no SDK variable set"
+
+
+def parse_matrix(text: str, cwd: Path) -> list[dict[str, str]]:
+    """``IMEDNET_LIVE_SDK_MATRIX`` as one variable mapping per build (empty: pinned).
+
+    Versions and checkouts select ``imednet``; an archive selects the distribution its
+    file name says, so a build is written as its files: ``core.whl workflows.whl``.
+    """
+    builds: list[dict[str, str]] = []
+    for chunk in text.split(";"):
+        items = chunk.split()
+        if not items:
+            continue
+        build: dict[str, str] = {}
+        for item in items:
+            if item == PINNED:
+                continue
+            variable = _variable_for(item, cwd)
+            if variable in build:
+                raise ConfigError(
+                    f"{config.SDK_MATRIX}: build {chunk.strip()!r} names {variable} twice"
+                )
+            build[variable] = item
+        for variable, value in build.items():  # the same checks as the variables get
+            dist = next(d for d in DISTRIBUTIONS if d.variable == variable)
+            parse_spec(dist, value, cwd)
+        builds.append(build)
+    if not builds:
+        raise ConfigError(f"{config.SDK_MATRIX} names no build; e.g. 'pinned; ==0.5.6'")
+    return builds
+
+
+def _variable_for(item: str, cwd: Path) -> str:
+    if item.endswith(_ARCHIVES):
+        named = archive_distribution(Path(item).name)
+        for dist in DISTRIBUTIONS:
+            if canonicalize_name(dist.name) == named:
+                return dist.variable
+        raise ConfigError(
+            f"{config.SDK_MATRIX}: {item} is a {named} build, not one of {DISTRIBUTION_NAMES}"
+        )
+    return config.SDK
+
+
+def wheel_builds(folder: Path) -> list[dict[str, str]]:
+    """One build per ``imednet`` wheel in ``folder``, with the companions it satisfies.
+
+    A companion (workflows, Airflow provider) joins a core wheel when the core's version
+    meets the companion's own ``Requires-Dist: imednet`` range: the wheels say it.
+    """
+    cores: list[tuple[str, Path]] = []
+    companions: list[tuple[SdkDistribution, SpecifierSet, Path]] = []
+    for path in sorted(folder.glob("*.whl")):
+        named = archive_distribution(path.name)
+        dist = next((d for d in DISTRIBUTIONS if canonicalize_name(d.name) == named), None)
+        if dist is None:
+            continue
+        if dist.variable == config.SDK:
+            cores.append((path.name.split("-")[1], path))
+        else:
+            companions.append((dist, _requires_imednet(path), path))
+    builds = []
+    for version, core in cores:
+        build = {config.SDK: str(core)}
+        for dist, needs, path in companions:
+            if needs.contains(version, prereleases=True):
+                build[dist.variable] = str(path)
+        builds.append(build)
+    return builds
+
+
+def _requires_imednet(path: Path) -> SpecifierSet:
+    """The ``imednet`` range a companion wheel declares (empty: any)."""
+    metadata = _wheel_metadata(path)
+    for requirement in (metadata.get_all("Requires-Dist") or ()) if metadata else ():
+        match = re.match(r"imednet\s*\(?([^);]*)\)?", requirement.strip())
+        if match and not requirement.strip().startswith(("imednet-", "imednet_")):
+            try:
+                return SpecifierSet(match.group(1).strip())
+            except InvalidSpecifier:
+                return SpecifierSet()
+    return SpecifierSet()
+
+
+def build_label(build: Mapping[str, str]) -> str:
+    """A folder-safe name for one build: ``pinned``, ``imednet-0.5.6``, ``imednet-0.8.0+2``."""
+    if not build:
+        return PINNED
+    core = build.get(config.SDK)
+    if core is None:
+        head = "pinned"
+    elif core.endswith(_ARCHIVES):
+        head = "-".join(Path(core).name.split("-")[:2])
+    else:
+        head = "imednet" + re.sub(r"[^A-Za-z0-9.]+", "-", core).strip("-")
+    extra = len(build) - (1 if core is not None else 0)
+    return f"{head}+{extra}" if extra else head

@@ -1,0 +1,186 @@
+"""IMEDNET_SDK and friends: parsing, per-profile filtering, constraints, matrix builds."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from imednet_live import config
+from imednet_live.config import ConfigError
+from imednet_live.profiles import PROFILES
+from imednet_live.sdk_selection import (
+    CLI_EXTRA,
+    PINNED,
+    SpecKind,
+    build_label,
+    filtered_constraints,
+    install_failure_line,
+    parse_matrix,
+    parse_selection,
+    wheel_builds,
+)
+
+
+def make_wheel(folder: Path, name: str, version: str, metadata: str = "") -> Path:
+    """A minimal wheel: only its METADATA matters to the selection."""
+    path = folder / f"{name.replace('-', '_')}-{version}-py3-none-any.whl"
+    with zipfile.ZipFile(path, "w") as wheel:
+        wheel.writestr(
+            f"{name.replace('-', '_')}-{version}.dist-info/METADATA",
+            f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n{metadata}",
+        )
+    return path
+
+
+def test_unset_is_the_pinned_release() -> None:
+    selection = parse_selection({config.SDK: "  "})
+    assert not selection
+    assert selection.describe() == "the pinned release (constraints)"
+
+
+@pytest.mark.parametrize(
+    ("value", "requirement"),
+    [
+        ("==0.5.6", "imednet[cli]==0.5.6"),
+        ("0.5.6", "imednet[cli]==0.5.6"),
+        (">=0.6,<0.9", "imednet[cli]>=0.6,<0.9"),
+    ],
+)
+def test_version_specifiers(value: str, requirement: str) -> None:
+    (spec,) = parse_selection({config.SDK: value}).specs
+    assert spec.kind is SpecKind.VERSION
+    assert spec.requirement() == requirement
+
+
+def test_bad_specifier_names_the_variable_and_value() -> None:
+    with pytest.raises(ConfigError) as raised:
+        parse_selection({config.SDK: "==not a version"})
+    message = str(raised.value)
+    assert "\n" not in message
+    assert message.startswith("IMEDNET_SDK='==not a version' is not a version specifier")
+
+
+def test_wheel_path_relative_to_cwd_with_declared_extras(tmp_path: Path) -> None:
+    make_wheel(tmp_path, "imednet", "0.8.0", "Provides-Extra: cli\nProvides-Extra: export\n")
+    (spec,) = parse_selection({config.SDK: "imednet-0.8.0-py3-none-any.whl"}, cwd=tmp_path).specs
+    assert spec.kind is SpecKind.ARCHIVE
+    assert spec.extras == (CLI_EXTRA,)
+    assert spec.requirement() == (
+        f"imednet[cli] @ {(tmp_path / 'imednet-0.8.0-py3-none-any.whl').as_uri()}"
+    )
+
+
+def test_wheel_without_cli_extra_asks_for_none(tmp_path: Path) -> None:
+    wheel = make_wheel(tmp_path, "imednet", "0.5.6", "Provides-Extra: pandas\n")
+    (spec,) = parse_selection({config.SDK: str(wheel)}).specs
+    assert spec.requirement() == f"imednet @ {wheel.as_uri()}"
+
+
+def test_wheel_of_another_distribution_is_refused(tmp_path: Path) -> None:
+    wheel = make_wheel(tmp_path, "imednet-workflows", "0.6.0")
+    with pytest.raises(ConfigError, match="is a imednet-workflows build, but IMEDNET_SDK"):
+        parse_selection({config.SDK: str(wheel)})
+
+
+def test_missing_path_and_wrong_suffix(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="no such file or folder"):
+        parse_selection({config.SDK_AIRFLOW: str(tmp_path / "nope.whl")})
+    other = tmp_path / "imednet.txt"
+    other.write_text("x")
+    with pytest.raises(ConfigError, match="is not a wheel"):
+        parse_selection({config.SDK: str(other)})
+
+
+def test_source_checkout_is_editable(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'imednet'\n")
+    (spec,) = parse_selection({config.SDK: str(tmp_path)}).specs
+    assert spec.kind is SpecKind.SOURCE
+    assert spec.editable
+    with pytest.raises(ConfigError, match=r"has no pyproject\.toml or setup\.py"):
+        parse_selection({config.SDK: str(tmp_path / "..")})
+
+
+def test_profiles_get_only_what_their_dependencies_allow(tmp_path: Path) -> None:
+    selection = parse_selection(
+        {
+            config.SDK: str(make_wheel(tmp_path, "imednet", "0.8.0")),
+            config.SDK_WORKFLOWS: str(make_wheel(tmp_path, "imednet-workflows", "0.6.0")),
+            config.SDK_AIRFLOW: str(
+                make_wheel(tmp_path, "apache-airflow-providers-imednet", "0.6.0")
+            ),
+        }
+    )
+    names = {
+        name: [s.dist.name for s in selection.for_profile(profile)]
+        for name, profile in PROFILES.items()
+    }
+    assert names == {
+        "core": ["imednet"],  # workflows needs pandas, the provider needs Airflow
+        "exports": ["imednet", "imednet-workflows"],
+        "airflow": ["imednet", "imednet-workflows", "apache-airflow-providers-imednet"],
+        "mutating": ["imednet", "imednet-workflows", "apache-airflow-providers-imednet"],
+    }
+    left_out = [s.dist.name for s in selection.left_out(PROFILES["core"])]
+    assert left_out == ["imednet-workflows", "apache-airflow-providers-imednet"]
+
+
+def test_constraints_lose_only_the_selected_pins() -> None:
+    text = (
+        "# header\nimednet==0.5.0\n    # via imednet-live\nimednet-workflows==0.1\nhttpx==0.28.1\n"
+    )
+    assert filtered_constraints(text, ("imednet",)) == (
+        "# header\n    # via imednet-live\nimednet-workflows==0.1\nhttpx==0.28.1\n"
+    )
+
+
+def test_install_failure_is_one_line_with_uv_cause() -> None:
+    output = (
+        "Using Python 3.11 environment at: .nox/smoke\n"
+        "error: No solution found when resolving dependencies\n"
+        "  cause: Because there is no version of imednet==9.9.9 and you require it, "
+        "we can conclude that your requirements are unsatisfiable.\n"
+    )
+    line = install_failure_line(parse_selection({config.SDK: "==9.9.9"}), output)
+    assert line == (
+        "cannot install IMEDNET_SDK='==9.9.9': No solution found when resolving dependencies: "
+        "Because there is no version of imednet==9.9.9 and you require it, "
+        "we can conclude that your requirements are unsatisfiable"
+    )
+
+
+def test_install_failure_with_pip_output() -> None:
+    output = "ERROR: Could not find a version that satisfies the requirement imednet==9.9.9\n"
+    line = install_failure_line(parse_selection({config.SDK: "9.9.9"}), output)
+    assert line.endswith("Could not find a version that satisfies the requirement imednet==9.9.9")
+
+
+def test_wheel_builds_group_companions_by_their_imednet_range(tmp_path: Path) -> None:
+    old = make_wheel(tmp_path, "imednet", "0.6.0")
+    new = make_wheel(tmp_path, "imednet", "0.8.0")
+    flows = make_wheel(
+        tmp_path, "imednet-workflows", "0.6.0", "Requires-Dist: imednet (>=0.8.0,<0.9)\n"
+    )
+    builds = wheel_builds(tmp_path)
+    assert builds == [
+        {config.SDK: str(old)},
+        {config.SDK: str(new), config.SDK_WORKFLOWS: str(flows)},
+    ]
+    assert [build_label(b) for b in builds] == ["imednet-0.6.0", "imednet-0.8.0+1"]
+
+
+def test_matrix_assigns_archives_by_file_name(tmp_path: Path) -> None:
+    core = make_wheel(tmp_path, "imednet", "0.8.0")
+    flows = make_wheel(tmp_path, "imednet-workflows", "0.6.0")
+    builds = parse_matrix(f"{PINNED}; ==0.5.6 ;{core} {flows}", tmp_path)
+    assert builds == [
+        {},
+        {config.SDK: "==0.5.6"},
+        {config.SDK: str(core), config.SDK_WORKFLOWS: str(flows)},
+    ]
+    assert build_label({}) == PINNED
+    with pytest.raises(ConfigError, match="names IMEDNET_SDK twice"):
+        parse_matrix("==0.5.6 ==0.6.0", tmp_path)
+    with pytest.raises(ConfigError, match="names no build"):
+        parse_matrix(" ; ", tmp_path)
