@@ -52,8 +52,16 @@ def require_walkable(
     """The resource's size (one request), when ``reader`` may read all of it; else a skip.
 
     ``allow_empty``: the test holds on an empty resource too, so only the limit applies.
+    When the size probe itself fails with an API error, the guard steps aside (-1): the
+    call under test meets the same error and is judged on what it does with it (raises it,
+    or swallows it, which the plugin names as sdk-swallowed-api-error).
     """
-    size = count(sdk, study_key, resource, filters=filters)
+    from imednet.errors import ApiError
+
+    try:
+        size = count(sdk, study_key, resource, filters=filters)
+    except ApiError:
+        return -1
     if size == 0 and not allow_empty:
         skip_no_data(entity, study_key)
     if size > settings.max_records:

@@ -211,7 +211,7 @@ def test_sessions_at_a_glance(tmp_path: Path) -> None:
     )
     assert table[3] == (
         "| 🟢 live-mutating | mutating | live · https://***@edc.example.com?*** "
-        "| imednet 0.8.0, imednet-workflows 0.6.0 | 1 | 0 | 0 | 0 | 0 | 1 min 15 s | 412 |"
+        "| imednet 0.8.0 + imednet-workflows 0.6.0 | 1 | 0 | 0 | 0 | 0 | 1 min 15 s | 412 |"
     )
     for text in (md, page):
         assert "hunter2" not in text
