@@ -365,7 +365,9 @@ def test_live_sessions_use_the_sandbox_scenario(
 
     monkeypatch.setitem(noxfile["live_session"].__globals__, "target_env", recording)
     monkeypatch.setitem(noxfile["live_session"].__globals__, "REPORTS", tmp_path)
-    monkeypatch.setitem(noxfile["live_session"].__globals__, "install_profile", lambda *_, **__: None)
+    monkeypatch.setitem(
+        noxfile["live_session"].__globals__, "install_profile", lambda *_, **__: None
+    )
     monkeypatch.setenv("IMEDNET_LIVE_SANDBOX_SCENARIO", "sparse")
     noxfile["live_session"](FakeSession("live-readonly(profile='core')"), "core")
     assert seen == ["sparse"]
