@@ -32,6 +32,18 @@ CACHE_DIR = "IMEDNET_LIVE_CACHE_DIR"
 RUN_ID = "IMEDNET_LIVE_RUN_ID"
 SANDBOX_AUDIT = "IMEDNET_LIVE_SANDBOX_AUDIT"  # JSON-lines audit of the session's sandbox
 SESSION = "IMEDNET_LIVE_SESSION"  # the nox session name, for outcomes.json
+# Sandbox scenario for every session's sandbox (default: default); see docs/sandbox.md.
+SANDBOX_SCENARIO = "IMEDNET_LIVE_SANDBOX_SCENARIO"
+# Seconds a sandbox job stays in progress before it finishes (default: 0.25); --job-seconds.
+SANDBOX_JOB_SECONDS = "IMEDNET_LIVE_SANDBOX_JOB_SECONDS"
+# Seconds the live suite waits for a job to reach COMPLETED (default: 300, the smoke's).
+JOB_TIMEOUT = "IMEDNET_LIVE_JOB_TIMEOUT"
+# A batch id the smoke wrote earlier in this run (live target), for jobs.get in read-only
+# sessions; set by the noxfile from reports/smoke/smoke.json, or by CI from the smoke job.
+SMOKE_BATCH_ID = "IMEDNET_LIVE_SMOKE_BATCH_ID"
+
+# The smoke's --timeout default, and the live suite's job timeout (charter: 300 s).
+DEFAULT_JOB_TIMEOUT_S = 300.0
 
 
 class SdkKwargs(TypedDict):
@@ -54,6 +66,21 @@ def read_var(env: Mapping[str, str], name: str) -> str | None:
     """A variable's value stripped, or None when unset or blank: the one reading rule."""
     value = env.get(name, "").strip()
     return value or None
+
+
+def job_timeout_s(env: Mapping[str, str] | None = None) -> float:
+    """The live suite's job timeout: JOB_TIMEOUT seconds, else DEFAULT_JOB_TIMEOUT_S."""
+    env = os.environ if env is None else env
+    raw = read_var(env, JOB_TIMEOUT)
+    if raw is None:
+        return DEFAULT_JOB_TIMEOUT_S
+    try:
+        seconds = float(raw)
+    except ValueError:
+        seconds = -1.0
+    if not 0 < seconds < float("inf"):
+        raise ConfigError(f"{JOB_TIMEOUT} must be a number of seconds > 0 (e.g. 300), not {raw!r}")
+    return seconds
 
 
 def validate_base_url(value: str, variable: str = BASE_URL) -> str:

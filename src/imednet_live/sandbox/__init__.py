@@ -14,7 +14,7 @@ from typing import Any
 
 from imednet_live import config
 from imednet_live.config import SdkKwargs
-from imednet_live.sandbox.backend import Backend
+from imednet_live.sandbox.backend import DEFAULT_JOB_SECONDS, Backend
 from imednet_live.sandbox.scenarios import SCENARIOS
 from imednet_live.sandbox.server import (
     DEFAULT_API_KEY,
@@ -76,6 +76,7 @@ def running(
     audit_path: str | Path | None = None,
     host: str = "127.0.0.1",
     port: int = 0,
+    job_seconds: float = DEFAULT_JOB_SECONDS,
 ) -> Iterator[SandboxHandle]:
     """Run a sandbox in a daemon thread of this process for the duration of the block."""
     server = SandboxServer(
@@ -88,6 +89,7 @@ def running(
             audit_path=audit_path,
             host=host,
             port=port,
+            job_seconds=job_seconds,
         )
     )
     server.start_in_thread()

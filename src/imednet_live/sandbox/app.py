@@ -12,6 +12,7 @@ from imednet_live.sandbox.dependencies import API_DEPENDENCIES, SandboxState
 from imednet_live.sandbox.faults import FaultInjector
 from imednet_live.sandbox.middleware import AuditMiddleware
 from imednet_live.sandbox.responses import ApiError, json_response
+from imednet_live.sandbox.scenarios import PostAnswer
 from imednet_live.sandbox.routers import control, records, resources, studies
 
 API_PREFIX = "/api/v1/edc"
@@ -25,6 +26,7 @@ def create_app(
     latency_ms: int = 0,
     flaky: bool = False,
     audit: AuditLog | None = None,
+    post_answer: PostAnswer = PostAnswer.JOB,
 ) -> FastAPI:
     app = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
     app.state.sandbox = SandboxState(
@@ -33,6 +35,7 @@ def create_app(
         security_key=security_key,
         latency_ms=latency_ms,
         faults=FaultInjector() if flaky else None,
+        post_answer=post_answer,
     )
     app.state.audit = audit or AuditLog()
     api_deps = [Depends(d) for d in API_DEPENDENCIES]

@@ -1,4 +1,8 @@
-"""Scenarios: named variations of the seed data and of job/fault behaviour, chosen at start."""
+"""Scenarios: named variations of the seed data and of job/fault behaviour, chosen at start.
+
+Besides the charter's rows, some scenarios reproduce one behaviour the real API was seen to
+show (``../shared/imednet-api/REAL-API-OBSERVATIONS.md``; the row is in each description).
+"""
 
 from __future__ import annotations
 
@@ -16,6 +20,35 @@ class JobOutcome(str, Enum):
     FAIL = "fail"  # always ends FAILED with a reason
 
 
+class PostAnswer(str, Enum):
+    """How ``POST .../records`` answers once the job exists."""
+
+    JOB = "job"  # 202 {jobId, batchId, state}
+    EMPTY_ARRAY = "empty-array"  # 200 [] (W1)
+    NO_BATCH_ID = "no-batch-id"  # 202 {jobId, state}, no batchId (W2)
+    PROCESSED_THEN_503 = "processed-then-503"  # first POST of a body: applied, answered 503 (W10)
+
+
+# (canonical state, how many times this job was read) -> the state on the wire.
+StateSpelling = Callable[[str, int], "str | None"]
+
+
+def _as_is(state: str, _reads: int) -> str | None:
+    return state
+
+
+def _success_word(state: str, _reads: int) -> str | None:
+    return "SUCCESS" if state == "COMPLETED" else state
+
+
+def _lower_case(state: str, _reads: int) -> str | None:
+    return state.lower()
+
+
+def _blank(_state: str, reads: int) -> str | None:
+    return None if reads % 3 == 2 else ""  # "" on most reads, null on every third
+
+
 @dataclass(frozen=True)
 class Scenario:
     name: str
@@ -23,6 +56,8 @@ class Scenario:
     transform: Callable[[list[StudyData]], list[StudyData]] = lambda studies: studies
     job_outcome: JobOutcome = JobOutcome.COMPLETE
     flaky: bool = False
+    state_spelling: StateSpelling = _as_is
+    post_answer: PostAnswer = PostAnswer.JOB
 
 
 def _no_studies(_studies: list[StudyData]) -> list[StudyData]:
@@ -51,6 +86,48 @@ def _read_only(studies: list[StudyData]) -> list[StudyData]:
     return studies
 
 
+_DEV_SITE_STATUSES = {
+    "Enrollment Open": "ENROLLMENT_OPEN",
+    "Inactive": "READ_ONLY",
+    "Enrollment Closed": "READ_ONLY",
+}
+_DEV_SUBJECT_STATUSES = {"Enrolled": "Registered", "active": "Baseline"}
+
+
+def _dev_spellings(studies: list[StudyData]) -> list[StudyData]:
+    """R1: DEV's spellings of site and subject statuses."""
+    for study in studies:
+        res = study.resources
+        for site in res["sites"]:
+            status = site["siteEnrollmentStatus"]
+            site["siteEnrollmentStatus"] = _DEV_SITE_STATUSES.get(status, status)
+        for subject in res["subjects"]:
+            status = subject["subjectStatus"]
+            subject["subjectStatus"] = _DEV_SUBJECT_STATUSES.get(status, status)
+    return studies
+
+
+def _wire_quirks(studies: list[StudyData]) -> list[StudyData]:
+    """R3/R4: short fractions in date-times, empty dates, string codingIds, booleans as ""."""
+    for study in studies:
+        res = study.resources
+        for n, record in enumerate(res["records"]):
+            record["dateCreated"] = f"{record['dateCreated']}.{n % 100:02d}"
+            if n % 2:
+                record["dateModified"] = ""
+            if record.get("deleted") is False:
+                record["deleted"] = ""
+        for subject in res["subjects"]:
+            if subject.get("deleted") is False:
+                subject["deleted"] = ""
+        for variable in res["variables"]:
+            if variable.get("disabled") is False:
+                variable["disabled"] = ""
+        for n, coding in enumerate(res["codings"], start=1):
+            coding["codingId"] = f"C{n}"
+    return studies
+
+
 SCENARIOS: dict[str, Scenario] = {
     s.name: s
     for s in (
@@ -74,6 +151,47 @@ SCENARIOS: dict[str, Scenario] = {
             "flaky",
             "every 4th request answers 503 or 429 (never twice in a row for the same request)",
             flaky=True,
+        ),
+        Scenario(
+            "success-state",
+            "W3: finished jobs report SUCCESS instead of COMPLETED (records are written)",
+            state_spelling=_success_word,
+        ),
+        Scenario(
+            "blank-state",
+            'W5: job state "" on every read, null on every third (records are written)',
+            state_spelling=_blank,
+        ),
+        Scenario(
+            "lowercase-states",
+            "W4: job states in lower case (created, processing, completed, failed)",
+            state_spelling=_lower_case,
+        ),
+        Scenario(
+            "post-array",
+            "W1: POST records answers 200 [] instead of the job object (the job still runs)",
+            post_answer=PostAnswer.EMPTY_ARRAY,
+        ),
+        Scenario(
+            "post-no-batch",
+            "W2: POST records answers a job object without batchId (the job still runs)",
+            post_answer=PostAnswer.NO_BATCH_ID,
+        ),
+        Scenario(
+            "dev-spellings",
+            "R1: sites ENROLLMENT_OPEN/READ_ONLY, subjects Registered/Baseline (DEV spellings)",
+            transform=_dev_spellings,
+        ),
+        Scenario(
+            "processed-then-503",
+            "W10: the first POST of each body is applied and answered 503; "
+            "a retry of the same body is applied again and answered 202",
+            post_answer=PostAnswer.PROCESSED_THEN_503,
+        ),
+        Scenario(
+            "wire-quirks",
+            'R3/R4: date-times with short fractions, empty dates, codingId "C1", booleans as ""',
+            transform=_wire_quirks,
         ),
     )
 }
