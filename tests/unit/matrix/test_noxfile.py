@@ -232,7 +232,9 @@ def test_smoke_without_a_report_is_not_mistaken_for_a_skip(smoke_session: Any) -
 
 
 @pytest.fixture
-def launches(noxfile: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
+def launches(
+    noxfile: dict[str, Any], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> list[dict[str, Any]]:
     """Calls ``target_env`` would make to the sandbox launcher, recorded instead of run."""
     from contextlib import contextmanager
     from types import SimpleNamespace
@@ -247,7 +249,9 @@ def launches(noxfile: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> list[d
         yield sandbox_launcher.SandboxProcess(base_url="http://127.0.0.1:1", pid=1)
 
     fake = SimpleNamespace(launch=launch, SandboxStartError=sandbox_launcher.SandboxStartError)
-    monkeypatch.setitem(noxfile["target_env"].__wrapped__.__globals__, "sandbox_launcher", fake)
+    globals_ = noxfile["target_env"].__wrapped__.__globals__
+    monkeypatch.setitem(globals_, "sandbox_launcher", fake)
+    monkeypatch.setitem(globals_, "ROOT", tmp_path)
     for name in ("IMEDNET_LIVE_SANDBOX_SCENARIO", "IMEDNET_LIVE_SANDBOX_JOB_SECONDS"):
         monkeypatch.delenv(name, raising=False)
     return seen
