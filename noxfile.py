@@ -167,6 +167,10 @@ def live_session(session: nox.Session, profile_name: str) -> None:
         config.SESSION: session.name,
         config.REPORT_DIR: str(reports),
     }
+    if target.kind is TargetKind.LIVE and not config.read_var(os.environ, config.SMOKE_BATCH_ID):
+        batch = smoke_batch_id(REPORTS / "smoke" / "smoke.json")
+        if batch:
+            env[config.SMOKE_BATCH_ID] = batch
     with target_env(session, target, reports) as target_vars:
         session.run(
             "pytest",
@@ -210,6 +214,17 @@ def smoke(session: nox.Session) -> None:
         # The charter's "skip": a warning, not a failure. nox runs the live sessions
         # after a skipped prerequisite, so they still cover the reads.
         session.skip("smoke exit 2: no write scenario had identifiers (see the ::notice:: lines)")
+
+
+def smoke_batch_id(summary: Path) -> str | None:
+    """A batch the smoke saw COMPLETED (its --report file), for jobs.get in live sessions."""
+    try:
+        scenarios = json.loads(summary.read_text(encoding="utf-8"))["scenarios"]
+        return next(
+            str(s["batch_id"]) for s in scenarios if s.get("status") == "completed" and s["batch_id"]
+        )
+    except (OSError, ValueError, KeyError, TypeError, StopIteration):
+        return None
 
 
 def smoke_exit_code(summary: Path) -> int | None:

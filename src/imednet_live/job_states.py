@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from enum import Enum
+from typing import Any
 
 SUCCESS_STATE = "COMPLETED"
 # The charter's own terminal words, plus the spellings real servers were seen to use
@@ -62,6 +63,14 @@ class JobReading:
     state: str | None
     job_id: str = ""
     result_url: str = ""
+
+
+def read_job(sdk: Any, study_key: str, batch_id: str) -> JobReading:
+    """The one place the harness reads a job (swap here when the SDK's job API changes)."""
+    job = sdk.jobs.get(study_key, batch_id)
+    return JobReading(
+        state=job.state, job_id=job.job_id, result_url=getattr(job, "result_url", "") or ""
+    )
 
 
 class WaitOutcome(str, Enum):

@@ -44,11 +44,11 @@ from imednet_live.job_states import (
     MAX_POLL_DELAY_S,
     SUCCESS_STATE,
     UNKNOWN_STATE_GRACE_S,
-    JobReading,
     JobWait,
     WaitOutcome,
     describe_state,
     poll_delays,
+    read_job,
     wait_for_jobs,
 )
 from imednet_live.record_data import sample_record_data
@@ -186,12 +186,6 @@ def track_requests() -> Iterator[LastRequest]:
         yield last
     finally:
         httpx.Client.send = original  # type: ignore[method-assign]
-
-
-def read_job(sdk: ImednetSDK, study_key: str, batch_id: str) -> JobReading:
-    """The one place the smoke reads a job (swap here when the SDK's job API changes)."""
-    job = sdk.jobs.get(study_key, batch_id)
-    return JobReading(state=job.state, job_id=job.job_id, result_url=job.result_url)
 
 
 def one_line(text: str, limit: int = REASON_MAX_CHARS) -> str:

@@ -18,10 +18,10 @@ from typing import Any
 import pytest
 from export_checks import expected_columns, read_export, study_variable_names
 from imednet import ImednetSDK
-from live_checks import JOB_TIMEOUT_S, POLL_INTERVAL_S, assert_snapshot
+from live_checks import JOB_TIMEOUT_S, POLL_INTERVAL_S, assert_snapshot, tagged_data, wait_finished
 
 from imednet_live.config import Settings
-from imednet_live.discovery import FormRef
+from imednet_live.discovery import FormRef, sample_record_data
 from imednet_live.live_support import (
     SecretEnv,
     airflow_environment,
@@ -189,9 +189,12 @@ def test_sensor_raises_on_failed_job(
     from imednet.integrations.airflow import ImednetJobSensor
     from imednet.integrations.airflow import operators as sdk_operators
 
+    data = tagged_data(sample_record_data(form), form, study_key, write_tag)
     job = sdk.records.create(
-        study_key, [{"formKey": form.form_key, "subjectKey": f"missing-{write_tag}", "data": {}}]
+        study_key, [{"formKey": form.form_key, "subjectKey": f"missing-{write_tag}", "data": data}]
     )
+    ended = wait_finished(sdk, study_key, job.batch_id)
+    assert ended.state.upper() == "FAILED", f"job {job.batch_id} ended {ended.state!r}"
     with pytest.raises(RuntimeError, match="failed"):  # the job really is FAILED
         sdk.poll_job(study_key, job.batch_id, interval=POLL_INTERVAL_S, timeout=JOB_TIMEOUT_S)
 
