@@ -221,7 +221,9 @@ def smoke_batch_id(summary: Path) -> str | None:
     try:
         scenarios = json.loads(summary.read_text(encoding="utf-8"))["scenarios"]
         return next(
-            str(s["batch_id"]) for s in scenarios if s.get("status") == "completed" and s["batch_id"]
+            str(s["batch_id"])
+            for s in scenarios
+            if s.get("status") == "completed" and s["batch_id"]
         )
     except (OSError, ValueError, KeyError, TypeError, StopIteration):
         return None

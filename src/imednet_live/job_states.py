@@ -18,7 +18,9 @@ from typing import Any
 SUCCESS_STATE = "COMPLETED"
 # The charter's own terminal words, plus the spellings real servers were seen to use
 # (REAL-API-OBSERVATIONS W3): terminal, but not success.
-OTHER_TERMINAL_STATES = frozenset({"FAILED", "CANCELLED", "CANCELED", "SUCCESS", "COMPLETE", "ERROR"})
+OTHER_TERMINAL_STATES = frozenset(
+    {"FAILED", "CANCELLED", "CANCELED", "SUCCESS", "COMPLETE", "ERROR"}
+)
 IN_PROGRESS_STATES = frozenset(
     {"CREATED", "NEW", "PENDING", "QUEUED", "SUBMITTED", "PROCESSING", "RUNNING", "IN_PROGRESS"}
 )

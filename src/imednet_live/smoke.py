@@ -181,7 +181,7 @@ def track_requests() -> Iterator[LastRequest]:
         answers[-1] = response.status_code
         return response
 
-    httpx.Client.send = send  # type: ignore[method-assign]
+    httpx.Client.send = send  # type: ignore[method-assign,assignment]
     try:
         yield last
     finally:
@@ -555,8 +555,9 @@ class SmokeRun:
             )
         elif wait.outcome is WaitOutcome.UNKNOWN_STATE:
             status = "unknown-state"
+            lasted = min(wait.elapsed_s, UNKNOWN_STATE_GRACE_S)
             failure = (
-                f"{head} reported state {seen} for {min(wait.elapsed_s, UNKNOWN_STATE_GRACE_S):.0f} s,"
+                f"{head} reported state {seen} for {lasted:.0f} s,"
                 " a state the charter does not know (API contract); it is not in progress "
                 f"and not {SUCCESS_STATE}"
             )

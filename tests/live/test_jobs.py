@@ -7,9 +7,8 @@ is red in seconds, naming the state.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import asyncio
+from collections.abc import Callable
 
 import pytest
 from imednet import AsyncImednetSDK, ImednetSDK

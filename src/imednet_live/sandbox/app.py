@@ -12,8 +12,8 @@ from imednet_live.sandbox.dependencies import API_DEPENDENCIES, SandboxState
 from imednet_live.sandbox.faults import FaultInjector
 from imednet_live.sandbox.middleware import AuditMiddleware
 from imednet_live.sandbox.responses import ApiError, json_response
-from imednet_live.sandbox.scenarios import PostAnswer
 from imednet_live.sandbox.routers import control, records, resources, studies
+from imednet_live.sandbox.scenarios import PostAnswer
 
 API_PREFIX = "/api/v1/edc"
 

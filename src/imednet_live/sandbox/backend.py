@@ -448,7 +448,7 @@ class _Writer:
         return lambda: self._new_record(form, subject, data, interval_id=0, visit_id=0)
 
     def _form(self, entry: Item) -> Item:
-        """The item's subject-record form; anything else fails the way the real API does (W7, W8)."""
+        """The item's subject-record form; anything else fails as the real API does (W7, W8)."""
         key = entry.get("formKey")
         if key in (None, "") and entry.get("formId") in (None, ""):
             raise JobFailed("formKey or formId is required")

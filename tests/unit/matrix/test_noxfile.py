@@ -265,7 +265,9 @@ def _enter_target_env(noxfile: dict[str, Any], session_name: str, tmp_path: Path
         pass
 
 
-@pytest.mark.parametrize("session_name", ["smoke", "live-readonly(profile='core')", "live-mutating"])
+@pytest.mark.parametrize(
+    "session_name", ["smoke", "live-readonly(profile='core')", "live-mutating"]
+)
 def test_sandbox_scenario_and_job_seconds_reach_every_session(
     noxfile: dict[str, Any], launches: list[dict[str, Any]], tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch, session_name: str,
@@ -293,5 +295,3 @@ def test_a_bad_job_seconds_value_is_one_red_line_naming_the_variable(
     assert message.startswith("IMEDNET_LIVE_SANDBOX_JOB_SECONDS must be a number of seconds >= 0")
     assert repr(value) in message
     assert launches == []
-
-
