@@ -164,9 +164,11 @@ def target_env(
             )
             yield dict(sb.client_env())
     except sandbox_launcher.SandboxStartError as exc:
-        if scenario != "default" and "--scenario" in str(exc):
-            session.error(f"{SANDBOX_SCENARIO}={scenario!r} is not a sandbox scenario: {exc}")
-        session.error(str(exc))
+        text = str(exc)
+        if "unknown scenario" in text:  # the sandbox's own words list the allowed names
+            allowed = text[text.index("unknown scenario") :].rstrip(")")
+            session.error(f"{SANDBOX_SCENARIO}={scenario!r}: {allowed}")
+        session.error(text)
 
 
 def live_session(session: nox.Session, profile_name: str) -> None:

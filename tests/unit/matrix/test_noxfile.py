@@ -295,3 +295,31 @@ def test_a_bad_job_seconds_value_is_one_red_line_naming_the_variable(
     assert message.startswith("IMEDNET_LIVE_SANDBOX_JOB_SECONDS must be a number of seconds >= 0")
     assert repr(value) in message
     assert launches == []
+
+
+def test_an_unknown_scenario_is_one_red_line_naming_the_variable_and_the_choices(
+    noxfile: dict[str, Any], launches: list[dict[str, Any]], tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    from contextlib import contextmanager
+    from types import SimpleNamespace
+
+    from imednet_live import sandbox_launcher
+
+    @contextmanager
+    def refuse(command: Any, **kwargs: Any) -> Any:
+        raise sandbox_launcher.SandboxStartError(
+            "sandbox exited with code 2 before it was ready (imednet-live sandbox serve: error: "
+            "argument --scenario: unknown scenario 'nope'; choose one of: default, empty)"
+        )
+        yield  # pragma: no cover
+
+    fake = SimpleNamespace(launch=refuse, SandboxStartError=sandbox_launcher.SandboxStartError)
+    monkeypatch.setitem(noxfile["target_env"].__wrapped__.__globals__, "sandbox_launcher", fake)
+    monkeypatch.setenv("IMEDNET_LIVE_SANDBOX_SCENARIO", "nope")
+    with pytest.raises(SystemExit) as info:
+        _enter_target_env(noxfile, "live-readonly(profile='core')", tmp_path)
+    assert str(info.value) == (
+        "IMEDNET_LIVE_SANDBOX_SCENARIO='nope': unknown scenario 'nope'; "
+        "choose one of: default, empty"
+    )
