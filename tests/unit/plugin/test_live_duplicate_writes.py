@@ -3,7 +3,8 @@
 Against ``processed-then-503`` (the first POST of each body is applied and answered 503,
 its retry applied again), SDK 0.5.0 retries the POST and a created record exists twice.
 Every write test reads its unique tag back: a test that created a record must be red
-naming the duplicate, never pass silently. The real tests/live modules run in a pytest subprocess, as nox runs them.
+naming the duplicate, never pass silently. The real tests/live modules run in a pytest
+subprocess, as nox runs them.
 """
 
 from __future__ import annotations
