@@ -52,6 +52,16 @@ def _available(lookup: Callable[[], T]) -> T:
         raise NoEligibleData(str(exc)) from None
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Writing tests first (stable order otherwise).
+
+    Each waits on a job; on a slow server (a minute a job) they must start together, one
+    per xdist worker, instead of being handed out after the quick read tests. Every worker
+    collects the same order, so xdist schedules the writes in the first round.
+    """
+    items.sort(key=lambda item: item.get_closest_marker("mutating") is None)
+
+
 @pytest.fixture(scope="session")
 def settings() -> Settings:
     settings = Settings.from_env()

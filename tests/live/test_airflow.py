@@ -9,6 +9,7 @@ the test body, after the session fixture has set the environment.
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import sys
 from collections.abc import Iterator
@@ -68,11 +69,18 @@ with DAG({dag_id!r}, start_date=datetime(2024, 1, 1), schedule=None, catchup=Fal
 
 
 @pytest.fixture(scope="session")
-def airflow_home(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+def airflow_home(
+    settings: Settings, tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> Iterator[Path]:
     """A private AIRFLOW_HOME whose variables are set before airflow is first imported.
 
     Enough for hooks and sensors (a connection from AIRFLOW_CONN_* needs no database).
+    When writes are allowed, the sensor tests' jobs are submitted first, so they run while
+    Airflow is imported and its database migrates.
     """
+    if settings.allow_mutation:
+        with contextlib.suppress(pytest.skip.Exception):  # the sensor tests skip on their own
+            request.getfixturevalue("sensor_batches")
     assert "airflow" not in sys.modules, (
         "airflow was imported before the live suite configured AIRFLOW_HOME; "
         "its configuration would point at the wrong home"
