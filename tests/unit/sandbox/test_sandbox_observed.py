@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -23,14 +24,15 @@ FORM_KEY = seed.FORM_KEY
 GOOD = {"formKey": FORM_KEY, "subjectKey": seed.SUBJECT_ENROLLED[1], "data": {"SUBJINIT": "OB"}}
 
 
-def _finished(client: httpx.Client, batch: str, *, attempts: int = 400) -> dict[str, Any]:
-    """The job once the backend shows it finished (bounded: jobs finish in ~0.25 s)."""
-    for _ in range(attempts):
+def _finished(client: httpx.Client, batch: str, *, within_s: float = 30.0) -> dict[str, Any]:
+    """The job once its result exists (jobs finish after ~0.25 s; bounded by ``within_s``)."""
+    deadline = time.monotonic() + within_s
+    while time.monotonic() < deadline:
         result = client.get(f"/studies/{STUDY_KEY}/jobs/{batch}/result")
         if result.status_code == 200:
             return client.get(f"/studies/{STUDY_KEY}/jobs/{batch}").json()
         assert result.status_code == 404, result.text
-    raise AssertionError(f"job {batch} never finished")
+    raise AssertionError(f"job {batch} did not finish within {within_s:g} s")
 
 
 # ----- strict writes (every scenario) ----------------------------------------------------
