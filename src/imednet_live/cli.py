@@ -30,6 +30,16 @@ def _non_negative_int(text: str) -> int:
     return value
 
 
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
+    if not 0 <= value < float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a number of seconds >= 0, got {text!r}")
+    return value
+
+
 def _scenario(text: str) -> str:
     from imednet_live.sandbox.scenarios import get_scenario
 
@@ -96,6 +106,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--latency-ms", type=_non_negative_int, default=0, help="added delay per API request"
     )
+    serve.add_argument(
+        "--job-seconds",
+        type=_seconds,
+        default=None,
+        help="how long a job stays in progress before it finishes (default 0.25)",
+    )
     serve.add_argument("--api-key", default=None, help="default: sandbox-api-key")
     serve.add_argument("--security-key", default=None, help="default: sandbox-security-key")
     serve.add_argument(
@@ -137,6 +153,7 @@ def _serve(args: argparse.Namespace) -> int:
         host=args.host,
         port=args.port,
         fault_rules=tuple(args.fail),
+        **({} if args.job_seconds is None else {"job_seconds": args.job_seconds}),
     )
     try:
         server = SandboxServer(options)

@@ -65,6 +65,16 @@ SDK_AIRFLOW = "IMEDNET_SDK_AIRFLOW"  # apache-airflow-providers-imednet; default
 # "pinned; ==0.5.6; core.whl workflows.whl"). Default: pinned plus each wheel set in ../shared/sdk.
 SDK_MATRIX = "IMEDNET_LIVE_SDK_MATRIX"
 REPORTS_ROOT = "IMEDNET_LIVE_REPORTS_ROOT"  # where sessions write reports; default: reports/
+# Seconds a sandbox job stays in progress before it finishes (default: 0.25); --job-seconds.
+SANDBOX_JOB_SECONDS = "IMEDNET_LIVE_SANDBOX_JOB_SECONDS"
+# Seconds the live suite waits for a job to reach COMPLETED (default: 300, the smoke's).
+JOB_TIMEOUT = "IMEDNET_LIVE_JOB_TIMEOUT"
+# A batch id the smoke wrote earlier in this run (live target), for jobs.get in read-only
+# sessions; set by the noxfile from reports/smoke/smoke.json, or by CI from the smoke job.
+SMOKE_BATCH_ID = "IMEDNET_LIVE_SMOKE_BATCH_ID"
+
+# The smoke's --timeout default, and the live suite's job timeout (charter: 300 s).
+DEFAULT_JOB_TIMEOUT_S = 300.0
 
 
 class VarScope(str, Enum):
@@ -316,6 +326,29 @@ ENV_VARS: tuple[EnvVar, ...] = (
         (_NOX,),
         default="`reports/`",
     ),
+    EnvVar(
+        SANDBOX_JOB_SECONDS,
+        "seconds a sandbox job stays in progress before it finishes (`--job-seconds`)",
+        VarScope.SANDBOX,
+        (_NOX,),
+        default="`0.25`",
+    ),
+    EnvVar(
+        JOB_TIMEOUT,
+        "seconds the live suite waits for a job to reach `COMPLETED` (the smoke's `--timeout`)",
+        VarScope.HARNESS,
+        (_LIVE,),
+        default="`300`",
+    ),
+    EnvVar(
+        SMOKE_BATCH_ID,
+        "a batch the smoke wrote earlier in this run (live target), for `jobs.get` in read-only "
+        "sessions",
+        VarScope.HARNESS,
+        (_LIVE,),
+        default="read from `reports/smoke/smoke.json`",
+        set_by_nox=True,
+    ),
 )
 
 
@@ -393,6 +426,21 @@ def read_count(env: Mapping[str, str], name: str, default: int | None) -> int | 
     if not value.isdigit():
         raise ConfigError(f"{name} must be a whole number >= 0, not {value!r}")
     return int(value)
+
+
+def job_timeout_s(env: Mapping[str, str] | None = None) -> float:
+    """The live suite's job timeout: JOB_TIMEOUT seconds, else DEFAULT_JOB_TIMEOUT_S."""
+    env = os.environ if env is None else env
+    raw = read_var(env, JOB_TIMEOUT)
+    if raw is None:
+        return DEFAULT_JOB_TIMEOUT_S
+    try:
+        seconds = float(raw)
+    except ValueError:
+        seconds = -1.0
+    if not 0 < seconds < float("inf"):
+        raise ConfigError(f"{JOB_TIMEOUT} must be a number of seconds > 0 (e.g. 300), not {raw!r}")
+    return seconds
 
 
 def validate_base_url(value: str, variable: str = BASE_URL) -> str:

@@ -12,7 +12,6 @@ that ``discovery_cache`` shares across the processes of one run.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -28,7 +27,14 @@ from imednet.models.variables import Variable
 from imednet_live import discovery_cache
 from imednet_live.bounded_reads import walk
 from imednet_live.config import Settings
-from imednet_live.record_data import sample_record_data
+from imednet_live.record_data import sample_record_data, value_for_type
+from imednet_live.statuses import (
+    WRITABLE_SITE_STATUSES,
+    WRITABLE_SUBJECT_STATUSES,
+    is_open_site_status,
+    is_writable_subject_status,
+    normalise_status,
+)
 
 __all__ = [
     "WRITABLE_SITE_STATUSES",
@@ -42,6 +48,7 @@ __all__ = [
     "SubjectRef",
     "VariableRef",
     "discover",
+    "has_fillable_variable",
     "is_eligible_form",
     "is_eligible_interval",
     "is_writable_site",
@@ -50,38 +57,24 @@ __all__ = [
     "sample_record_data",
 ]
 
-# The charter's write vocabularies (section 4, "Acceptable status values"), normalised.
-WRITABLE_SITE_STATUSES: frozenset[str] = frozenset({"active", "enrollment_open"})
-WRITABLE_SUBJECT_STATUSES: frozenset[str] = frozenset(
-    {"active", "registered", "baseline", "enrolled"}
-)
-
-_SEPARATORS = re.compile(r"[\s_\-]+")
 _CACHE_FORMAT = 1
-
-
-def normalise_status(status: str) -> str:
-    """Fold case and separators: ``Enrollment Open`` == ``ENROLLMENT-OPEN`` == ``enrollment_open``.
-
-    Only spelling is folded; comparison stays whole-value equality, so ``Inactive``
-    can never match ``active``.
-    """
-    return _SEPARATORS.sub("_", status.strip().casefold()).strip("_")
 
 
 def is_eligible_form(form: Form) -> bool:
     return bool(form.subject_record_report) and not form.disabled
 
 
+def has_fillable_variable(variables: Iterable[Variable]) -> bool:
+    """At least one variable the harness can fill: the real API rejects an empty ``data``."""
+    return any(v.variable_name and value_for_type(v.variable_type) is not None for v in variables)
+
+
 def is_writable_site(site: Site) -> bool:
-    return normalise_status(site.site_enrollment_status) in WRITABLE_SITE_STATUSES
+    return is_open_site_status(site.site_enrollment_status)
 
 
 def is_writable_subject(subject: Subject) -> bool:
-    return (
-        not subject.deleted
-        and normalise_status(subject.subject_status) in WRITABLE_SUBJECT_STATUSES
-    )
+    return not subject.deleted and is_writable_subject_status(subject.subject_status)
 
 
 def is_eligible_interval(interval: Interval) -> bool:
@@ -271,10 +264,16 @@ def _discover_form(sdk: ImednetSDK, study: str, override: str | None) -> FormRef
         form_id = variables[0].form_id if variables else 0
         key = override
     else:
-        form = _first(f for f in walk(sdk, study, "forms", Form) if is_eligible_form(f))
-        if form is None:
+        found = _first(
+            (form, variables)
+            for form in walk(sdk, study, "forms", Form)
+            if is_eligible_form(form)
+            for variables in (_form_variables(sdk, study, form.form_key),)
+            if has_fillable_variable(variables)
+        )
+        if found is None:
             return None
-        variables = _form_variables(sdk, study, form.form_key)
+        form, variables = found
         form_id, key = form.form_id, form.form_key
     refs = tuple(VariableRef(v.variable_name, v.variable_type) for v in variables)
     return FormRef(form_key=key, form_id=form_id, variables=refs)

@@ -6,15 +6,27 @@ Values follow the vendor's "Data value types" (CONTRACT 1.5) via the SDK's own
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Iterable
+from typing import Protocol
 
 from imednet.testing.typed_values import value_for
 
-if TYPE_CHECKING:
-    from imednet_live.discovery import FormRef
-
 # Types typed_values does not know but the API documents as booleans.
 _EXTRA_VALUES: dict[str, object] = {"bool": True, "boolean": True}
+
+
+class _Variable(Protocol):
+    @property
+    def name(self) -> str: ...
+    @property
+    def type(self) -> str: ...
+
+
+class _Form(Protocol):
+    """What ``sample_record_data`` reads of a form (``discovery.FormRef`` fits)."""
+
+    @property
+    def variables(self) -> Iterable[_Variable]: ...
 
 
 def value_for_type(variable_type: str) -> object | None:
@@ -26,7 +38,7 @@ def value_for_type(variable_type: str) -> object | None:
     return value
 
 
-def sample_record_data(form: FormRef) -> dict[str, object]:
+def sample_record_data(form: _Form) -> dict[str, object]:
     """``{variableName: value}`` for every variable of a known type; unknown types are left out.
 
     Leaving a variable out is always valid for the API; guessing a value for a type we do

@@ -3,7 +3,9 @@
 Unlike the SDK's own smoke script, an expired key, an empty environment or a failed job
 is red (exit 1); only "a study and form exist but no write scenario has identifiers" is
 the skip exit 2. Every line leaves through one ``Reporter``, which formats the GitHub
-annotations and scrubs secrets.
+annotations and scrubs secrets. Behaviours the real API was seen to show (a job that ends
+``SUCCESS`` or keeps a blank state, a POST answered ``[]``) are red at once with the value
+named (``job_states``), never after waiting out the timeout.
 """
 
 from __future__ import annotations
@@ -12,15 +14,19 @@ import argparse
 import json
 import math
 import os
+import re
 import sys
 import time
 import traceback
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
+from urllib.parse import urljoin
 
 import httpx
+import pydantic
 from imednet import ImednetSDK
 from imednet.errors import ApiError, AuthenticationError, RequestError
 
@@ -29,6 +35,7 @@ from imednet_live.atomic_files import write_text_atomic
 from imednet_live.config import (
     API_KEY,
     BASE_URL,
+    DEFAULT_JOB_TIMEOUT_S,
     ENV_VARS,
     SECURITY_KEY,
     ConfigError,
@@ -38,19 +45,29 @@ from imednet_live.config import (
     env_secrets,
 )
 from imednet_live.discovery import Discovery, NoEligibleEntityError, NoLiveDataError, discover
+from imednet_live.job_states import (
+    MAX_POLL_DELAY_S,
+    SUCCESS_STATE,
+    UNKNOWN_STATE_GRACE_S,
+    JobWait,
+    WaitOutcome,
+    describe_state,
+    poll_delays,
+    read_job,
+    wait_for_jobs,
+)
 from imednet_live.record_data import sample_record_data
 from imednet_live.redaction import redact, safe_url
 from imednet_live.smoke_exits import SmokeExit
+
+__all__ = ["MAX_POLL_DELAY_S", "JobWait", "main", "poll_delays", "read_job", "wait_for_jobs"]
 
 EXIT_GREEN = int(SmokeExit.GREEN)
 EXIT_RED = int(SmokeExit.RED)
 EXIT_SKIP = int(SmokeExit.SKIP)
 
-DEFAULT_TIMEOUT_S = 300.0
-FIRST_POLL_DELAY_S = 0.2
-MAX_POLL_DELAY_S = 5.0
-SUCCESS_STATE = "COMPLETED"
-TERMINAL_STATES = frozenset({"COMPLETED", "FAILED", "CANCELLED"})
+DEFAULT_TIMEOUT_S = DEFAULT_JOB_TIMEOUT_S
+REASON_MAX_CHARS = 300  # a FAILED job's reason, cut to keep the red line one readable line
 
 
 class UsageError(Exception):
@@ -85,6 +102,9 @@ class Reporter:
     def notice(self, message: str) -> None:
         self._annotation("notice", message)
 
+    def warning(self, message: str) -> None:
+        self._annotation("warning", message)
+
     def line(self, message: str) -> None:
         print(f"smoke: {self.scrub(message)}", file=self.out, flush=True)
 
@@ -100,7 +120,7 @@ class Reporter:
 @dataclass
 class ScenarioResult:
     name: str
-    status: str  # completed | failed | timed-out | skipped
+    status: str  # completed | failed | timed-out | unknown-state | api-contract | error | skipped
     batch_id: str | None = None
     job_id: str | None = None
     state: str | None = None
@@ -134,51 +154,81 @@ class Scenario:
     missing: str | None = None
 
 
-@dataclass(frozen=True)
-class JobWait:
-    state: str
-    job_id: str
-    elapsed_s: float
+@dataclass
+class LastRequest:
+    """The request in flight when an HTTP error or timeout surfaced (for the red line).
 
-    @property
-    def finished(self) -> bool:
-        return self.state.upper() in TERMINAL_STATES
-
-
-def poll_delays(
-    first: float = FIRST_POLL_DELAY_S, cap: float = MAX_POLL_DELAY_S
-) -> Iterator[float]:
-    """0.2 s doubling to 5 s: sub-second jobs are seen within a second, slow ones cost few GETs."""
-    delay = first
-    while True:
-        yield delay
-        delay = min(delay * 2, cap)
-
-
-def wait_for_job(
-    sdk: ImednetSDK,
-    study_key: str,
-    batch_id: str,
-    *,
-    deadline: float,
-    started: float,
-    clock: Callable[[], float] = time.monotonic,
-    sleep: Callable[[float], None] = time.sleep,
-) -> JobWait:
-    """Poll ``jobs.get`` until a terminal state or ``deadline`` (a ``clock`` value).
-
-    Our own loop rather than ``sdk.poll_job``, whose fixed interval would make every
-    smoke run take at least one full interval.
+    ``sent`` counts every request by (method, path) with the statuses it was answered,
+    so a POST the SDK sent twice (W10: retried after a 5xx) can be named.
     """
-    delays = poll_delays()
-    while True:
-        job = sdk.jobs.get(study_key, batch_id)
-        now = clock()
-        wait = JobWait(state=job.state or "", job_id=job.job_id, elapsed_s=now - started)
-        remaining = deadline - now
-        if wait.finished or remaining <= 0:
-            return wait
-        sleep(min(next(delays), remaining))
+
+    method: str = ""
+    path: str = ""
+    sent: dict[tuple[str, str], list[int | None]] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.path}" if self.method else "a request"
+
+
+@contextmanager
+def track_requests() -> Iterator[LastRequest]:
+    """Remember the method and path of every request any ``httpx.Client`` sends.
+
+    A transport-level hook, so it works for any SDK release; the SDK's own errors do not
+    say which request failed.
+    """
+    last = LastRequest()
+    original = httpx.Client.send
+
+    def send(client: httpx.Client, request: httpx.Request, *args: Any, **kwargs: Any) -> Any:
+        last.method, last.path = request.method, request.url.path
+        answers = last.sent.setdefault((request.method, request.url.path), [])
+        answers.append(None)
+        response = original(client, request, *args, **kwargs)
+        answers[-1] = response.status_code
+        return response
+
+    httpx.Client.send = send  # type: ignore[method-assign,assignment]
+    try:
+        yield last
+    finally:
+        httpx.Client.send = original  # type: ignore[method-assign]
+
+
+def one_line(text: str, limit: int = REASON_MAX_CHARS) -> str:
+    flat = re.sub(r"\s+", " ", text).strip()
+    return flat if len(flat) <= limit else flat[: limit - 1] + "\u2026"
+
+
+def _auth_headers(settings: Settings) -> dict[str, str]:
+    return {"x-api-key": settings.api_key or "", "x-imn-security-key": settings.security_key or ""}
+
+
+def failure_reason(settings: Settings, study_key: str, batch_id: str, result_url: str) -> str:
+    """Why a FAILED job failed: the text (or JSON) at its ``resultUrl``, else its own message.
+
+    The real API serves the reason as plain text at ``resultUrl`` (observation W8); the
+    SDK's job model drops any ``message``, so without a resultUrl the job is read as JSON.
+    """
+    try:
+        with httpx.Client(headers=_auth_headers(settings), timeout=30.0) as client:
+            if result_url:
+                result = client.get(urljoin(settings.base_url + "/", result_url))
+                if result.is_success:
+                    text = result.text
+                    if "json" in result.headers.get("content-type", ""):
+                        text = json.dumps(result.json(), separators=(",", ":"))
+                    if text.strip():
+                        return one_line(text)
+            job_url = f"{settings.base_url}/api/v1/edc/studies/{study_key}/jobs/{batch_id}"
+            raw = client.get(job_url).json()
+    except (httpx.HTTPError, ValueError) as exc:
+        return f"the reason could not be read ({type(exc).__name__}: {exc})"
+    if isinstance(raw, dict):
+        for key in ("message", "reason", "error"):
+            if isinstance(raw.get(key), str) and raw[key].strip():
+                return one_line(raw[key])
+    return "the server gave no reason (no resultUrl text, no message on the job)"
 
 
 def _timeout(value: str) -> float:
@@ -336,11 +386,14 @@ class SmokeRun:
         self.reporter = reporter
         self.report = report
         self.base_url: str | None = None
+        self.settings: Settings | None = None
+        self.last = LastRequest()
 
     def execute(self) -> int:
         started = time.monotonic()
         try:
-            code, reason = self._run()
+            with track_requests() as self.last:
+                code, reason = self._run()
         except ConfigError as exc:
             code, reason = EXIT_RED, str(exc)
             self.reporter.error(reason)
@@ -353,16 +406,15 @@ class SmokeRun:
             self.reporter.error(reason)
         except ApiError as exc:
             code = EXIT_RED
-            reason = f"API error from {self.base_url}: HTTP {exc.status_code}: {exc.response}"
+            reason = (
+                f"API error from {self.base_url}: HTTP {exc.status_code} on {self.last}: "
+                f"{one_line(str(exc.response))}"
+            )
             self.reporter.error(reason)
             self.reporter.traceback()
         except (RequestError, httpx.HTTPError) as exc:
             code = EXIT_RED
-            cause = exc.__cause__ or exc
-            reason = (
-                f"Network error: cannot reach {BASE_URL} {self.base_url} "
-                f"({type(cause).__name__}: {cause})"
-            )
+            reason = f"Network error: {self._network_text(exc)}"
             self.reporter.error(reason)
             self.reporter.traceback()
         except Exception as exc:
@@ -376,8 +428,17 @@ class SmokeRun:
         self.report.duration_s = round(time.monotonic() - started, 3)
         return code
 
+    def _network_text(self, exc: BaseException) -> str:
+        cause = exc.__cause__ or exc
+        if isinstance(cause, httpx.TimeoutException):
+            return f"{self.last} timed out ({BASE_URL} {self.base_url}; {type(cause).__name__})"
+        return (
+            f"cannot reach {BASE_URL} {self.base_url} on {self.last} "
+            f"({type(cause).__name__}: {cause})"
+        )
+
     def _run(self) -> tuple[int, str]:
-        settings = Settings.from_env()
+        settings = self.settings = Settings.from_env()
         self.base_url = self.report.base_url = safe_url(settings.base_url)
         self.report.timeout_s = self.args.timeout
         self.report.sdk_distributions = sdk_compat.installed_distributions()
@@ -394,10 +455,61 @@ class SmokeRun:
                 return EXIT_RED, reason
             return self._submit_and_wait(sdk, found.study(), scenarios)
 
+    def _submit(self, sdk: ImednetSDK, study: str, scenario: Scenario) -> str:
+        """POST one scenario's record; returns its batch id or raises ``_ScenarioRed``."""
+        assert scenario.payload is not None
+        path = f"/studies/{study}/records"
+        before = {key: len(v) for key, v in self.last.sent.items()}
+        try:
+            job = sdk.records.create(study, [scenario.payload])
+        except pydantic.ValidationError as exc:
+            seen = exc.errors()[0].get("input") if exc.errors() else None
+            raise _ScenarioRed(
+                "api-contract",
+                f"Scenario '{scenario.name}': API contract: POST {path} answered "
+                f"{one_line(json.dumps(seen, default=str), 120)}, not a job object",
+            ) from None
+        except AuthenticationError:
+            raise
+        except ApiError as exc:
+            raise _ScenarioRed(
+                "error",
+                f"Scenario '{scenario.name}': HTTP {exc.status_code} on {self.last}: "
+                f"{one_line(str(exc.response))}",
+            ) from None
+        except (RequestError, httpx.HTTPError) as exc:
+            raise _ScenarioRed(
+                "error", f"Scenario '{scenario.name}': {self._network_text(exc)}"
+            ) from None
+        self._warn_resent(scenario, before)
+        if not job.batch_id:
+            raise _ScenarioRed(
+                "api-contract",
+                f"Scenario '{scenario.name}': API contract: POST {path} answered a job "
+                f"without batchId (jobId {job.job_id or 'missing'}, "
+                f"state {describe_state(job.state)}); the job cannot be followed",
+            )
+        return job.batch_id
+
+    def _warn_resent(self, scenario: Scenario, before: dict[tuple[str, str], int]) -> None:
+        """The SDK sent the POST more than once: a server that processed the first may hold
+        the record twice (W10). The job's outcome still decides the exit code."""
+        for (method, path), answers in self.last.sent.items():
+            new = answers[before.get((method, path), 0) :]
+            if method == "POST" and len(new) > 1:
+                self.reporter.warning(
+                    f"Scenario '{scenario.name}': the SDK sent {method} {path} {len(new)} times "
+                    f"(answers: {', '.join(str(a) for a in new)}); if the server processed an "
+                    "earlier attempt, the record now exists more than once"
+                )
+
     def _submit_and_wait(
         self, sdk: ImednetSDK, study: str, scenarios: list[Scenario]
     ) -> tuple[int, str]:
-        submitted: list[tuple[Scenario, str, float]] = []
+        """Submit every scenario (one going red does not stop the others), then wait for all."""
+        submitted: dict[str, tuple[Scenario, float]] = {}
+        failures: list[str] = []
+        attempted = 0
         for scenario in scenarios:
             if scenario.payload is None:
                 self.reporter.notice(f"Skipped scenario '{scenario.name}': {scenario.missing}")
@@ -405,63 +517,81 @@ class SmokeRun:
                     ScenarioResult(scenario.name, "skipped", detail=scenario.missing)
                 )
                 continue
+            attempted += 1
             submitted_at = time.monotonic()
-            job = sdk.records.create(study, [scenario.payload])
-            if not job.batch_id:
-                raise RuntimeError(f"scenario '{scenario.name}': the API returned no batchId")
-            self.reporter.detail(f"scenario '{scenario.name}': submitted, batch {job.batch_id}")
-            submitted.append((scenario, job.batch_id, submitted_at))
-        if not submitted:
+            try:
+                batch_id = self._submit(sdk, study, scenario)
+            except _ScenarioRed as red:
+                failures.append(red.text)
+                self.reporter.error(red.text)
+                self.report.scenarios.append(
+                    ScenarioResult(scenario.name, red.status, detail=red.text)
+                )
+                continue
+            self.reporter.detail(f"scenario '{scenario.name}': submitted, batch {batch_id}")
+            submitted[batch_id] = (scenario, submitted_at)
+        if not attempted:
             reason = (
                 f"Study {study} and its form exist, but no write scenario has identifiers; "
                 "nothing was submitted"
             )
             self.reporter.notice(reason)
             return EXIT_SKIP, reason
-        failures = [
-            failure
-            for scenario, batch_id, at in submitted
-            if (failure := self._await(sdk, study, scenario, batch_id, at)) is not None
-        ]
+        waits = wait_for_jobs(
+            lambda batch: read_job(sdk, study, batch),
+            [(batch, at) for batch, (_, at) in submitted.items()],
+            timeout=self.args.timeout,
+        )
+        for batch_id, (scenario, _) in submitted.items():
+            failure = self._verdict(study, scenario, waits[batch_id])
+            if failure is not None:
+                failures.append(failure)
         if failures:
             return EXIT_RED, "; ".join(failures)
         reason = f"{len(submitted)} of {len(scenarios)} scenarios reached {SUCCESS_STATE}"
         self.reporter.line(f"OK: {reason} on study {study}")
         return EXIT_GREEN, reason
 
-    def _await(
-        self, sdk: ImednetSDK, study: str, scenario: Scenario, batch_id: str, submitted_at: float
-    ) -> str | None:
-        """Wait for one job; return the failure text, or None when it COMPLETED."""
-        wait = wait_for_job(
-            sdk,
-            study,
-            batch_id,
-            deadline=submitted_at + self.args.timeout,
-            started=submitted_at,
-        )
-        state = wait.state.upper()
-        if state == SUCCESS_STATE:
-            status, failure = "completed", None
-        elif wait.finished:
+    def _verdict(self, study: str, scenario: Scenario, wait: JobWait) -> str | None:
+        """Report one job's outcome; return the failure text, or None when it COMPLETED."""
+        batch_id, state = wait.batch_id, wait.reading.state
+        seen = describe_state(state)
+        head = f"Scenario '{scenario.name}' job {batch_id}"
+        failure: str | None = None
+        if wait.outcome is WaitOutcome.COMPLETED:
+            status = "completed"
+        elif wait.outcome is WaitOutcome.ENDED and (state or "").upper() == "FAILED":
+            status = "failed"
+            assert self.settings is not None
+            why = failure_reason(self.settings, study, batch_id, wait.reading.result_url)
+            failure = f"{head} ended FAILED: {why}"
+        elif wait.outcome is WaitOutcome.ENDED:
             status = "failed"
             failure = (
-                f"Scenario '{scenario.name}' job {batch_id} ended {state}, "
-                f"not {SUCCESS_STATE}: record submission failed"
+                f"{head} ended {seen}, not {SUCCESS_STATE} (the charter's only success state); "
+                "record submission not confirmed"
+            )
+        elif wait.outcome is WaitOutcome.UNKNOWN_STATE:
+            status = "unknown-state"
+            lasted = min(wait.elapsed_s, UNKNOWN_STATE_GRACE_S)
+            failure = (
+                f"{head} reported state {seen} for {lasted:.0f} s,"
+                " a state the charter does not know (API contract); it is not in progress "
+                f"and not {SUCCESS_STATE}"
             )
         else:
             status = "timed-out"
             failure = (
-                f"Scenario '{scenario.name}' job {batch_id} is still {wait.state or 'unknown'} "
-                f"after the {self.args.timeout:g} s timeout; retry with a larger --timeout"
+                f"{head} is still {seen} after the {self.args.timeout:g} s timeout; "
+                "retry with a larger --timeout"
             )
         self.report.scenarios.append(
             ScenarioResult(
                 scenario.name,
                 status,
                 batch_id=batch_id,
-                job_id=wait.job_id or None,
-                state=wait.state,
+                job_id=wait.reading.job_id or None,
+                state=state,
                 duration_s=round(wait.elapsed_s, 3),
                 detail=failure,
             )
@@ -473,6 +603,14 @@ class SmokeRun:
                 f"scenario '{scenario.name}': {state} in {wait.elapsed_s:.2f} s (batch {batch_id})"
             )
         return failure
+
+
+class _ScenarioRed(Exception):
+    """One write scenario is red before it has a job to wait for."""
+
+    def __init__(self, status: str, text: str) -> None:
+        super().__init__(text)
+        self.status, self.text = status, text
 
 
 def write_report(path: Path, report: SmokeReport, reporter: Reporter) -> None:

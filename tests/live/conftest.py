@@ -10,6 +10,7 @@ requests depend on which tests ran before it on the same worker.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from typing import TypeVar
 
@@ -18,7 +19,15 @@ from imednet import AsyncImednetSDK, ImednetSDK
 from live_checks import tagged_data
 
 from imednet_live import sdk_compat
-from imednet_live.config import API_KEY, BASE_URL, SECURITY_KEY, Settings
+from imednet_live.config import (
+    API_KEY,
+    BASE_URL,
+    BATCH_ID,
+    SECURITY_KEY,
+    SMOKE_BATCH_ID,
+    Settings,
+    read_var,
+)
 from imednet_live.discovery import (
     Discovery,
     FormRef,
@@ -31,7 +40,7 @@ from imednet_live.discovery import (
 )
 from imednet_live.live_support import SecretEnv
 from imednet_live.live_support import write_tag as new_write_tag
-from imednet_live.skips import NoEligibleData, SuiteDisabled, skip_mutation_not_allowed
+from imednet_live.skips import NoEligibleData, SuiteDisabled
 
 T = TypeVar("T")
 
@@ -45,6 +54,16 @@ def _available(lookup: Callable[[], T]) -> T:
         return lookup()
     except NoEligibleEntityError as exc:
         raise NoEligibleData(str(exc)) from None
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Writing tests first (stable order otherwise).
+
+    Each waits on a job; on a slow server (a minute a job) they must start together, one
+    per xdist worker, instead of being handed out after the quick read tests. Every worker
+    collects the same order, so xdist schedules the writes in the first round.
+    """
+    items.sort(key=lambda item: item.get_closest_marker("mutating") is None)
 
 
 @pytest.fixture(scope="session")
@@ -117,15 +136,30 @@ def write_tag() -> str:
     return new_write_tag()
 
 
-@pytest.fixture
-def batch_id(settings: Settings, study_key: str, request: pytest.FixtureRequest) -> str:
-    """IMEDNET_BATCH_ID when set, else a batch this test creates (mutation allowed)."""
+@pytest.fixture(scope="session")
+def batch_id(settings: Settings, study_key: str) -> str:
+    """A job to read without writing: IMEDNET_BATCH_ID, else the batch the smoke wrote
+    earlier in this run (live target), else the first job ``jobs.list`` shows (sandbox,
+    which seeds finished jobs; each session has its own sandbox, so a smoke batch is not
+    there)."""
     if settings.batch_id:
         return settings.batch_id
-    if not settings.allow_mutation:
-        skip_mutation_not_allowed("without IMEDNET_BATCH_ID, this jobs test creates a batch")
-    creator: Callable[[], str] = request.getfixturevalue("new_batch")
-    return creator()
+    smoke_batch = read_var(os.environ, SMOKE_BATCH_ID)
+    if smoke_batch and settings.target_kind != "sandbox":
+        return smoke_batch
+    if settings.target_kind == "live":  # jobs.list is not in the API's spec
+        raise NoEligibleData(
+            f"No job to read for study {study_key}: {BATCH_ID} is not set and no smoke batch "
+            f"was passed on ({SMOKE_BATCH_ID})"
+        )
+    with ImednetSDK(**settings.sdk_kwargs()) as client:
+        jobs = client.jobs.list(study_key)
+    if not jobs or not jobs[0].batch_id:
+        raise NoEligibleData(
+            f"No job to read for study {study_key}: {BATCH_ID} is not set and jobs.list "
+            "returned none"
+        )
+    return jobs[0].batch_id
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from collections.abc import Awaitable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,8 +14,9 @@ from imednet import AsyncImednetSDK, ImednetSDK
 from imednet.models import JobStatus, Record
 
 from imednet_live import sdk_compat
-from imednet_live.config import Settings
+from imednet_live.config import Settings, job_timeout_s
 from imednet_live.discovery import FormRef, VariableRef
+from imednet_live.job_states import JobWait, WaitOutcome, describe_state, read_job, wait_for_jobs
 from imednet_live.live_support import TEXT_TYPES, first_variable, validator_safe_data
 from imednet_live.skips import skip_no_data
 
@@ -23,7 +25,9 @@ T = TypeVar("T")
 # Seconds between job polls: the sandbox finishes a job in about 0.3 s; a live server
 # takes longer, and the poll count stays small either way.
 POLL_INTERVAL_S = 0.2
-JOB_TIMEOUT_S = 120
+# The smoke's job timeout (300 s), or IMEDNET_LIVE_JOB_TIMEOUT. Whole seconds: the SDK's
+# pollers take an int.
+JOB_TIMEOUT_S = int(job_timeout_s())
 
 
 def run_async(client: AsyncImednetSDK, work: Awaitable[T]) -> T:
@@ -108,8 +112,33 @@ def workflow_data(form: FormRef, study_key: str, tag: str) -> dict[str, object]:
     return validator_safe_data(form, tag)
 
 
+def wait_finished(sdk: ImednetSDK, study_key: str, batch_id: str) -> JobWait:
+    """Wait for a job the way the smoke does: terminal states and unknown ones end it at once.
+
+    Runs before any SDK poller, so a job that reports ``SUCCESS`` or a blank state is red in
+    seconds with the state named, instead of the poller waiting out its timeout.
+    """
+    wait = wait_for_jobs(
+        lambda batch: read_job(sdk, study_key, batch),
+        [(batch_id, time.monotonic())],
+        timeout=JOB_TIMEOUT_S,
+    )[batch_id]
+    state = describe_state(wait.reading.state)
+    assert wait.outcome is not WaitOutcome.UNKNOWN_STATE, (
+        f"job {batch_id} reported state {state}, which the charter does not know (API contract)"
+    )
+    assert wait.outcome is not WaitOutcome.TIMED_OUT, (
+        f"job {batch_id} is still {state} after {JOB_TIMEOUT_S} s"
+    )
+    return wait
+
+
 def wait_completed(sdk: ImednetSDK, study_key: str, batch_id: str) -> JobStatus:
-    """Poll (the SDK's poller where the build has one) and insist on COMPLETED."""
+    """Insist on COMPLETED, the charter's only success state; then the SDK's poller agrees."""
+    wait = wait_finished(sdk, study_key, batch_id)
+    assert wait.outcome is WaitOutcome.COMPLETED, (
+        f"job {batch_id} ended {describe_state(wait.reading.state)}, not COMPLETED"
+    )
     status = sdk_compat.poll_job(
         sdk, study_key, batch_id, interval=POLL_INTERVAL_S, timeout=JOB_TIMEOUT_S
     )
@@ -131,12 +160,18 @@ def records_tagged(sdk: ImednetSDK, study_key: str, variable: str, tag: str) -> 
 
 
 def one_tagged_record(sdk: ImednetSDK, study_key: str, variable: str, tag: str) -> Record:
-    """The single record a test wrote with ``tag``: read-after-write, exactly once."""
+    """The single record a test wrote with ``tag``: read-after-write, exactly once.
+
+    More than one is a duplicate write: the POST was applied twice, e.g. an SDK that
+    retried a POST the server had processed but answered with a 5xx (observation W10).
+    """
     found = records_tagged(sdk, study_key, variable, tag)
-    assert len(found) == 1, (
-        f"expected exactly one record with {variable}=={tag} after the job completed, "
-        f"found {len(found)}"
+    assert len(found) <= 1, (
+        f"duplicate write: {len(found)} records carry {variable}=={tag} (recordIds "
+        f"{sorted(r.record_id for r in found)}) although the test posted it once; the POST "
+        "was applied more than once (an SDK retry of a processed POST?)"
     )
+    assert found, f"no record with {variable}=={tag} after the job completed"
     return found[0]
 
 

@@ -9,27 +9,29 @@ the test body, after the session fixture has set the environment.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import importlib.util
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from export_checks import expected_columns, read_export, study_variable_names
 from imednet import ImednetSDK
-from live_checks import JOB_TIMEOUT_S, POLL_INTERVAL_S, assert_snapshot
+from live_checks import JOB_TIMEOUT_S, POLL_INTERVAL_S, assert_snapshot, tagged_data, wait_finished
 from study_size import require_walkable
 
 from imednet_live import sdk_compat
 from imednet_live.config import Settings
-from imednet_live.discovery import FormRef
+from imednet_live.discovery import FormRef, SubjectRef, sample_record_data
 from imednet_live.live_support import (
     SecretEnv,
     airflow_environment,
     migrate_airflow_db,
 )
+from imednet_live.live_support import write_tag as new_write_tag
 
 pytestmark = [pytest.mark.requires_package("airflow"), pytest.mark.xdist_group("airflow")]
 
@@ -69,11 +71,18 @@ with DAG({dag_id!r}, start_date=datetime(2024, 1, 1), schedule=None, catchup=Fal
 
 
 @pytest.fixture(scope="session")
-def airflow_home(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+def airflow_home(
+    settings: Settings, tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> Iterator[Path]:
     """A private AIRFLOW_HOME whose variables are set before airflow is first imported.
 
     Enough for hooks and sensors (a connection from AIRFLOW_CONN_* needs no database).
+    When writes are allowed, the sensor tests' jobs are submitted first, so they run while
+    Airflow is imported and its database migrates.
     """
+    if settings.allow_mutation:
+        with contextlib.suppress(pytest.skip.Exception):  # the sensor tests skip on their own
+            request.getfixturevalue("sensor_batches")
     assert "airflow" not in sys.modules, (
         "airflow was imported before the live suite configured AIRFLOW_HOME; "
         "its configuration would point at the wrong home"
@@ -169,18 +178,44 @@ def test_export_operator_in_dag_test(
     )
 
 
+@pytest.fixture(scope="session")
+def sensor_batches(
+    settings: Settings, study_key: str, form: FormRef, write_subject: SubjectRef
+) -> dict[str, str]:
+    """Both sensor tests' jobs, submitted together before Airflow's database migration.
+
+    Requested first by the sensor tests, so the jobs run while the database migrates and
+    while each other runs: on a server whose jobs take a minute, the Airflow group (one
+    xdist worker) then waits about one job's time, not two.
+    """
+    tag = new_write_tag()
+    data = tagged_data(sample_record_data(form), form, study_key, tag)
+    with ImednetSDK(**settings.sdk_kwargs()) as client:
+        completed = client.records.create(
+            study_key,
+            [{"formKey": form.form_key, "subjectKey": write_subject.subject_key, "data": data}],
+        )
+        failed = client.records.create(
+            study_key,
+            [{"formKey": form.form_key, "subjectKey": f"missing-{tag}", "data": data}],
+        )
+    assert completed.batch_id, f"records.create returned no batchId: {completed!r}"
+    assert failed.batch_id, f"records.create returned no batchId: {failed!r}"
+    return {"completed": completed.batch_id, "failed": failed.batch_id}
+
+
 @pytest.mark.resource("airflow.sensor")
 @pytest.mark.mutating
 def test_sensor_succeeds_on_completed_batch(
-    airflow_db: Path, study_key: str, new_batch: Callable[[], str], write_tag: str
+    sensor_batches: dict[str, str], airflow_db: Path, study_key: str, write_tag: str
 ) -> None:
-    """The sensor itself waits: it starts while the job is still in flight."""
+    """The sensor itself waits: it may start while the job is still in flight."""
     dag_id = f"imednet_sensor_{write_tag}"
     source = SENSOR_DAG.format(
         package=sdk_compat.airflow_package(),
         dag_id=dag_id,
         study_key=study_key,
-        batch_id=new_batch(),
+        batch_id=sensor_batches["completed"],
         poke_interval=POLL_INTERVAL_S,
         timeout=JOB_TIMEOUT_S,
     )
@@ -192,21 +227,19 @@ def test_sensor_succeeds_on_completed_batch(
 @pytest.mark.resource("airflow.sensor")
 @pytest.mark.mutating
 def test_sensor_raises_on_failed_job(
-    airflow_home: Path, sdk: ImednetSDK, study_key: str, form: FormRef, write_tag: str
+    sensor_batches: dict[str, str], airflow_home: Path, sdk: ImednetSDK, study_key: str
 ) -> None:
     integration = sdk_compat.airflow_integration()
     sdk_operators = importlib.import_module(f"{integration.__name__}.operators")
 
-    job = sdk.records.create(
-        study_key, [{"formKey": form.form_key, "subjectKey": f"missing-{write_tag}", "data": {}}]
-    )
+    batch = sensor_batches["failed"]
+    ended = wait_finished(sdk, study_key, batch)
+    assert ended.state.upper() == "FAILED", f"job {batch} ended {ended.state!r}"
     with pytest.raises(sdk_compat.job_failed_error(), match="failed"):  # the job really is FAILED
-        sdk.poll_job(study_key, job.batch_id, interval=POLL_INTERVAL_S, timeout=JOB_TIMEOUT_S)
+        sdk.poll_job(study_key, batch, interval=POLL_INTERVAL_S, timeout=JOB_TIMEOUT_S)
 
-    sensor = integration.ImednetJobSensor(
-        task_id="wait", study_key=study_key, batch_id=job.batch_id
-    )
-    with pytest.raises(Exception, match=f"Job {job.batch_id} ended in state FAILED") as raised:
+    sensor = integration.ImednetJobSensor(task_id="wait", study_key=study_key, batch_id=batch)
+    with pytest.raises(Exception, match=f"Job {batch} ended in state FAILED") as raised:
         sensor.poke({})
     # The SDK raises the AirflowException its operators module exports; without the
     # amazon provider that name falls back to plain Exception (see docs/live-suite.md).

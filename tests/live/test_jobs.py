@@ -1,13 +1,26 @@
-"""Job status and polling: ``jobs.get`` (a known or a fresh batch), ``poll_job``, FAILED jobs."""
+"""Job status and polling: ``jobs.get`` (an existing job, no write needed), ``poll_job``, FAILED.
+
+Only ``COMPLETED`` is success (the charter's word): every wait goes through
+``live_checks.wait_finished`` first, so a server that reports ``SUCCESS`` or a blank state
+is red in seconds, naming the state.
+"""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 
 import pytest
 from imednet import AsyncImednetSDK, ImednetSDK
 from imednet.models import JobStatus
-from live_checks import JOB_TIMEOUT_S, POLL_INTERVAL_S, run_async, tagged_data, wait_completed
+from live_checks import (
+    JOB_TIMEOUT_S,
+    POLL_INTERVAL_S,
+    run_async,
+    tagged_data,
+    wait_completed,
+    wait_finished,
+)
 
 from imednet_live import sdk_compat
 from imednet_live.discovery import FormRef, SubjectRef, sample_record_data
@@ -16,7 +29,6 @@ KNOWN_STATES = {"CREATED", "PENDING", "PROCESSING", "RUNNING", "COMPLETED", "FAI
 
 
 @pytest.mark.resource("jobs")
-@pytest.mark.mutating(unless_env="IMEDNET_BATCH_ID")
 def test_jobs_get(sdk: ImednetSDK, study_key: str, batch_id: str) -> None:
     status = sdk.jobs.get(study_key, batch_id)
     assert isinstance(status, JobStatus)
@@ -25,7 +37,6 @@ def test_jobs_get(sdk: ImednetSDK, study_key: str, batch_id: str) -> None:
 
 
 @pytest.mark.resource("jobs")
-@pytest.mark.mutating(unless_env="IMEDNET_BATCH_ID")
 def test_async_jobs_get(async_sdk: AsyncImednetSDK, study_key: str, batch_id: str) -> None:
     status = run_async(async_sdk, async_sdk.jobs.async_get(study_key, batch_id))
     assert isinstance(status, JobStatus)
@@ -50,6 +61,7 @@ def test_poll_job_reaches_completed(
 @pytest.mark.mutating
 def test_async_create_and_poll(
     async_sdk: AsyncImednetSDK,
+    sdk: ImednetSDK,
     study_key: str,
     form: FormRef,
     write_subject: SubjectRef,
@@ -62,6 +74,7 @@ def test_async_create_and_poll(
             study_key,
             [{"formKey": form.form_key, "subjectKey": write_subject.subject_key, "data": data}],
         )
+        await asyncio.to_thread(wait_completed, sdk, study_key, job.batch_id)
         status = await async_sdk.async_poll_job(
             study_key, job.batch_id, interval=POLL_INTERVAL_S, timeout=JOB_TIMEOUT_S
         )
@@ -80,10 +93,13 @@ def test_job_for_unknown_subject_fails(
 ) -> None:
     """A write the server accepts but cannot apply ends FAILED; poll_job raises on it."""
     missing = f"missing-{write_tag}"
+    data = tagged_data(sample_record_data(form), form, study_key, write_tag)
     job = sdk.records.create(
-        study_key, [{"formKey": form.form_key, "subjectKey": missing, "data": {}}]
+        study_key, [{"formKey": form.form_key, "subjectKey": missing, "data": data}]
     )
     assert job.batch_id, f"records.create returned no batchId: {job!r}"
+    ended = wait_finished(sdk, study_key, job.batch_id)
+    assert ended.state.upper() == "FAILED", f"job {job.batch_id} ended {ended.state!r}"
     with pytest.raises(sdk_compat.job_failed_error(), match=f"Job {job.batch_id} failed"):
         sdk.poll_job(study_key, job.batch_id, interval=POLL_INTERVAL_S, timeout=JOB_TIMEOUT_S)
     assert sdk.jobs.get(study_key, job.batch_id).state.upper() == "FAILED"

@@ -3,6 +3,9 @@
 
 Data only targets text and number variables: the workflow validates locally and rejects
 every other type (radio, date, ...) with ``UnknownVariableTypeError`` before any request.
+Jobs are awaited with ``wait_completed`` (the harness's reading of job states, then the SDK's
+poller) rather than the workflow's own wait, so a job that reports ``SUCCESS`` or a blank
+state is red in seconds, not after the workflow's timeout.
 """
 
 from __future__ import annotations
@@ -11,8 +14,6 @@ import pytest
 from imednet import ImednetSDK
 from imednet.models import Job, RegisterSubjectRequest
 from live_checks import (
-    JOB_TIMEOUT_S,
-    POLL_INTERVAL_S,
     one_tagged_record,
     text_variable,
     wait_completed,
@@ -25,12 +26,12 @@ from imednet_live.live_support import write_tag as new_write_tag
 
 pytestmark = pytest.mark.mutating
 
-WAIT = {"wait_for_completion": True, "timeout": JOB_TIMEOUT_S, "poll_interval": POLL_INTERVAL_S}
+WAIT = {"wait_for_completion": False}
 
 
-def _completed(job: Job) -> None:
+def _completed(job: Job, sdk: ImednetSDK, study_key: str) -> None:
     assert job.batch_id, f"workflow returned a job without batchId: {job!r}"
-    assert job.state.upper() == "COMPLETED", f"job {job.batch_id} ended {job.state!r}"
+    wait_completed(sdk, study_key, job.batch_id)
 
 
 @pytest.mark.resource("workflows.record_update")
@@ -39,7 +40,11 @@ def test_create_or_update_records(
 ) -> None:
     data = workflow_data(form, study_key, write_tag)
     record = {"formKey": form.form_key, "subjectKey": write_subject.subject_key, "data": data}
-    _completed(sdk.workflows.record_update.create_or_update_records(study_key, [record], **WAIT))
+    _completed(
+        sdk.workflows.record_update.create_or_update_records(study_key, [record], **WAIT),
+        sdk,
+        study_key,
+    )
 
     found = one_tagged_record(sdk, study_key, text_variable(form, study_key).name, write_tag)
     assert found.subject_key == write_subject.subject_key
@@ -60,7 +65,7 @@ def test_create_new_record(
         workflow_data(form, study_key, write_tag),
         **WAIT,
     )
-    _completed(job)
+    _completed(job, sdk, study_key)
     found = one_tagged_record(sdk, study_key, text_variable(form, study_key).name, write_tag)
     assert (found.subject_key, found.form_key) == (write_subject.subject_key, form.form_key)
 
@@ -84,7 +89,9 @@ def test_register_subject_then_update_its_scheduled_record(
             write_site.site_name,
             workflow_data(form, study_key, write_tag),
             **WAIT,
-        )
+        ),
+        sdk,
+        study_key,
     )
     registered = one_tagged_record(sdk, study_key, variable, write_tag)
     assert registered.site_id == write_site.site_id
@@ -99,7 +106,9 @@ def test_register_subject_then_update_its_scheduled_record(
             interval.interval_name,
             workflow_data(form, study_key, update_tag),
             **WAIT,
-        )
+        ),
+        sdk,
+        study_key,
     )
     updated = one_tagged_record(sdk, study_key, variable, update_tag)
     assert updated.subject_key == registered.subject_key

@@ -47,7 +47,8 @@ class SmokeTarget(_Tolerant):
 
 
 class SmokeScenario(_Tolerant):
-    """One write scenario: ``status`` is completed, failed, timed-out or skipped."""
+    """One write scenario: ``status`` is completed, skipped, or a red one (failed, timed-out,
+    unknown-state, api-contract, error)."""
 
     name: str
     status: str

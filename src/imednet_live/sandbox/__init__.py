@@ -15,7 +15,7 @@ from typing import Any
 from imednet_live import config
 from imednet_live.config import SdkKwargs
 from imednet_live.fault_rules import FaultRule, parse_rule
-from imednet_live.sandbox.backend import Backend
+from imednet_live.sandbox.backend import DEFAULT_JOB_SECONDS, Backend
 from imednet_live.sandbox.scenarios import SCENARIOS
 from imednet_live.sandbox.server import (
     DEFAULT_API_KEY,
@@ -78,6 +78,7 @@ def running(
     host: str = "127.0.0.1",
     port: int = 0,
     fail: tuple[str | FaultRule, ...] = (),
+    job_seconds: float = DEFAULT_JOB_SECONDS,
 ) -> Iterator[SandboxHandle]:
     """Run a sandbox in a daemon thread of this process for the duration of the block.
 
@@ -94,6 +95,7 @@ def running(
             host=host,
             port=port,
             fault_rules=tuple(r if isinstance(r, FaultRule) else parse_rule(r) for r in fail),
+            job_seconds=job_seconds,
         )
     )
     server.start_in_thread()

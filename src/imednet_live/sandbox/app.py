@@ -14,6 +14,7 @@ from imednet_live.sandbox.faults import FaultInjector
 from imednet_live.sandbox.middleware import AuditMiddleware
 from imednet_live.sandbox.responses import ApiError, json_response
 from imednet_live.sandbox.routers import control, records, resources, studies
+from imednet_live.sandbox.scenarios import PostAnswer
 
 API_PREFIX = "/api/v1/edc"
 
@@ -27,6 +28,7 @@ def create_app(
     flaky: bool = False,
     fault_rules: tuple[FaultRule, ...] = (),
     audit: AuditLog | None = None,
+    post_answer: PostAnswer = PostAnswer.JOB,
 ) -> FastAPI:
     app = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
     app.state.sandbox = SandboxState(
@@ -36,6 +38,7 @@ def create_app(
         latency_ms=latency_ms,
         faults=FaultInjector() if flaky else None,
         fault_rules=fault_rules,
+        post_answer=post_answer,
     )
     app.state.audit = audit or AuditLog()
     api_deps = [Depends(d) for d in API_DEPENDENCIES]

@@ -19,8 +19,11 @@ from functools import lru_cache
 from typing import Any
 
 from imednet_live.sandbox import filters, seed
-from imednet_live.sandbox.scenarios import JobOutcome
+from imednet_live.sandbox.scenarios import JobOutcome, StateSpelling
 from imednet_live.sandbox.seed import Item, StudyData
+from imednet_live.statuses import is_open_site_status
+
+DEFAULT_JOB_SECONDS = 0.25
 
 DEFAULT_SORT: dict[str, str] = {
     "studies": "studyKey",
@@ -108,10 +111,43 @@ class Job:
     started_at: datetime | None = None
     finished_at: datetime | None = None
     records: list[int] = field(default_factory=list)
+    reads: int = 0  # how often the job was shown, for scenarios that vary its spelling
 
 
 class JobFailed(Exception):
     """A job item cannot be applied; the message becomes the job's reason."""
+
+
+class WriteRejected(ValueError):
+    """A records POST the real API answers 400 (W6, W7); the HTTP layer names ``field``."""
+
+    def __init__(self, field_name: str, value: str, why: str) -> None:
+        super().__init__(f"{field_name}: {why}")
+        self.field, self.value, self.why = field_name, value, why
+
+
+def check_write(items: list[Any]) -> None:
+    """Reject what the observed server rejects before any job exists.
+
+    ``recordData`` instead of ``data`` (W6), and a missing or empty ``data`` (W7).
+    """
+    for index, item in enumerate(items):
+        if not isinstance(item, dict):
+            continue  # the job reports it
+        if "recordData" in item:
+            raise WriteRejected(
+                "recordData", f"record {index}", "unknown field; the record values go in data"
+            )
+        data = item.get("data")
+        if data is None:
+            raise WriteRejected("data", f"record {index}", "is required")
+        if not data:
+            raise WriteRejected("data", f"record {index}", "must not be empty")
+
+
+def result_url(study_key: str, batch_id: str) -> str:
+    """Where a job's result is served (plain text reason when FAILED, as the real API does)."""
+    return f"/api/v1/edc/studies/{study_key}/jobs/{batch_id}/result"
 
 
 def _fmt(moment: datetime | None) -> str | None:
@@ -127,21 +163,42 @@ class Backend:
         *,
         job_outcome: JobOutcome = JobOutcome.COMPLETE,
         start_after: float = 0.05,
-        finish_after: float = 0.25,
+        finish_after: float = DEFAULT_JOB_SECONDS,
         clock: Callable[[], float] = time.monotonic,
         now: Callable[[], datetime] = datetime.now,
+        state_spelling: StateSpelling | None = None,
     ) -> None:
         self._studies: dict[str, StudyData] = {s.study["studyKey"]: s for s in studies}
         self._job_outcome = job_outcome
-        self._start_after = start_after
+        self._start_after = min(start_after, finish_after / 5)
         self._finish_after = finish_after
         self._clock = clock
         self._now = now
+        self._spell = state_spelling
         self._jobs: dict[str, Job] = {}
         self._pending: list[Job] = []
         self._lock = threading.RLock()
         self._views: OrderedDict[tuple[Any, ...], list[Item]] = OrderedDict()
         self.version = 0
+        self._seed_jobs()
+
+    def _seed_jobs(self) -> None:
+        """One finished job per study, so ``jobs.list``/``jobs.get`` have something to read."""
+        for key in self._studies:
+            batch = str(uuid.uuid5(uuid.NAMESPACE_URL, f"imednet-live-sandbox/{key}/seed-job"))
+            created = seed.EPOCH
+            self._jobs[batch] = Job(
+                job_id=str(uuid.uuid5(uuid.NAMESPACE_URL, f"{batch}/job")),
+                batch_id=batch,
+                study_key=key,
+                items=[],
+                created=self._clock(),
+                created_at=created,
+                state="COMPLETED",
+                finished=True,
+                started_at=created,
+                finished_at=created,
+            )
 
     # ----- reads -------------------------------------------------------------------------
     def settle(self) -> None:
@@ -218,6 +275,22 @@ class Backend:
                 return None
             return self._job_json(job)
 
+    def job_result(self, study_key: str, batch_id: str) -> tuple[str, str | list[int]] | None:
+        """A job's result: ("failed", reason), ("completed", recordIds), ("running", []).
+
+        None when the study has no such job.
+        """
+        self.settle()
+        with self._lock:
+            job = self._jobs.get(batch_id)
+            if job is None or job.study_key != study_key:
+                return None
+            if not job.finished:
+                return "running", []
+            if job.state == "FAILED":
+                return "failed", job.reason or "Job failed."
+            return "completed", list(job.records)
+
     # ----- writes ------------------------------------------------------------------------
     def create_job(self, study_key: str, items: list[Any]) -> Item:
         """Accept a records POST: the job runs on its own; returns the 202 body."""
@@ -247,12 +320,16 @@ class Backend:
 
     def _job_json(self, job: Job) -> Item:
         state = self._state(job)
+        shown: str | None = state
+        if self._spell is not None:
+            shown = self._spell(state, job.reads)
+            job.reads += 1
         body: Item = {
             "jobId": job.job_id,
             "batchId": job.batch_id,
-            "state": state,
+            "state": shown,
             "progress": 100 if job.finished else (50 if state == "PROCESSING" else 0),
-            "resultUrl": f"/api/v1/edc/studies/{job.study_key}/jobs/{job.batch_id}",
+            "resultUrl": result_url(job.study_key, job.batch_id),
             "studyKey": job.study_key,
             "dateCreated": _fmt(job.created_at),
             "dateStarted": _fmt(job.started_at),
@@ -328,15 +405,15 @@ class _Writer:
     def _plan_item(self, entry: Any) -> Callable[[], int] | None:
         if not isinstance(entry, dict):
             raise JobFailed("each record must be a JSON object")
-        form = self._by("forms", entry, (("formKey", "formKey"), ("formId", "formId")))
-        if form is None:
-            raise JobFailed("formKey or formId is required")
+        form = self._form(entry)
         if form["disabled"]:
             raise JobFailed(f"form {form['formKey']} is disabled")
         data = entry.get("data", {})
         if not isinstance(data, dict):
             raise JobFailed("data must be a JSON object")
         names = {v["variableName"] for v in self.res["variables"] if v["formId"] == form["formId"]}
+        if not names:  # W7: a form without variables cannot take a record
+            raise JobFailed(f"Form with formKey of {form['formKey']} has no variables.")
         unknown = sorted(set(data) - names)
         if unknown:
             raise JobFailed(f"not variables of form {form['formKey']}: {', '.join(unknown)}")
@@ -370,9 +447,26 @@ class _Writer:
             return lambda: self._scheduled(form, subject, interval, data)
         return lambda: self._new_record(form, subject, data, interval_id=0, visit_id=0)
 
+    def _form(self, entry: Item) -> Item:
+        """The item's subject-record form; anything else fails as the real API does (W7, W8)."""
+        key = entry.get("formKey")
+        if key in (None, "") and entry.get("formId") in (None, ""):
+            raise JobFailed("formKey or formId is required")
+        try:
+            form = self._by("forms", entry, (("formKey", "formKey"), ("formId", "formId")))
+        except JobFailed:
+            form = None
+        if form is None:
+            raise JobFailed(f"Form with formKey of {key or entry.get('formId')} not found.")
+        if not form.get("subjectRecordReport"):
+            raise JobFailed(
+                f"Form with formKey of {form['formKey']} not found (not a subject record form)."
+            )
+        return form
+
     @staticmethod
     def _require_open(site: Item) -> None:
-        if site["siteEnrollmentStatus"].lower() not in seed.OPEN_SITE_STATUSES:
+        if not is_open_site_status(site["siteEnrollmentStatus"]):
             raise JobFailed(
                 f"site {site['siteName']} is not open for enrollment "
                 f"({site['siteEnrollmentStatus']})"

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import hmac
+import threading
 from dataclasses import dataclass, field
 
 from fastapi import Request
@@ -12,6 +14,7 @@ from imednet_live.fault_rules import FaultRule
 from imednet_live.sandbox.backend import Backend
 from imednet_live.sandbox.faults import FaultInjector, matching_rule
 from imednet_live.sandbox.responses import ApiError
+from imednet_live.sandbox.scenarios import PostAnswer
 
 
 @dataclass
@@ -26,6 +29,18 @@ class SandboxState:
     fault_rules: tuple[FaultRule, ...] = ()  # persistent faults: --fail and scenario data
     # Encoded list pages keyed by (store version, study, resource, query, page, size).
     page_cache: dict[tuple[object, ...], bytes] = field(default_factory=dict)
+    post_answer: PostAnswer = PostAnswer.JOB
+    _posted: set[tuple[str, str]] = field(default_factory=set)
+    _posted_lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def first_post(self, study_key: str, body: bytes) -> bool:
+        """True the first time this exact records body is posted to the study."""
+        key = (study_key, hashlib.sha256(body).hexdigest())
+        with self._posted_lock:
+            if key in self._posted:
+                return False
+            self._posted.add(key)
+            return True
 
 
 def sandbox_state(request: Request) -> SandboxState:

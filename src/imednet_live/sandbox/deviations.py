@@ -39,6 +39,16 @@ DEVIATIONS: tuple[Deviation, ...] = (
         "the SDK repo's postman collection / SDK 0.5.0 jobs.list use them",
     ),
     Deviation(
+        "GET /studies/{studyKey}/jobs/{batchId}/result",
+        "served although not in the spec: a FAILED job's reason as plain text",
+        "the real API serves a failure's reason at the job's resultUrl (observation W8)",
+    ),
+    Deviation(
+        "POST /studies/{studyKey}/records",
+        "400 (code 1000) for a recordData key or a missing or empty data",
+        "the real API rejects them (observations W6, W7); the spec does not say",
+    ),
+    Deviation(
         "GET /studies/{studyKey}/users?filter=",
         "filter accepted on users",
         "SDK 0.5.0 users.get sends it",

@@ -1,4 +1,8 @@
-"""Scenarios: named variations of the seed data and of job/fault behaviour, chosen at start."""
+"""Scenarios: named variations of the seed data and of job/fault behaviour, chosen at start.
+
+Besides the charter's rows, some scenarios reproduce one behaviour the real API was seen to
+show (``../shared/imednet-api/REAL-API-OBSERVATIONS.md``; the row is in each description).
+"""
 
 from __future__ import annotations
 
@@ -17,6 +21,35 @@ class JobOutcome(str, Enum):
     FAIL = "fail"  # always ends FAILED with a reason
 
 
+class PostAnswer(str, Enum):
+    """How ``POST .../records`` answers once the job exists."""
+
+    JOB = "job"  # 202 {jobId, batchId, state}
+    EMPTY_ARRAY = "empty-array"  # 200 [] (W1)
+    NO_BATCH_ID = "no-batch-id"  # 202 {jobId, state}, no batchId (W2)
+    PROCESSED_THEN_503 = "processed-then-503"  # first POST of a body: applied, answered 503 (W10)
+
+
+# (canonical state, how many times this job was read) -> the state on the wire.
+StateSpelling = Callable[[str, int], "str | None"]
+
+
+def _as_is(state: str, _reads: int) -> str | None:
+    return state
+
+
+def _success_word(state: str, _reads: int) -> str | None:
+    return "SUCCESS" if state == "COMPLETED" else state
+
+
+def _lower_case(state: str, _reads: int) -> str | None:
+    return state.lower()
+
+
+def _blank(_state: str, reads: int) -> str | None:
+    return None if reads % 3 == 2 else ""  # "" on most reads, null on every third
+
+
 @dataclass(frozen=True)
 class Scenario:
     """One scenario; ``name``, ``description`` and ``observation`` feed the docs and ``--help``."""
@@ -29,6 +62,8 @@ class Scenario:
     # The row of ../shared/imednet-api/REAL-API-OBSERVATIONS.md it reproduces (e.g. "W3").
     observation: str | None = None
     fault_rules: tuple[FaultRule, ...] = ()  # persistent faults (fault_rules.py)
+    state_spelling: StateSpelling = _as_is
+    post_answer: PostAnswer = PostAnswer.JOB
 
 
 def _no_studies(_studies: list[StudyData]) -> list[StudyData]:
@@ -87,6 +122,48 @@ def _sparse(studies: list[StudyData]) -> list[StudyData]:
     return studies
 
 
+_DEV_SITE_STATUSES = {
+    "Enrollment Open": "ENROLLMENT_OPEN",
+    "Inactive": "READ_ONLY",
+    "Enrollment Closed": "READ_ONLY",
+}
+_DEV_SUBJECT_STATUSES = {"Enrolled": "Registered", "active": "Baseline"}
+
+
+def _dev_spellings(studies: list[StudyData]) -> list[StudyData]:
+    """R1: DEV's spellings of site and subject statuses."""
+    for study in studies:
+        res = study.resources
+        for site in res["sites"]:
+            status = site["siteEnrollmentStatus"]
+            site["siteEnrollmentStatus"] = _DEV_SITE_STATUSES.get(status, status)
+        for subject in res["subjects"]:
+            status = subject["subjectStatus"]
+            subject["subjectStatus"] = _DEV_SUBJECT_STATUSES.get(status, status)
+    return studies
+
+
+def _wire_quirks(studies: list[StudyData]) -> list[StudyData]:
+    """R3/R4: short fractions in date-times, empty dates, string codingIds, booleans as ""."""
+    for study in studies:
+        res = study.resources
+        for n, record in enumerate(res["records"]):
+            record["dateCreated"] = f"{record['dateCreated']}.{n % 100:02d}"
+            if n % 2:
+                record["dateModified"] = ""
+            if record.get("deleted") is False:
+                record["deleted"] = ""
+        for subject in res["subjects"]:
+            if subject.get("deleted") is False:
+                subject["deleted"] = ""
+        for variable in res["variables"]:
+            if variable.get("disabled") is False:
+                variable["disabled"] = ""
+        for n, coding in enumerate(res["codings"], start=1):
+            coding["codingId"] = f"C{n}"
+    return studies
+
+
 SCENARIOS: dict[str, Scenario] = {
     s.name: s
     for s in (
@@ -129,6 +206,55 @@ SCENARIOS: dict[str, Scenario] = {
             f"{UNSTABLE_DELAY_S:g} s, beyond the SDK's 30 s timeout",
             fault_rules=UNSTABLE_RULES,
             observation="R2",
+        ),
+        Scenario(
+            "success-state",
+            "finished jobs report SUCCESS instead of COMPLETED (records are written)",
+            state_spelling=_success_word,
+            observation="W3",
+        ),
+        Scenario(
+            "blank-state",
+            'job state "" on every read, null on every third (records are written)',
+            state_spelling=_blank,
+            observation="W5",
+        ),
+        Scenario(
+            "lowercase-states",
+            "job states in lower case (created, processing, completed, failed)",
+            state_spelling=_lower_case,
+            observation="W4",
+        ),
+        Scenario(
+            "post-array",
+            "POST records answers 200 [] instead of the job object (the job still runs)",
+            post_answer=PostAnswer.EMPTY_ARRAY,
+            observation="W1",
+        ),
+        Scenario(
+            "post-no-batch",
+            "POST records answers a job object without batchId (the job still runs)",
+            post_answer=PostAnswer.NO_BATCH_ID,
+            observation="W2",
+        ),
+        Scenario(
+            "dev-spellings",
+            "sites ENROLLMENT_OPEN/READ_ONLY, subjects Registered/Baseline (DEV spellings)",
+            transform=_dev_spellings,
+            observation="R1",
+        ),
+        Scenario(
+            "processed-then-503",
+            "the first POST of each body is applied and answered 503; "
+            "a retry of the same body is applied again and answered 202",
+            post_answer=PostAnswer.PROCESSED_THEN_503,
+            observation="W10",
+        ),
+        Scenario(
+            "wire-quirks",
+            'date-times with short fractions, empty dates, codingId "C1", booleans as ""',
+            transform=_wire_quirks,
+            observation="R3/R4",
         ),
     )
 }

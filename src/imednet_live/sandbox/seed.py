@@ -20,12 +20,12 @@ SECOND_STUDY_KEY = "VACCINE-02"
 SECOND_STUDY_ID = 102
 SPONSOR_KEY = "ACME-PHARMA"
 
-# Sites of the first study, by siteId. Only "Enrollment Open" and "ACTIVE" accept registrations.
+# Sites of the first study, by siteId. Only "Enrollment Open" and "ACTIVE" accept registrations
+# (the charter's folding, imednet_live.statuses).
 SITE_INACTIVE_ID, SITE_INACTIVE_NAME = 1, "Boston General"
 SITE_OPEN_ID, SITE_OPEN_NAME = 2, "Minneapolis Clinic"
 SITE_ACTIVE_ID, SITE_ACTIVE_NAME = 3, "Mock Site 3"
 SITE_CLOSED_ID, SITE_CLOSED_NAME = 4, "Denver Health"
-OPEN_SITE_STATUSES = frozenset({"enrollment open", "active"})
 
 # Subjects of the first study, by subjectId.
 SUBJECT_SCREENED = (1, "02-001")
@@ -89,7 +89,7 @@ USER_ACTIVE_LOGIN = "jdoe"
 USER_INACTIVE_LOGIN = "zformer"
 RECORDS_PER_SCALED_SUBJECT = 5
 
-_EPOCH = datetime(2024, 1, 15, 9, 0, 0)
+EPOCH = _EPOCH = datetime(2024, 1, 15, 9, 0, 0)  # seed timestamps count from here
 
 
 def stamp(minutes: int) -> str:

@@ -21,7 +21,7 @@ import uvicorn
 from imednet_live.fault_rules import FaultRule
 from imednet_live.sandbox.app import create_app
 from imednet_live.sandbox.audit import AuditLog
-from imednet_live.sandbox.backend import Backend
+from imednet_live.sandbox.backend import DEFAULT_JOB_SECONDS, Backend
 from imednet_live.sandbox.scenarios import Scenario, build_studies, get_scenario
 
 DEFAULT_HOST = "127.0.0.1"
@@ -84,6 +84,7 @@ class SandboxOptions:
     host: str = DEFAULT_HOST
     port: int = 0
     fault_rules: tuple[FaultRule, ...] = ()  # --fail, checked before the scenario's own
+    job_seconds: float = DEFAULT_JOB_SECONDS
 
     def validate(self) -> Scenario:
         """Raise SandboxConfigError for a bad option; returns the chosen scenario."""
@@ -93,6 +94,10 @@ class SandboxOptions:
             raise SandboxConfigError(f"--scenario: {exc}") from None
         if self.latency_ms < 0:
             raise SandboxConfigError(f"--latency-ms must be >= 0, got {self.latency_ms}")
+        if not 0 <= self.job_seconds < float("inf"):
+            raise SandboxConfigError(
+                f"--job-seconds must be a number of seconds >= 0, got {self.job_seconds}"
+            )
         if self.subjects is not None and self.subjects < 0:
             raise SandboxConfigError(f"--subjects must be >= 0, got {self.subjects}")
         for option, value in (("--api-key", self.api_key), ("--security-key", self.security_key)):
@@ -130,7 +135,10 @@ class SandboxServer:
         self.options = options
         self.scenario = scenario.name
         self.backend = Backend(
-            build_studies(scenario, options.subjects), job_outcome=scenario.job_outcome
+            build_studies(scenario, options.subjects),
+            job_outcome=scenario.job_outcome,
+            finish_after=options.job_seconds,
+            state_spelling=scenario.state_spelling,
         )
         try:
             self.audit = AuditLog(options.audit_path)
@@ -146,6 +154,7 @@ class SandboxServer:
             flaky=scenario.flaky,
             fault_rules=(*options.fault_rules, *scenario.fault_rules),
             audit=self.audit,
+            post_answer=scenario.post_answer,
         )
         try:
             self.socket = bind_loopback(options.host, options.port)

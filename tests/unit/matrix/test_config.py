@@ -68,3 +68,18 @@ def test_export_database_password_is_a_secret() -> None:
     s = Settings.from_env({"IMEDNET_EXPORT_DB_URL": url})
     assert "pg-pass-789" not in repr(s)
     assert s.secrets == ("pg-pass-789",)
+
+
+def test_job_timeout_defaults_to_the_smokes_300_s_and_is_configurable() -> None:
+    from imednet_live.config import DEFAULT_JOB_TIMEOUT_S, JOB_TIMEOUT, job_timeout_s
+
+    assert job_timeout_s({}) == DEFAULT_JOB_TIMEOUT_S == 300.0
+    assert job_timeout_s({JOB_TIMEOUT: " 90 "}) == 90.0
+
+
+@pytest.mark.parametrize("value", ["0", "-5", "soon", "inf"])
+def test_a_bad_job_timeout_is_one_line_naming_the_variable(value: str) -> None:
+    from imednet_live.config import JOB_TIMEOUT, job_timeout_s
+
+    with pytest.raises(ConfigError, match=f"^{JOB_TIMEOUT} must be a number of seconds > 0"):
+        job_timeout_s({JOB_TIMEOUT: value})

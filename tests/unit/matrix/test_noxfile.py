@@ -211,13 +211,9 @@ def smoke_session(noxfile: dict[str, Any], tmp_path: Path, monkeypatch: pytest.M
     return run
 
 
-SCENARIOS_SEEN: list[str] = []
-
-
-def _recording_target(session: Any, target: Any, reports: Path, *, scenario: str) -> Any:
+def _recording_target(session: Any, target: Any, reports: Path) -> Any:
     from contextlib import nullcontext
 
-    SCENARIOS_SEEN.append(scenario)
     return nullcontext({})
 
 
@@ -234,13 +230,6 @@ def test_smoke_exit_2_is_the_charter_skip_so_live_sessions_still_run(smoke_sessi
 
 def test_smoke_without_a_report_is_not_mistaken_for_a_skip(smoke_session: Any) -> None:
     smoke_session(None)  # e.g. the script crashed before writing; nox already failed it
-
-
-def test_smoke_scenario_reproduces_a_charter_row_on_demand(smoke_session: Any) -> None:
-    SCENARIOS_SEEN.clear()
-    smoke_session(0)
-    smoke_session(0, scenario="read-only")
-    assert SCENARIOS_SEEN == ["default", "read-only"]
 
 
 @pytest.mark.parametrize("posargs", [[], ["--check"]])
@@ -298,41 +287,112 @@ def test_a_malformed_sandbox_fail_rule_is_a_one_line_red_session(
 
 
 @pytest.fixture
-def launches(noxfile: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
-    """What target_env would start: the sandbox launcher's keyword arguments per session."""
+def launches(
+    noxfile: dict[str, Any], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> list[dict[str, Any]]:
+    """Calls ``target_env`` would make to the sandbox launcher, recorded instead of run."""
     from contextlib import contextmanager
+    from types import SimpleNamespace
 
-    from imednet_live.sandbox_launcher import SandboxProcess
+    from imednet_live import sandbox_launcher
 
     seen: list[dict[str, Any]] = []
 
     @contextmanager
     def launch(command: Any, **kwargs: Any) -> Any:
         seen.append(kwargs)
-        yield SandboxProcess(base_url="http://127.0.0.1:1", pid=1)
+        yield sandbox_launcher.SandboxProcess(base_url="http://127.0.0.1:1", pid=1)
 
-    monkeypatch.setattr(noxfile["sandbox_launcher"], "launch", launch)
-    # The session log names the audit file relative to the project root.
-    monkeypatch.setitem(noxfile["target_env"].__wrapped__.__globals__, "ROOT", Path("/"))
-    for name in ("IMEDNET_LIVE_SANDBOX_LATENCY_MS", "IMEDNET_LIVE_SANDBOX_SUBJECTS"):
+    fake = SimpleNamespace(launch=launch, SandboxStartError=sandbox_launcher.SandboxStartError)
+    globals_ = noxfile["target_env"].__wrapped__.__globals__
+    monkeypatch.setitem(globals_, "sandbox_launcher", fake)
+    monkeypatch.setitem(globals_, "ROOT", tmp_path)
+    for name in (
+        "IMEDNET_LIVE_SANDBOX_SCENARIO",
+        "IMEDNET_LIVE_SANDBOX_JOB_SECONDS",
+        "IMEDNET_LIVE_SANDBOX_LATENCY_MS",
+        "IMEDNET_LIVE_SANDBOX_SUBJECTS",
+        "IMEDNET_LIVE_SANDBOX_FAIL",
+    ):
         monkeypatch.delenv(name, raising=False)
     return seen
 
 
-def _sandbox_target(noxfile: dict[str, Any], tmp_path: Path, **kwargs: Any) -> None:
+def _enter_target_env(noxfile: dict[str, Any], session_name: str, tmp_path: Path) -> None:
     from imednet_live.target import Target, TargetKind
 
     target = Target(kind=TargetKind.SANDBOX, reason="test")
-    with noxfile["target_env"](FakeSession("live"), target, tmp_path, **kwargs):
+    with noxfile["target_env"](FakeSession(session_name), target, tmp_path):
         pass
+
+
+@pytest.mark.parametrize(
+    "session_name", ["smoke", "live-readonly(profile='core')", "live-mutating"]
+)
+def test_sandbox_scenario_and_job_seconds_reach_every_session(
+    noxfile: dict[str, Any], launches: list[dict[str, Any]], tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch, session_name: str,
+) -> None:  # fmt: skip
+    _enter_target_env(noxfile, session_name, tmp_path)
+    monkeypatch.setenv("IMEDNET_LIVE_SANDBOX_SCENARIO", "success-state")
+    monkeypatch.setenv("IMEDNET_LIVE_SANDBOX_JOB_SECONDS", "60")
+    _enter_target_env(noxfile, session_name, tmp_path)
+    assert [c["scenario"] for c in launches] == ["default", "success-state"]
+    assert "--job-seconds" not in launches[0]["extra_args"]
+    extra = list(launches[1]["extra_args"])
+    assert extra[extra.index("--job-seconds") + 1] == "60"
+
+
+@pytest.mark.parametrize("value", ["soon", "-1", "inf", "nan"])
+def test_a_bad_job_seconds_value_is_one_red_line_naming_the_variable(
+    noxfile: dict[str, Any], launches: list[dict[str, Any]], tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch, value: str,
+) -> None:  # fmt: skip
+    monkeypatch.setenv("IMEDNET_LIVE_SANDBOX_JOB_SECONDS", value)
+    with pytest.raises(SystemExit) as info:
+        _enter_target_env(noxfile, "live-mutating", tmp_path)
+    message = str(info.value)
+    assert "\n" not in message
+    assert message.startswith("IMEDNET_LIVE_SANDBOX_JOB_SECONDS must be a number of seconds >= 0")
+    assert repr(value) in message
+    assert launches == []
+
+
+def test_an_unknown_scenario_is_one_red_line_naming_the_variable_and_the_choices(
+    noxfile: dict[str, Any], launches: list[dict[str, Any]], tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    from contextlib import contextmanager
+    from types import SimpleNamespace
+
+    from imednet_live import sandbox_launcher
+
+    @contextmanager
+    def refuse(command: Any, **kwargs: Any) -> Any:
+        raise sandbox_launcher.SandboxStartError(
+            "sandbox exited with code 2 before it was ready (imednet-live sandbox serve: error: "
+            "argument --scenario: unknown scenario 'nope'; choose one of: default, empty)"
+        )
+        yield  # pragma: no cover
+
+    fake = SimpleNamespace(launch=refuse, SandboxStartError=sandbox_launcher.SandboxStartError)
+    monkeypatch.setitem(noxfile["target_env"].__wrapped__.__globals__, "sandbox_launcher", fake)
+    monkeypatch.setenv("IMEDNET_LIVE_SANDBOX_SCENARIO", "nope")
+    with pytest.raises(SystemExit) as info:
+        _enter_target_env(noxfile, "live-readonly(profile='core')", tmp_path)
+    assert str(info.value) == (
+        "IMEDNET_LIVE_SANDBOX_SCENARIO='nope': unknown scenario 'nope'; "
+        "choose one of: default, empty"
+    )
 
 
 def test_sandbox_subjects_scale_every_sessions_sandbox(
     noxfile: dict[str, Any], launches: list[dict[str, Any]], tmp_path: Path, monkeypatch: Any
 ) -> None:
-    _sandbox_target(noxfile, tmp_path)
+    _enter_target_env(noxfile, "live-readonly(profile='core')", tmp_path)
     monkeypatch.setenv("IMEDNET_LIVE_SANDBOX_SUBJECTS", "20000")
-    _sandbox_target(noxfile, tmp_path, scenario="sparse")
+    monkeypatch.setenv("IMEDNET_LIVE_SANDBOX_SCENARIO", "sparse")
+    _enter_target_env(noxfile, "live-readonly(profile='core')", tmp_path)
     assert [kw["extra_args"] for kw in launches] == [[], ["--subjects", "20000"]]
     assert launches[1]["scenario"] == "sparse"
 
@@ -344,30 +404,9 @@ def test_bad_sandbox_subjects_is_a_one_line_red_session(
 ) -> None:  # fmt: skip
     monkeypatch.setenv("IMEDNET_LIVE_SANDBOX_SUBJECTS", value)
     with pytest.raises(SystemExit) as raised:
-        _sandbox_target(noxfile, tmp_path)
+        _enter_target_env(noxfile, "live-readonly(profile='core')", tmp_path)
     message = str(raised.value)
     assert message == (
         f"IMEDNET_LIVE_SANDBOX_SUBJECTS must be a whole number of subjects, not {value!r}"
     )
     assert not launches
-
-
-def test_live_sessions_use_the_sandbox_scenario(
-    noxfile: dict[str, Any], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
-    seen: list[str] = []
-
-    def recording(*_: Any, scenario: str = "default", **__: Any) -> Any:
-        from contextlib import nullcontext
-
-        seen.append(scenario)
-        return nullcontext({})
-
-    monkeypatch.setitem(noxfile["live_session"].__globals__, "target_env", recording)
-    monkeypatch.setitem(noxfile["live_session"].__globals__, "REPORTS", tmp_path)
-    monkeypatch.setitem(
-        noxfile["live_session"].__globals__, "install_profile", lambda *_, **__: None
-    )
-    monkeypatch.setenv("IMEDNET_LIVE_SANDBOX_SCENARIO", "sparse")
-    noxfile["live_session"](FakeSession("live-readonly(profile='core')"), "core")
-    assert seen == ["sparse"]

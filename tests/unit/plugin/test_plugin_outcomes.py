@@ -182,7 +182,7 @@ def test_read_only_guarantee_against_a_real_sandbox(suite: LiveSuite, tmp_path: 
         def test_sneaky_write():
             with ImednetSDK(**Settings.from_env().sdk_kwargs()) as sdk:
                 study = sdk.studies.list()[0].study_key
-                sdk.records.create(study, [{"formKey": "NOPE", "data": {}}])
+                sdk.records.create(study, [{"formKey": "NOPE", "data": {"X": 1}}])
         """,
     )
     audit = tmp_path / "sandbox-audit.jsonl"

@@ -26,11 +26,18 @@ def clock() -> FakeClock:
 
 
 def make_backend(
-    clock: FakeClock, outcome: JobOutcome = JobOutcome.COMPLETE, **kw: object
+    clock: FakeClock,
+    outcome: JobOutcome = JobOutcome.COMPLETE,
+    finish_after: float = 0.25,
+    **kw: object,
 ) -> Backend:
     studies = build_studies(get_scenario("default"), **kw)  # type: ignore[arg-type]
     return Backend(
-        studies, job_outcome=outcome, clock=clock, now=lambda: datetime(2025, 1, 2, 3, 4, 5)
+        studies,
+        job_outcome=outcome,
+        clock=clock,
+        now=lambda: datetime(2025, 1, 2, 3, 4, 5),
+        finish_after=finish_after,
     )
 
 
@@ -219,12 +226,12 @@ class TestJobs:
             backend,
             clock,
             [
-                {"formKey": seed.FORM_AE_KEY, "subjectKey": key, "data": {"AETERM": "Cough"}},
+                {"formKey": FORM_KEY, "subjectKey": key, "data": {"SUBJINIT": "CO"}},
                 {
                     "formId": seed.FORM_ID,
                     "siteName": seed.SITE_ACTIVE_NAME,
                     "subjectKey": key,
-                    "data": {},
+                    "data": {"SUBJINIT": "RE"},
                 },
             ],
         )
@@ -235,7 +242,14 @@ class TestJobs:
     @pytest.mark.parametrize(
         ("body", "reason"),
         [
-            ([{"formKey": "NOPE", "subjectKey": "02-002", "data": {}}], "unknown formKey"),
+            (
+                [{"formKey": "NOPE", "subjectKey": "02-002", "data": {}}],
+                "Form with formKey of NOPE not found.",
+            ),
+            (
+                [{"formKey": seed.FORM_AE_KEY, "subjectKey": "02-002", "data": {"AETERM": "x"}}],
+                f"Form with formKey of {seed.FORM_AE_KEY} not found (not a subject record form)",
+            ),
             ([{"formKey": FORM_KEY, "siteName": "Atlantis", "data": {}}], "unknown siteName"),
             ([{"formKey": FORM_KEY, "subjectKey": "99-999", "data": {}}], "unknown subjectKey"),
             (
@@ -307,7 +321,39 @@ class TestJobs:
 
     def test_jobs_are_scoped_to_their_study(self, clock: FakeClock) -> None:
         backend = make_backend(clock)
+        seeded = {key: [j["batchId"] for j in backend.jobs(key, ListQuery())] for key in
+                  (STUDY_KEY, seed.SECOND_STUDY_KEY)}  # fmt: skip
         batch = str(backend.create_job(STUDY_KEY, [])["batchId"])
         assert backend.job(seed.SECOND_STUDY_KEY, batch) is None
-        assert [j["batchId"] for j in backend.jobs(STUDY_KEY, ListQuery())] == [batch]
-        assert backend.jobs(seed.SECOND_STUDY_KEY, ListQuery()) == []
+        listed = [j["batchId"] for j in backend.jobs(STUDY_KEY, ListQuery())]
+        assert sorted(listed) == sorted([*seeded[STUDY_KEY], batch])
+        assert [j["batchId"] for j in backend.jobs(seed.SECOND_STUDY_KEY, ListQuery())] == (
+            seeded[seed.SECOND_STUDY_KEY]
+        )
+
+    def test_every_study_starts_with_one_finished_job_to_read(self, clock: FakeClock) -> None:
+        backend = make_backend(clock)
+        for key in (STUDY_KEY, seed.SECOND_STUDY_KEY):
+            [job] = backend.jobs(key, ListQuery())
+            assert job["state"] == "COMPLETED"
+            assert backend.job(key, str(job["batchId"])) == job
+
+    def test_a_form_without_variables_ends_the_job_failed(self, clock: FakeClock) -> None:
+        backend = make_backend(clock)
+        for variable in backend._studies[STUDY_KEY].resources["variables"]:
+            if variable["formId"] == seed.FORM_ID:
+                variable["formId"] = -1
+        job = run_job(
+            backend, clock, [{"formKey": FORM_KEY, "subjectKey": "02-002", "data": {"X": 1}}]
+        )
+        assert job["state"] == "FAILED"
+        assert f"Form with formKey of {FORM_KEY} has no variables." in str(job["reason"])
+        assert backend.job_result(STUDY_KEY, str(job["batchId"])) == ("failed", job["reason"])
+
+    def test_job_seconds_is_how_long_a_job_stays_in_progress(self, clock: FakeClock) -> None:
+        backend = make_backend(clock, finish_after=60.0)
+        job = backend.create_job(STUDY_KEY, [])
+        clock.now += 59.9
+        assert backend.job(STUDY_KEY, str(job["batchId"]))["state"] == "PROCESSING"  # type: ignore[index]
+        clock.now += 0.1
+        assert backend.job(STUDY_KEY, str(job["batchId"]))["state"] == "COMPLETED"  # type: ignore[index]

@@ -52,7 +52,7 @@ def test_read_only_has_a_form_but_nothing_to_write_to(
     assert {s.subject_status for s in sdk.subjects.list(STUDY_KEY)} <= {"Screened", "Inactive"}
     assert all(i.disabled for i in sdk.intervals.list(STUDY_KEY))
     job = sdk.records.create(
-        STUDY_KEY, [{"formKey": FORM_KEY, "siteName": seed.SITE_OPEN_NAME, "data": {}}]
+        STUDY_KEY, [{"formKey": FORM_KEY, "siteName": seed.SITE_OPEN_NAME, "data": {"AGE": 5}}]
     )
     with pytest.raises(RuntimeError, match="failed"):
         sdk.poll_job(STUDY_KEY, job.batch_id, **POLL)

@@ -72,7 +72,7 @@ def test_new_record_for_existing_subject_via_async_sdk(sandbox_writable: Sandbox
             before = len(await asdk.records.async_list(STUDY_KEY, subject_key=key))
             job = await asdk.records.async_create(
                 STUDY_KEY,
-                [{"formKey": seed.FORM_AE_KEY, "subjectKey": key, "data": {"AETERM": "Rash"}}],
+                [{"formKey": FORM_KEY, "subjectKey": key, "data": {"COMMENTS": "Rash"}}],
             )
             status = await asdk.async_poll_job(STUDY_KEY, job.batch_id, **POLL)
             after = await asdk.records.async_list(STUDY_KEY, subject_key=key)
@@ -81,7 +81,7 @@ def test_new_record_for_existing_subject_via_async_sdk(sandbox_writable: Sandbox
     before, after, (status, records) = asyncio.run(run())
     assert status.state == "COMPLETED"
     assert after == before + 1
-    assert "Rash" in {r.record_data.get("AETERM") for r in records}
+    assert "Rash" in {r.record_data.get("COMMENTS") for r in records}
 
 
 def test_record_update_workflow_waits_for_completion(sdk: Any) -> None:
@@ -108,7 +108,10 @@ def test_register_subjects_workflow_with_existing_key(sdk: Any) -> None:
         STUDY_KEY,
         [
             RegisterSubjectRequest(
-                form_key=FORM_KEY, site_name=seed.SITE_OPEN_NAME, subject_key=key, data={}
+                form_key=FORM_KEY,
+                site_name=seed.SITE_OPEN_NAME,
+                subject_key=key,
+                data={"SUBJINIT": "RSW"},
             )
         ],
     )
@@ -117,7 +120,9 @@ def test_register_subjects_workflow_with_existing_key(sdk: Any) -> None:
 
 
 @pytest.mark.parametrize(
-    "body", [[], [{"formKey": FORM_KEY, "data": {}}]], ids=["empty-batch", "no-subject-no-site"]
+    "body",
+    [[], [{"formKey": FORM_KEY, "data": {"AGE": 5}}]],
+    ids=["empty-batch", "no-subject-no-site"],
 )
 def test_batches_that_change_nothing_complete(sdk: Any, body: list[Any]) -> None:
     job = sdk.records.create(STUDY_KEY, body)
@@ -127,7 +132,10 @@ def test_batches_that_change_nothing_complete(sdk: Any, body: list[Any]) -> None
 @pytest.mark.parametrize(
     ("item", "reason"),
     [
-        ({"formKey": FORM_KEY, "siteName": "Atlantis Clinic", "data": {}}, "unknown siteName"),
+        (
+            {"formKey": FORM_KEY, "siteName": "Atlantis Clinic", "data": {"AGE": 5}},
+            "unknown siteName",
+        ),
         ({"formKey": FORM_KEY, "subjectKey": "02-002", "data": {"NOTAVAR": 1}}, "NOTAVAR"),
     ],
     ids=["unknown-site", "unknown-variable"],
@@ -153,7 +161,7 @@ def test_failing_jobs_scenario(
 ) -> None:
     sdk = make_sdk(scenario_sandboxes("failing-jobs"))
     job = sdk.records.create(
-        STUDY_KEY, [{"formKey": FORM_KEY, "siteName": seed.SITE_OPEN_NAME, "data": {}}]
+        STUDY_KEY, [{"formKey": FORM_KEY, "siteName": seed.SITE_OPEN_NAME, "data": {"AGE": 5}}]
     )
     with pytest.raises(RuntimeError, match="failed"):
         sdk.poll_job(STUDY_KEY, job.batch_id, **POLL)

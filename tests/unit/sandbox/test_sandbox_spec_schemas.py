@@ -98,7 +98,9 @@ def test_record_post_and_job_states(spec: dict[str, Any], client: httpx.Client) 
     job_path = "/studies/{studyKey}/jobs/{batchId}"
     fresh = client.get(f"/studies/{STUDY_KEY}/jobs/{accepted.json()['batchId']}").json()
     check(spec, fresh, "get", job_path, "200")  # created/PROCESSING: null dates
-    bad = client.post(f"/studies/{STUDY_KEY}/records", json=[{"formKey": "NOPE", "data": {}}])
+    bad = client.post(
+        f"/studies/{STUDY_KEY}/records", json=[{"formKey": "NOPE", "data": {"AGE": 5}}]
+    )
     sb_jobs = [accepted.json()["batchId"], bad.json()["batchId"]]
     for batch in sb_jobs:
         for _ in range(200):  # bounded: jobs finish in ~0.25 s

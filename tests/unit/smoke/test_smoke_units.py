@@ -9,6 +9,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
 import pytest
 
 from imednet_live import smoke
@@ -21,6 +22,13 @@ from imednet_live.discovery import (
     SiteRef,
     SubjectRef,
     VariableRef,
+)
+from imednet_live.job_states import (
+    UNKNOWN_STATE_GRACE_S,
+    StateKind,
+    WaitOutcome,
+    classify,
+    describe_state,
 )
 
 
@@ -47,21 +55,33 @@ class VirtualClock:
 
 @dataclass
 class _Job:
-    state: str
+    state: str | None
     job_id: str = "job-1"
+    result_url: str = ""
 
 
 class JobsAt:
     """A job endpoint whose state is a function of the virtual clock."""
 
-    def __init__(self, clock: VirtualClock, completes_at: float | None, final: str = "COMPLETED"):
-        self.clock, self.completes_at, self.final = clock, completes_at, final
+    def __init__(
+        self,
+        clock: VirtualClock,
+        completes_at: float | None,
+        final: str | None = "COMPLETED",
+        running: str | None = "PROCESSING",
+    ):
+        self.clock, self.completes_at, self.final, self.running = (
+            clock,
+            completes_at,
+            final,
+            running,
+        )
         self.calls = 0
 
     def get(self, study_key: str, batch_id: str) -> _Job:
         self.calls += 1
         done = self.completes_at is not None and self.clock.now >= self.completes_at
-        return _Job(self.final if done else "PROCESSING")
+        return _Job(self.final if done else self.running)
 
 
 class _Sdk:
@@ -70,31 +90,78 @@ class _Sdk:
 
 
 def _wait(clock: VirtualClock, jobs: JobsAt, timeout: float) -> smoke.JobWait:
-    return smoke.wait_for_job(
-        _Sdk(jobs),  # type: ignore[arg-type]
-        "S",
-        "b",
-        deadline=timeout,
-        started=0.0,
+    sdk = _Sdk(jobs)
+    return smoke.wait_for_jobs(
+        lambda batch: smoke.read_job(sdk, "S", batch),
+        [("b", 0.0)],
+        timeout=timeout,
         clock=clock,
         sleep=clock.sleep,
-    )
+    )["b"]
 
 
 def test_a_job_done_in_300ms_is_seen_in_under_a_second():
     clock = VirtualClock()
     wait = _wait(clock, JobsAt(clock, completes_at=0.3), timeout=300)
     assert wait.state == "COMPLETED"
-    assert wait.finished
+    assert wait.outcome is WaitOutcome.COMPLETED
     assert wait.elapsed_s < 1.0
 
 
-@pytest.mark.parametrize("final", ["FAILED", "CANCELLED", "completed"])
-def test_any_terminal_state_ends_the_wait(final):
+@pytest.mark.parametrize(
+    ("final", "outcome"),
+    [
+        ("FAILED", WaitOutcome.ENDED),
+        ("CANCELLED", WaitOutcome.ENDED),
+        ("SUCCESS", WaitOutcome.ENDED),
+        ("COMPLETE", WaitOutcome.ENDED),
+        ("completed", WaitOutcome.COMPLETED),
+    ],
+)
+def test_any_terminal_state_ends_the_wait_and_only_completed_is_success(final, outcome):
     clock = VirtualClock()
     wait = _wait(clock, JobsAt(clock, completes_at=2.0, final=final), timeout=300)
     assert wait.state == final
-    assert wait.finished
+    assert wait.outcome is outcome
+    assert wait.elapsed_s <= 3.0  # the first look after 2 s (0.2 + 0.4 + 0.8 + 1.6)
+
+
+@pytest.mark.parametrize("seen", ["", None, "WEIRD"])
+def test_an_unknown_state_is_decided_after_the_grace_not_the_timeout(seen):
+    clock = VirtualClock()
+    jobs = JobsAt(clock, completes_at=None, running=seen)
+    wait = _wait(clock, jobs, timeout=600)
+    assert wait.outcome is WaitOutcome.UNKNOWN_STATE
+    assert clock.now == pytest.approx(UNKNOWN_STATE_GRACE_S)
+    assert jobs.calls >= 3  # several looks before the verdict
+
+
+def test_an_unknown_state_between_known_ones_is_tolerated():
+    clock = VirtualClock()
+    states = iter(["PROCESSING", "", "PROCESSING", "", "COMPLETED"])
+
+    class Flicker:
+        def get(self, study_key: str, batch_id: str) -> _Job:
+            return _Job(next(states))
+
+    sdk = _Sdk(Flicker())  # type: ignore[arg-type]
+    waits = smoke.wait_for_jobs(
+        lambda b: smoke.read_job(sdk, "S", b), [("b", 0.0)], timeout=600,
+        clock=clock, sleep=clock.sleep,
+    )  # fmt: skip
+    assert waits["b"].outcome is WaitOutcome.COMPLETED
+
+
+def test_jobs_are_awaited_together_not_one_after_another():
+    clock = VirtualClock()
+    blank = JobsAt(clock, completes_at=None, running="")
+    sdk = _Sdk(blank)
+    waits = smoke.wait_for_jobs(
+        lambda b: smoke.read_job(sdk, "S", b), [("a", 0.0), ("b", 0.0), ("c", 0.0)],
+        timeout=600, clock=clock, sleep=clock.sleep,
+    )  # fmt: skip
+    assert {w.outcome for w in waits.values()} == {WaitOutcome.UNKNOWN_STATE}
+    assert clock.now == pytest.approx(UNKNOWN_STATE_GRACE_S)  # one grace, not three
 
 
 def test_stuck_job_stops_exactly_at_the_deadline_with_its_last_state():
@@ -102,7 +169,7 @@ def test_stuck_job_stops_exactly_at_the_deadline_with_its_last_state():
     jobs = JobsAt(clock, completes_at=None)
     wait = _wait(clock, jobs, timeout=7.0)
     assert wait.state == "PROCESSING"
-    assert not wait.finished
+    assert wait.outcome is WaitOutcome.TIMED_OUT
     assert clock.now == pytest.approx(7.0)  # the last sleep is capped by the remaining time
     assert max(clock.sleeps) <= smoke.MAX_POLL_DELAY_S
     assert jobs.calls == len(clock.sleeps) + 1  # a final look after the last sleep
@@ -113,6 +180,30 @@ def test_slow_job_costs_few_polls():
     jobs = JobsAt(clock, completes_at=60.0)
     _wait(clock, jobs, timeout=300)
     assert jobs.calls <= 18  # 6 ramp-up polls, then one per 5 s
+
+
+@pytest.mark.parametrize(
+    ("state", "kind"),
+    [
+        ("COMPLETED", StateKind.SUCCESS),
+        ("completed", StateKind.SUCCESS),
+        ("SUCCESS", StateKind.TERMINAL),
+        ("Failed", StateKind.TERMINAL),
+        ("processing", StateKind.IN_PROGRESS),
+        ("created", StateKind.IN_PROGRESS),
+        ("", StateKind.UNKNOWN),
+        (None, StateKind.UNKNOWN),
+        ("DONE-ISH", StateKind.UNKNOWN),
+    ],
+)
+def test_state_classification_follows_the_charter(state, kind):
+    assert classify(state) is kind
+
+
+def test_blank_and_null_states_are_named_not_left_empty():
+    assert describe_state(None) == "null"
+    assert describe_state("") == "blank ('')"
+    assert describe_state("SUCCESS") == "SUCCESS"
 
 
 def test_reporter_masks_secrets_and_keeps_annotations_on_one_line():
@@ -287,3 +378,31 @@ def test_bad_arguments_are_one_error_line(operator_env, capsys, args, fragment):
     assert line.startswith("::error::")
     assert fragment in line
     assert err == ""
+
+
+def test_a_timeout_names_timed_out_method_and_path():
+    run = smoke.SmokeRun(smoke.parse_args([]), smoke.Reporter(), smoke.SmokeReport())
+    run.base_url = "http://127.0.0.1:1"
+    run.last.method, run.last.path = "GET", "/api/v1/edc/studies/S/jobs/b"
+    error = RuntimeError("Network request failed after retries")
+    error.__cause__ = httpx.ReadTimeout("read timed out")
+    text = run._network_text(error)
+    assert text.startswith("GET /api/v1/edc/studies/S/jobs/b timed out")
+    refused = RuntimeError("Network request failed after retries")
+    refused.__cause__ = httpx.ConnectError("connection refused")
+    assert "on GET /api/v1/edc/studies/S/jobs/b" in run._network_text(refused)
+
+
+def test_the_request_tracker_sees_every_send_and_restores_httpx():
+    original = httpx.Client.send
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(503 if request.method == "POST" else 200, json={})
+
+    with smoke.track_requests() as last, httpx.Client(transport=httpx.MockTransport(handler)) as c:
+        c.post("http://x/api/records", json=[])
+        c.post("http://x/api/records", json=[])
+        c.get("http://x/api/jobs/1")
+    assert httpx.Client.send is original
+    assert (last.method, last.path) == ("GET", "/api/jobs/1")
+    assert last.sent[("POST", "/api/records")] == [503, 503]

@@ -1,22 +1,24 @@
-"""Record writes and the jobs they start (POST records, GET jobs, GET jobs/{batchId})."""
+"""Record writes and the jobs they start (POST records, GET jobs, GET jobs/{batchId}[/result])."""
 
 from __future__ import annotations
 
 import json
 
 from fastapi import APIRouter, Request
-from starlette.responses import Response
+from starlette.responses import PlainTextResponse, Response
 
+from imednet_live.sandbox.backend import WriteRejected, check_write
 from imednet_live.sandbox.dependencies import known_study, sandbox_state
 from imednet_live.sandbox.query import parse_list_query
 from imednet_live.sandbox.responses import ApiError, bad_request, json_response
+from imednet_live.sandbox.scenarios import PostAnswer
 
 router = APIRouter()
 
 
 @router.post("/studies/{studyKey}/records")
 async def create_records(request: Request, studyKey: str) -> Response:
-    """Validates the body's shape only; everything else is the job's business."""
+    """The body's shape and the fields the real API rejects; the rest is the job's business."""
     study_key = known_study(request, studyKey)
     raw = await request.body()
     try:
@@ -25,7 +27,20 @@ async def create_records(request: Request, studyKey: str) -> Response:
         raise bad_request("body", raw[:80].decode("utf-8", "replace"), "must be JSON") from None
     if not isinstance(body, list):
         raise bad_request("body", type(body).__name__, "must be a JSON array of records")
-    return json_response(sandbox_state(request).backend.create_job(study_key, body), status=202)
+    try:
+        check_write(body)
+    except WriteRejected as exc:
+        raise bad_request(exc.field, exc.value, exc.why) from None
+    state = sandbox_state(request)
+    job = state.backend.create_job(study_key, body)
+    answer = state.post_answer
+    if answer is PostAnswer.EMPTY_ARRAY:
+        return json_response([], status=200)
+    if answer is PostAnswer.NO_BATCH_ID:
+        return json_response({k: v for k, v in job.items() if k != "batchId"}, status=202)
+    if answer is PostAnswer.PROCESSED_THEN_503 and state.first_post(study_key, raw):
+        raise ApiError(503, "Service temporarily unavailable (sandbox processed-then-503)")
+    return json_response(job, status=202)
 
 
 @router.get("/studies/{studyKey}/jobs")
@@ -43,3 +58,18 @@ async def get_job(request: Request, studyKey: str, batchId: str) -> Response:
     if job is None:
         raise ApiError(404, f"Job {batchId} not found in study {study_key}")
     return json_response(job)
+
+
+@router.get("/studies/{studyKey}/jobs/{batchId}/result")
+async def get_job_result(request: Request, studyKey: str, batchId: str) -> Response:
+    """A FAILED job's reason as plain text (W8); a COMPLETED job's record ids as JSON."""
+    study_key = known_study(request, studyKey)
+    result = sandbox_state(request).backend.job_result(study_key, batchId)
+    if result is None:
+        raise ApiError(404, f"Job {batchId} not found in study {study_key}")
+    kind, value = result
+    if kind == "failed":
+        return PlainTextResponse(str(value))
+    if kind == "running":
+        raise ApiError(404, f"Job {batchId} has no result yet")
+    return json_response({"batchId": batchId, "recordIds": value})
