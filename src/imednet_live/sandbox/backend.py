@@ -167,6 +167,7 @@ class Backend:
         clock: Callable[[], float] = time.monotonic,
         now: Callable[[], datetime] = datetime.now,
         state_spelling: StateSpelling | None = None,
+        seed_jobs: bool = True,
     ) -> None:
         self._studies: dict[str, StudyData] = {s.study["studyKey"]: s for s in studies}
         self._job_outcome = job_outcome
@@ -180,7 +181,8 @@ class Backend:
         self._lock = threading.RLock()
         self._views: OrderedDict[tuple[Any, ...], list[Item]] = OrderedDict()
         self.version = 0
-        self._seed_jobs()
+        if seed_jobs:
+            self._seed_jobs()
 
     def _seed_jobs(self) -> None:
         """One finished job per study, so ``jobs.list``/``jobs.get`` have something to read."""

@@ -64,6 +64,7 @@ class Scenario:
     fault_rules: tuple[FaultRule, ...] = ()  # persistent faults (fault_rules.py)
     state_spelling: StateSpelling = _as_is
     post_answer: PostAnswer = PostAnswer.JOB
+    seed_jobs: bool = True  # one finished job per study, for jobs.list/jobs.get to read
 
 
 def _no_studies(_studies: list[StudyData]) -> list[StudyData]:
@@ -184,6 +185,7 @@ SCENARIOS: dict[str, Scenario] = {
             "forms, variables, sites, subjects and intervals, but no records, visits, queries, "
             "codings, record revisions or jobs; the eligible form hangs in no interval",
             transform=_sparse,
+            seed_jobs=False,
         ),
         Scenario(
             "stuck-jobs",

@@ -139,6 +139,7 @@ class SandboxServer:
             job_outcome=scenario.job_outcome,
             finish_after=options.job_seconds,
             state_spelling=scenario.state_spelling,
+            seed_jobs=scenario.seed_jobs,
         )
         try:
             self.audit = AuditLog(options.audit_path)
