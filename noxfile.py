@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import shutil
 import sys
 import uuid
@@ -33,6 +34,8 @@ sys.path.insert(0, str(ROOT / "src"))
 from imednet_live import config, sandbox_launcher
 from imednet_live.config import ConfigError
 from imednet_live.profiles import MUTATING_PROFILE, PROFILES, READONLY_PROFILES
+from imednet_live.recording import layout as recording_layout
+from imednet_live.recording import leak_scan
 from imednet_live.target import Target, TargetKind, resolve_target
 
 REPORTS = ROOT / "reports"
@@ -54,6 +57,9 @@ PYTEST_ARGS = ("-ra", "--strict-config", "--strict-markers", "--durations=10")
 # so discovery is computed once per run and target, whatever the worker count.
 os.environ.setdefault(config.RUN_ID, uuid.uuid4().hex)
 os.environ.setdefault(config.CACHE_DIR, str(ROOT / ".imednet-live-cache"))
+# Pseudonyms in recordings: one key per run, so joins hold across sessions; never written.
+if config.read_var(os.environ, config.RECORD) == "1":
+    os.environ.setdefault(config.RECORD_KEY, secrets.token_hex(32))
 
 
 def constraints_file(profile: str, python: str | None = None) -> Path:
@@ -109,6 +115,9 @@ def target_env(
     if target.kind is TargetKind.LIVE:
         yield {config.TARGET_KIND: "live", config.SANDBOX_AUDIT: None}
         return
+    if target.kind is TargetKind.REPLAY:
+        yield replay_env(session, target)
+        return
     audit = reports / "sandbox-audit.jsonl"
     audit.unlink(missing_ok=True)
     executable = Path(session.bin) / "imednet-live"
@@ -126,6 +135,57 @@ def target_env(
         session.error(str(exc))
 
 
+def replay_env(session: nox.Session, target: Target) -> dict[str, str | None]:
+    """No sandbox and no credentials: placeholders the SDK sends to a blocked network."""
+    directory = Path(target.recording or "reports")
+    directory = directory if directory.is_absolute() else ROOT / directory
+    try:
+        recording_layout.find_recordings(directory)
+    except recording_layout.RecordingError as exc:
+        session.error(str(exc))
+    return {
+        config.TARGET_KIND: "replay",
+        config.REPLAY_DIR: str(directory),
+        config.API_KEY: "replay-api-key",
+        config.SECURITY_KEY: "replay-security-key",
+        config.BASE_URL: "https://replay.invalid",
+        config.SANDBOX_AUDIT: None,
+        config.RECORDING_DIR: None,
+    }
+
+
+@contextmanager
+def recording(
+    session: nox.Session, reports: Path, target: Target, target_vars: dict[str, str | None]
+) -> Iterator[dict[str, str | None]]:
+    """IMEDNET_LIVE_RECORD=1: a fresh reports/<session>/recording/, leak-scanned at the end.
+
+    A leak (a configured secret or an e-mail address in any file) deletes the file and
+    fails the session; the manifest lists only what survived.
+    """
+    if config.read_var(os.environ, config.RECORD) != "1" or target.kind is TargetKind.REPLAY:
+        yield {}
+        return
+    directory = reports / recording_layout.RECORDING_DIR_NAME
+    shutil.rmtree(directory, ignore_errors=True)
+    directory.mkdir(parents=True)
+    try:
+        yield {config.RECORDING_DIR: str(directory)}
+    finally:
+        names = (config.API_KEY, config.SECURITY_KEY)
+        values = [target_vars.get(n) for n in names] + [os.environ.get(n) for n in names]
+        leaks = leak_scan.scan_and_purge(directory, [v for v in values if v])
+        recording_layout.write_manifest(
+            directory, session=reports.name, target_kind=str(target.kind)
+        )
+        session.log(f"recording {directory.relative_to(ROOT)} (leak scan: {len(leaks)} hits)")
+        if leaks:
+            session.error(
+                f"recording leak scan: {'; '.join(map(str, leaks))}: files deleted; "
+                "add a scrub rule in src/imednet_live/recording/scrub.py"
+            )
+
+
 def live_session(session: nox.Session, profile_name: str) -> None:
     """Shared body of every live session: target, profile venv, sandbox, pytest under xdist."""
     target = announce_target(session)
@@ -140,7 +200,9 @@ def live_session(session: nox.Session, profile_name: str) -> None:
         config.SESSION: session.name,
         config.REPORT_DIR: str(reports),
     }
-    with target_env(session, target, reports) as target_vars:
+    with target_env(session, target, reports) as target_vars, recording(
+        session, reports, target, target_vars
+    ) as record_vars:
         session.run(
             "pytest",
             "tests/live",
@@ -149,7 +211,7 @@ def live_session(session: nox.Session, profile_name: str) -> None:
             "loadgroup",
             f"--junitxml={reports / 'junit.xml'}",
             *args,
-            env={**env, **target_vars},
+            env={**env, **target_vars, **record_vars},
         )
 
 
@@ -170,7 +232,10 @@ def smoke(session: nox.Session) -> None:
     summary = reports / "smoke.json"
     summary.unlink(missing_ok=True)
     scenario = os.environ.get(SANDBOX_SCENARIO, "").strip() or "default"
-    with target_env(session, target, reports, scenario=scenario) as env:
+    with target_env(session, target, reports, scenario=scenario) as target_vars, recording(
+        session, reports, target, target_vars
+    ) as record_vars:
+        env = {**target_vars, **record_vars}
         session.run(
             "python",
             "scripts/post_smoke_record.py",

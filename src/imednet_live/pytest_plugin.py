@@ -302,6 +302,7 @@ class CharterPlugin:
             session=self.ctx.session_name,
             profile=self.ctx.profile.name if self.ctx.profile else None,
             target_kind=self.ctx.target_kind,
+            recording=self.ctx.recording,
             base_url=self.ctx.settings.base_url,
             run_id=self.ctx.run_id,
             context=self.ctx.banner_lines(),

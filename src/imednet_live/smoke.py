@@ -28,6 +28,8 @@ from imednet_live.atomic_files import write_text_atomic
 from imednet_live.config import API_KEY, BASE_URL, SECURITY_KEY, ConfigError, Settings
 from imednet_live.discovery import Discovery, NoEligibleEntityError, NoLiveDataError, discover
 from imednet_live.record_data import sample_record_data
+from imednet_live.recording import session as recording_session
+from imednet_live.recording.layout import RecordingError
 from imednet_live.redaction import redact
 
 EXIT_GREEN = 0
@@ -468,7 +470,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_RED
     reporter.verbose = args.verbose
     report = SmokeReport()
-    code = SmokeRun(args, reporter, report).execute()
+    try:  # IMEDNET_LIVE_RECORD=1 or the replay target (docs/runbook.md)
+        recording_session.start()
+    except RecordingError as exc:
+        reporter.error(str(exc))
+        return EXIT_RED
+    try:
+        code = SmokeRun(args, reporter, report).execute()
+    finally:
+        recording_session.stop()
     if args.report is not None:
         try:
             write_report(args.report, report, reporter)

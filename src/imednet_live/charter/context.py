@@ -22,7 +22,7 @@ from imednet_live.redaction import redact
 SANDBOX_AUDIT = config.SANDBOX_AUDIT
 SESSION = config.SESSION  # optional override of the session name in outcomes.json
 
-TARGET_KINDS = ("sandbox", "live")
+TARGET_KINDS = ("sandbox", "live", "replay")
 _LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
 
@@ -42,6 +42,7 @@ class RunContext:
     sandbox_audit: Path | None
     run_id: str | None
     session_name: str
+    recording: str | None = None  # replay target: the recordings replayed
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> RunContext:
@@ -64,6 +65,11 @@ class RunContext:
                 config.read_var(env, SESSION)
                 or (report_dir.name if report_dir else None)
                 or (settings.profile or "local")
+            ),
+            recording=(
+                config.read_var(env, config.REPLAY_DIR) or "reports"
+                if kind == "replay"
+                else None
             ),
         )
 
@@ -126,6 +132,7 @@ class RunContext:
             f"  form: {s.form_key if s.form_key else 'auto-discover'}",
             f"  base URL: {s.base_url}",
             f"  target: {kind}",
+            *([f"  recording: {self.recording}"] if self.recording else []),
             f"  profile: {profile}",
             f"  credentials: {creds}",
             f"  optional dependencies: {deps}",

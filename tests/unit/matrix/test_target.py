@@ -57,7 +57,7 @@ def test_half_credentials_are_an_error(creds: dict[str, str]) -> None:
 def test_unknown_target_names_the_variable() -> None:
     with pytest.raises(
         ConfigError,
-        match=r"IMEDNET_TARGET must be 'live' or 'sandbox', not 'prod'",
+        match=r"IMEDNET_TARGET must be 'live', 'sandbox' or 'replay', not 'prod'",
     ):
         resolve_target({"IMEDNET_TARGET": "prod"})
 
