@@ -138,14 +138,15 @@ class Scrubber:
             if isinstance(item, Mapping) and isinstance(item.get("variableName"), str):
                 self.variable_types[item["variableName"]] = str(item.get("variableType") or "")
 
-    def json(self, value: Any, resource: str = "*", name: str = "") -> Any:
+    def json(self, value: Any, resource: str = "*", name: str = "", *, item: bool = False) -> Any:
+        """``name`` is the key holding ``value``; ``item``: value is an element of that list."""
         lowered = name.lower()
         if isinstance(value, Mapping):
-            if lowered in RECORD_DATA_FIELDS and resource in ("records", "recordRevisions", "*"):
+            if lowered in RECORD_DATA_FIELDS and not item:
                 return {str(k): self.record_value(str(k), v) for k, v in value.items()}
             return {str(k): self.json(v, resource, str(k)) for k, v in value.items()}
         if isinstance(value, list):
-            return [self.json(v, resource, name) for v in value]
+            return [self.json(v, resource, name, item=True) for v in value]
         if lowered in SUBJECT_KEY_FIELDS or lowered in SUBJECT_ID_FIELDS:
             return self.subject_value(name, value)
         if isinstance(value, str):
