@@ -281,6 +281,18 @@ def report(session: nox.Session) -> None:
 
 
 @nox.session(default=False)
+def drift(session: nox.Session) -> None:
+    """reports/drift.json and drift.md from every recording under reports/ (IMEDNET_LIVE_RECORD=1).
+
+    `-- --spec PATH` adds the OpenAPI spec as a source, `-- --update-baseline` accepts
+    today's shapes into src/imednet_live/drift/baseline.json, `-- --fail-on KIND,...` turns
+    those kinds red.
+    """
+    install_profile(session, "core")
+    session.run("python", "-m", "imednet_live.drift", str(REPORTS), *session.posargs)
+
+
+@nox.session(default=False)
 def lock(session: nox.Session) -> None:
     """Compile constraints/<profile>-py<X.Y>.txt with uv; `-- --check` fails when one is stale."""
     check = "--check" in session.posargs
