@@ -62,6 +62,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--audit", default=None, metavar="PATH", help="append every request as a JSON line to PATH"
     )
+    serve.add_argument(
+        "--seed-from",
+        default=None,
+        metavar="DIR",
+        help="serve the studies of a recording (reports/ or one session's recording dir)",
+    )
     return parser
 
 
@@ -83,6 +89,7 @@ def _serve(args: argparse.Namespace) -> int:
         audit_path=args.audit,
         host=args.host,
         port=args.port,
+        seed_from=args.seed_from,
     )
     try:
         server = SandboxServer(options)

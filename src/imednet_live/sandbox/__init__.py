@@ -76,6 +76,7 @@ def running(
     audit_path: str | Path | None = None,
     host: str = "127.0.0.1",
     port: int = 0,
+    seed_from: str | Path | None = None,
 ) -> Iterator[SandboxHandle]:
     """Run a sandbox in a daemon thread of this process for the duration of the block."""
     server = SandboxServer(
@@ -88,6 +89,7 @@ def running(
             audit_path=audit_path,
             host=host,
             port=port,
+            seed_from=seed_from,
         )
     )
     server.start_in_thread()

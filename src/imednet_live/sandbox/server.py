@@ -22,6 +22,7 @@ from imednet_live.sandbox.app import create_app
 from imednet_live.sandbox.audit import AuditLog
 from imednet_live.sandbox.backend import Backend
 from imednet_live.sandbox.scenarios import Scenario, build_studies, get_scenario
+from imednet_live.sandbox.seed import StudyData
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_API_KEY = "sandbox-api-key"
@@ -82,6 +83,7 @@ class SandboxOptions:
     audit_path: str | Path | None = None
     host: str = DEFAULT_HOST
     port: int = 0
+    seed_from: str | Path | None = None  # a recording directory (recording/seed.py)
 
     def validate(self) -> Scenario:
         """Raise SandboxConfigError for a bad option; returns the chosen scenario."""
@@ -97,6 +99,18 @@ class SandboxOptions:
             if not value.strip():
                 raise SandboxConfigError(f"{option} must not be empty")
         return scenario
+
+
+def _recorded(seed_from: str | Path | None) -> list[StudyData] | None:
+    if seed_from is None:
+        return None
+    from imednet_live.recording.layout import RecordingError
+    from imednet_live.recording.seed import studies_from_recording
+
+    try:
+        return studies_from_recording(Path(seed_from))
+    except RecordingError as exc:
+        raise SandboxConfigError(f"--seed-from: {exc}") from None
 
 
 class _Server(uvicorn.Server):
@@ -128,7 +142,8 @@ class SandboxServer:
         self.options = options
         self.scenario = scenario.name
         self.backend = Backend(
-            build_studies(scenario, options.subjects), job_outcome=scenario.job_outcome
+            build_studies(scenario, options.subjects, _recorded(options.seed_from)),
+            job_outcome=scenario.job_outcome,
         )
         try:
             self.audit = AuditLog(options.audit_path)
