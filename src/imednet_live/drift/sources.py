@@ -82,11 +82,11 @@ def against_baseline(observed: Observed, baseline: Mapping[str, Any]) -> Iterato
                     )
                 continue
             old = expected[path]
-            change = type_finding(set(old["types"]), shape.types, **where)
+            change = type_finding(
+                set(old["types"]), shape.types, first_interaction=shape.first, **where
+            )
             if change is not None:
-                yield change.model_copy(
-                    update={"count": shape.count, "first_interaction": shape.first}
-                )
+                yield change.model_copy(update={"count": shape.count})
             for value in sorted(shape.values - set(old.get("values", []))):
                 if old.get("values"):
                     yield Finding(

@@ -28,8 +28,25 @@ from imednet_live.atomic_files import write_text_atomic
 from imednet_live.recording.layout import Recording
 from imednet_live.recording.scrub import Scrubber, resource_of
 
-MATCH_ON = (matchers.method, matchers.path, matchers.query)
+# Bodies count: two POSTs to /records differ only in what they write.
+MATCH_ON = (matchers.method, matchers.path, matchers.query, matchers.body)
 TAGS_METADATA = "write_tags"
+# Which test made a request: replay prefers that test's own recorded responses, so
+# read-after-write snapshots and job polls come back in the order that test saw them.
+TEST_HEADER = "x-imednet-live-test"
+
+
+def current_test() -> str:
+    current = os.environ.get("PYTEST_CURRENT_TEST", "")
+    return current.rsplit(" (", 1)[0] if current else ""
+
+
+def stamp_test(request: Request) -> Request:
+    """Record-time hook: the request as VCR keeps it in memory, tagged with its test."""
+    test = current_test()
+    if test:
+        request.headers[TEST_HEADER] = test
+    return request
 
 
 def cassette_name(worker: str | None = None) -> str:
@@ -84,6 +101,7 @@ def recording(directory: Path, scrubber: Scrubber) -> Iterator[Cassette]:
         persister=ScrubbingPersister(scrubber),
         record_mode=RecordMode.ALL,
         match_on=MATCH_ON,
+        before_record_request=stamp_test,
     ) as cassette:
         yield cassette
 
@@ -121,24 +139,27 @@ class ReplayPersister:
 
 
 class ReplayCassette(Cassette):  # type: ignore[misc]
-    """First unplayed match wins, in recording order; an exhausted request repeats its last.
+    """The same test's first unplayed match wins, then anyone's; exhausted, the last repeats.
 
-    Order matters for job polling (PROCESSING, then COMPLETED); repeating the last keeps a
-    replay that polls once more than the recorded run from failing for no reason.
+    Order matters for job polling (PROCESSING, then COMPLETED) and for snapshots read
+    around writes; repeating the last keeps a replay that polls once more than the
+    recorded run from failing for no reason.
     """
 
     def can_play_response_for(self, request: Request) -> bool:
         return True  # a miss must fail the test in play_response, not reach the network
 
     def play_response(self, request: Request) -> Any:
-        last = None
-        for index, response in self._responses(request):
-            if self.play_counts[index] == 0:
-                self.play_counts[index] += 1
-                return response
-            last = response
-        if last is not None:
-            return last
+        test = current_test()
+        matches = list(self._responses(request))
+        own = [(i, r) for i, r in matches if self.data[i][0].headers.get(TEST_HEADER) == test]
+        for candidates in (own, matches):
+            for index, response in candidates:
+                if self.play_counts[index] == 0:
+                    self.play_counts[index] += 1
+                    return response
+        if own or matches:
+            return (own or matches)[-1][1]
         clean = self._before_record_request(request)
         raise ReplayMiss(f"replay: the recording has no response for {describe(clean)}")
 

@@ -98,16 +98,13 @@ def stop() -> None:
         active.context.__exit__(None, None, None)
 
 
-def _current_test() -> str:
-    current = os.environ.get("PYTEST_CURRENT_TEST", "")
-    return current.rsplit(" (", 1)[0] if current else "(no test)"
-
-
 def write_tag(fresh: str) -> str:
     """The tag a test writes: ``fresh``, remembered when recording; the recorded one on replay."""
     if _ACTIVE is None:
         return fresh
-    test = _current_test()
+    from imednet_live.recording.cassettes import current_test
+
+    test = current_test() or "(no test)"
     if _ACTIVE.mode == "replay":
         queue = _ACTIVE.tags.get(test)
         return queue.pop(0) if queue else fresh
