@@ -58,8 +58,11 @@ PYTEST_ARGS = ("-ra", "--strict-config", "--strict-markers", "--durations=10")
 os.environ.setdefault(config.RUN_ID, uuid.uuid4().hex)
 os.environ.setdefault(config.CACHE_DIR, str(ROOT / ".imednet-live-cache"))
 # Pseudonyms in recordings: one key per run, so joins hold across sessions; never written.
-if config.read_var(os.environ, config.RECORD) == "1":
-    os.environ.setdefault(config.RECORD_KEY, secrets.token_hex(32))
+# CI jobs that run sessions separately share one through a repository secret.
+if config.read_var(os.environ, config.RECORD) == "1" and not config.read_var(
+    os.environ, config.RECORD_KEY
+):
+    os.environ[config.RECORD_KEY] = secrets.token_hex(32)
 
 
 def constraints_file(profile: str, python: str | None = None) -> Path:
@@ -88,11 +91,11 @@ def install_profile(session: nox.Session, profile: str) -> None:
     session.run("python", "-m", "imednet_live.profile_check", "--freeze", profile)
 
 
-def report_dir(session: nox.Session, profile: str | None = None) -> Path:
+def report_dir(session: nox.Session, profile: str | None = None, root: Path = REPORTS) -> Path:
     """reports/<session>[-<profile>]: `live-readonly-core`, `live-mutating`, `smoke`."""
     base = session.name.split("(")[0]
     name = base if profile in (None, base.rsplit("-", 1)[-1]) else f"{base}-{profile}"
-    path = REPORTS / name
+    path = root / name
     path.mkdir(parents=True, exist_ok=True)
     return path
 
@@ -191,7 +194,9 @@ def live_session(session: nox.Session, profile_name: str) -> None:
     target = announce_target(session)
     profile = PROFILES[profile_name]
     install_profile(session, profile_name)
-    reports = report_dir(session, profile_name)
+    # A replay reports apart (reports/replay/<session>/), next to the run it replays.
+    root = REPORTS / "replay" if target.kind is TargetKind.REPLAY else REPORTS
+    reports = report_dir(session, profile_name, root)
     args = session.posargs or ["-n", DEFAULT_WORKERS]
     env = {
         config.RUN_E2E: "1",

@@ -21,6 +21,7 @@ from imednet_live.report.html import render_html
 from imednet_live.report.markdown import render_markdown
 from imednet_live.report.merge import ReportInputError, load_matrix
 from imednet_live.report.smoke_gate import load_smoke_gate
+from imednet_live.report.drift_link import drift_html, drift_markdown
 
 STEP_SUMMARY = "GITHUB_STEP_SUMMARY"
 
@@ -45,8 +46,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"report: {exc}", file=sys.stderr)
         return 2
     secrets = _secrets()
-    markdown = redact(render_markdown(matrix, smoke), secrets)
-    page = redact(render_html(matrix, smoke), secrets)
+    markdown = redact(render_markdown(matrix, smoke) + drift_markdown(reports_dir), secrets)
+    page = redact(
+        render_html(matrix, smoke).replace("</body>", drift_html(reports_dir) + "</body>", 1),
+        secrets,
+    )
     md_path, html_path = reports_dir / "summary.md", reports_dir / "summary.html"
     write_text_atomic(md_path, markdown)
     write_text_atomic(html_path, page)
