@@ -205,9 +205,10 @@ def live_session(session: nox.Session, profile_name: str) -> None:
         config.SESSION: session.name,
         config.REPORT_DIR: str(reports),
     }
-    with target_env(session, target, reports) as target_vars, recording(
-        session, reports, target, target_vars
-    ) as record_vars:
+    with (
+        target_env(session, target, reports) as target_vars,
+        recording(session, reports, target, target_vars) as record_vars,
+    ):
         session.run(
             "pytest",
             "tests/live",
@@ -237,9 +238,10 @@ def smoke(session: nox.Session) -> None:
     summary = reports / "smoke.json"
     summary.unlink(missing_ok=True)
     scenario = os.environ.get(SANDBOX_SCENARIO, "").strip() or "default"
-    with target_env(session, target, reports, scenario=scenario) as target_vars, recording(
-        session, reports, target, target_vars
-    ) as record_vars:
+    with (
+        target_env(session, target, reports, scenario=scenario) as target_vars,
+        recording(session, reports, target, target_vars) as record_vars,
+    ):
         env = {**target_vars, **record_vars}
         session.run(
             "python",

@@ -24,7 +24,7 @@ STUDY_KEY = "IMEDNET_STUDY_KEY"
 FORM_KEY = "IMEDNET_FORM_KEY"
 BATCH_ID = "IMEDNET_BATCH_ID"
 # Harness variables (ours, not the charter's).
-TARGET = "IMEDNET_TARGET"  # live | sandbox | replay: forces the target, otherwise inferred from credentials
+TARGET = "IMEDNET_TARGET"  # live | sandbox | replay: forces the target, else chosen by credentials
 TARGET_KIND = "IMEDNET_LIVE_TARGET_KIND"  # set by the harness once it resolved the target
 PROFILE = "IMEDNET_LIVE_PROFILE"
 REPORT_DIR = "IMEDNET_LIVE_REPORT_DIR"
@@ -36,7 +36,7 @@ SESSION = "IMEDNET_LIVE_SESSION"  # the nox session name, for outcomes.json
 RECORD = "IMEDNET_LIVE_RECORD"  # 1: record each session's traffic, scrubbed (default: off)
 RECORDING_DIR = "IMEDNET_LIVE_RECORDING_DIR"  # set by the harness: this session's recording dir
 RECORD_KEY = "IMEDNET_LIVE_RECORD_KEY"  # set by nox per run: pseudonym key, never written
-REPLAY_DIR = "IMEDNET_REPLAY_DIR"  # where IMEDNET_TARGET=replay reads recordings (default reports/)
+REPLAY_DIR = "IMEDNET_REPLAY_DIR"  # IMEDNET_TARGET=replay reads here (default reports/)
 
 
 class SdkKwargs(TypedDict):

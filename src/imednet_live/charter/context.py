@@ -67,9 +67,7 @@ class RunContext:
                 or (settings.profile or "local")
             ),
             recording=(
-                config.read_var(env, config.REPLAY_DIR) or "reports"
-                if kind == "replay"
-                else None
+                config.read_var(env, config.REPLAY_DIR) or "reports" if kind == "replay" else None
             ),
         )
 

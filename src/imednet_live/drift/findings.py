@@ -48,9 +48,7 @@ def describe_types(types: Iterable[str]) -> str:
     return "|".join(sorted(set(types)))
 
 
-def type_finding(
-    expected: set[str], observed: set[str], **where: str
-) -> Finding | None:
+def type_finding(expected: set[str], observed: set[str], **where: str) -> Finding | None:
     """type-change, or shape-change when containers and scalars swapped; None if compatible."""
     expected_nn, observed_nn = expected - {"null"}, observed - {"null"}
     if not expected_nn or not observed_nn or observed_nn <= expected_nn:

@@ -69,7 +69,7 @@ def against_baseline(observed: Observed, baseline: Mapping[str, Any]) -> Iterato
         if expected is None:
             continue  # an endpoint the baseline never saw says nothing about drift
         for path, shape in shapes.items():
-            where = {"endpoint": endpoint, "path": path, "source": source}
+            where: dict[str, Any] = {"endpoint": endpoint, "path": path, "source": source}
             parent, parent_type = parent_of(path)
             if path not in expected:
                 if path != "$" and parent in expected:  # only the top of a new subtree
@@ -173,8 +173,12 @@ class Spec:
         schema = self.resolve(schema)
         if not isinstance(schema, dict) or "oneOf" in schema or "anyOf" in schema:
             return
-        where = {"endpoint": it.endpoint, "path": path, "source": "spec",
-                 "first_interaction": it.where}  # fmt: skip
+        where: dict[str, Any] = {
+            "endpoint": it.endpoint,
+            "path": path,
+            "source": "spec",
+            "first_interaction": it.where,
+        }
         expected = schema.get("type")
         if value is None:
             return
@@ -289,7 +293,11 @@ class SdkModels:
         if not isinstance(value, dict):
             return
         fields = {(f.alias or name): f for name, f in model.model_fields.items()}
-        where = {"endpoint": it.endpoint, "source": "sdk-models", "first_interaction": it.where}
+        where: dict[str, Any] = {
+            "endpoint": it.endpoint,
+            "source": "sdk-models",
+            "first_interaction": it.where,
+        }
         for key, child in value.items():
             child_path = f"{path}.{key}"
             field = fields.get(key)

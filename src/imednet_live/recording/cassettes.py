@@ -80,7 +80,9 @@ class ScrubbingPersister:
     def load_cassette(self, cassette_path: str, serializer: Any) -> Any:
         raise CassetteNotFoundError(cassette_path)  # a recording always starts empty
 
-    def save_cassette(self, cassette_path: str, cassette_dict: dict[str, Any], serializer: Any) -> None:
+    def save_cassette(
+        self, cassette_path: str, cassette_dict: dict[str, Any], serializer: Any
+    ) -> None:
         pairs = list(zip(cassette_dict["requests"], cassette_dict["responses"], strict=True))
         for request, response in pairs:  # first pass: learn, so record data is judged by type
             if resource_of(request.uri) == "variables":
@@ -138,7 +140,7 @@ class ReplayPersister:
         return None
 
 
-class ReplayCassette(Cassette):  # type: ignore[misc]
+class ReplayCassette(Cassette):
     """The same test's first unplayed match wins, then anyone's; exhausted, the last repeats.
 
     Order matters for job polling (PROCESSING, then COMPLETED) and for snapshots read

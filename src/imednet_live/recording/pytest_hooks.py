@@ -22,7 +22,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 @pytest.hookimpl(trylast=True)
-def pytest_sessionfinish(session: pytest.Session) -> None:  # noqa: ARG001 - hook signature
+def pytest_sessionfinish(session: pytest.Session) -> None:
     _stop()
 
 

@@ -74,7 +74,9 @@ PSEUDO_ID_FLOOR = 900_000_000  # numeric pseudonyms live in [9e8, 1e9)
 SUBJECT_PATH_PARENTS: frozenset[str] = frozenset({"subjects"})
 # Query parameters holding filter expressions (``name==value;name2=="value"``).
 FILTER_PARAMS: frozenset[str] = frozenset({"filter", "recorddatafilter"})
-_FILTER_TERM = re.compile(r'(?P<name>[A-Za-z_]+)(?P<op>==|!=|<=|>=|=|<|>)(?P<q>"?)(?P<value>[^";,&()]*)(?P=q)')
+_FILTER_TERM = re.compile(
+    r'(?P<name>[A-Za-z_]+)(?P<op>==|!=|<=|>=|=|<|>)(?P<q>"?)(?P<value>[^";,&()]*)(?P=q)'
+)
 # A name pseudonym is "Name-<hex>", kept short and not e-mail shaped.
 _KIND_PREFIX = {"subj": "subj", "user": "user", "name": "name", "email": "mail"}
 
@@ -182,7 +184,9 @@ class Scrubber:
             new = self.subject_value(m.group("name"), value) if value else value
             if m.group("name").lower() in USER_FIELDS and value:
                 new = self.pseudonym(USER_FIELDS[m.group("name").lower()], value)
-            return f"{m.group('name')}{m.group('op')}{m.group('q')}{self.text(str(new))}{m.group('q')}"
+            return (
+                f"{m.group('name')}{m.group('op')}{m.group('q')}{self.text(str(new))}{m.group('q')}"
+            )
 
         return _FILTER_TERM.sub(term, text)
 

@@ -17,11 +17,11 @@ from pathlib import Path
 from imednet_live.atomic_files import write_text_atomic
 from imednet_live.config import ConfigError, Settings
 from imednet_live.redaction import redact
+from imednet_live.report.drift_link import drift_html, drift_markdown
 from imednet_live.report.html import render_html
 from imednet_live.report.markdown import render_markdown
 from imednet_live.report.merge import ReportInputError, load_matrix
 from imednet_live.report.smoke_gate import load_smoke_gate
-from imednet_live.report.drift_link import drift_html, drift_markdown
 
 STEP_SUMMARY = "GITHUB_STEP_SUMMARY"
 

@@ -15,7 +15,8 @@ def test_a_planted_secret_fails_the_scan_and_the_file_is_deleted(tmp_path: Path)
     leaks = scan_and_purge(tmp_path, ["the-real-api-key", "the-real-security-key"])
     assert [(leak.path, leak.what) for leak in leaks] == [(planted, "configured secret #2")]
     assert "the-real" not in str(leaks[0])
-    assert not planted.exists() and clean.exists()
+    assert not planted.exists()
+    assert clean.exists()
 
 
 def test_an_email_address_fails_the_scan(tmp_path: Path) -> None:

@@ -46,24 +46,36 @@ def test_a_configured_secret_is_masked_wherever_it_appears(scrubber: Scrubber) -
 
 
 def test_nested_emails_and_user_identity_are_replaced(scrubber: Scrubber) -> None:
-    body = {"data": [{"login": "jdoe", "firstName": "Jane", "lastName": "Doe",
-                      "email": "jane.doe@pharma.example.com",
-                      "roles": [{"note": "ask jane.doe@pharma.example.com or x@y.org"}]}]}  # fmt: skip
+    body = {
+        "data": [
+            {
+                "login": "jdoe",
+                "firstName": "Jane",
+                "lastName": "Doe",
+                "email": "jane.doe@pharma.example.com",
+                "roles": [{"note": "ask jane.doe@pharma.example.com or x@y.org"}],
+            }
+        ]
+    }
     clean = json.loads(scrubber.body(json.dumps(body), "users") or "")
     text = json.dumps(clean)
     for value in ("jdoe", "Jane", "Doe", "@"):
         assert value not in text
     user = clean["data"][0]
-    assert user["login"].startswith("user-") and user["firstName"].startswith("name-")
+    assert user["login"].startswith("user-")
+    assert user["firstName"].startswith("name-")
 
 
 def test_subject_keys_in_paths_filters_and_bodies_share_one_pseudonym(scrubber: Scrubber) -> None:
     url = scrubber.url(
         'https://h/api/v1/edc/studies/S1/subjects/SUBJ-0042?filter=subjectKey=="SUBJ-0042";siteId==3'
     )
-    body = json.loads(scrubber.body(json.dumps({"data": [{"subjectKey": "SUBJ-0042"}]}), "subjects") or "")
+    body = json.loads(
+        scrubber.body(json.dumps({"data": [{"subjectKey": "SUBJ-0042"}]}), "subjects") or ""
+    )
     pseudonym = body["data"][0]["subjectKey"]
-    assert pseudonym.startswith("subj-") and "SUBJ-0042" not in url
+    assert pseudonym.startswith("subj-")
+    assert "SUBJ-0042" not in url
     assert url.count(pseudonym) == 2, url
     assert "siteId%3D%3D3" in url  # other filter terms are kept
 

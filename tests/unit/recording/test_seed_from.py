@@ -29,6 +29,10 @@ def test_seeded_sandbox_serves_the_recorded_study_and_accepts_a_write(tmp_path: 
 
 
 def test_seed_from_a_missing_directory_is_a_one_line_error(tmp_path: Path) -> None:
-    with pytest.raises(SandboxConfigError, match=r"^--seed-from: recording directory .* does not exist"):
-        with sandbox.running(seed_from=tmp_path / "nope"):
-            pass
+    with (
+        pytest.raises(
+            SandboxConfigError, match=r"^--seed-from: recording directory .* does not exist"
+        ),
+        sandbox.running(seed_from=tmp_path / "nope"),
+    ):
+        pass

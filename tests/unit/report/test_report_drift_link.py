@@ -16,6 +16,7 @@ def test_summary_links_drift_report_with_counts(tmp_path: Path) -> None:
 
 
 def test_no_drift_report_no_section(tmp_path: Path) -> None:
-    assert drift_markdown(tmp_path) == "" and drift_html(tmp_path) == ""
+    assert drift_markdown(tmp_path) == ""
+    assert drift_html(tmp_path) == ""
     (tmp_path / "drift.json").write_text("{not json")
     assert drift_markdown(tmp_path) == ""
