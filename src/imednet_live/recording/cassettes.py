@@ -34,6 +34,7 @@ TAGS_METADATA = "write_tags"
 # Which test made a request: replay prefers that test's own recorded responses, so
 # read-after-write snapshots and job polls come back in the order that test saw them.
 TEST_HEADER = "x-imednet-live-test"
+API_PATH = "/api/v1/edc/"
 
 
 def current_test() -> str:
@@ -41,8 +42,16 @@ def current_test() -> str:
     return current.rsplit(" (", 1)[0] if current else ""
 
 
-def stamp_test(request: Request) -> Request:
+def is_api(request: Request) -> bool:
+    """Only iMednet API traffic is recorded or replayed; anything else (e.g. Airflow's own
+    in-process task API, also httpx) goes through untouched."""
+    return API_PATH in urlsplit(request.uri).path
+
+
+def stamp_test(request: Request) -> Request | None:
     """Record-time hook: the request as VCR keeps it in memory, tagged with its test."""
+    if not is_api(request):
+        return None
     test = current_test()
     if test:
         request.headers[TEST_HEADER] = test
@@ -149,7 +158,9 @@ class ReplayCassette(Cassette):
     """
 
     def can_play_response_for(self, request: Request) -> bool:
-        return True  # a miss must fail the test in play_response, not reach the network
+        # Every API request is played (a miss fails its test in play_response and never
+        # reaches the network); a non-API request is not ours to replay.
+        return bool(self._before_record_request(request))
 
     def play_response(self, request: Request) -> Any:
         test = current_test()
@@ -175,7 +186,7 @@ def replaying(recordings: Sequence[Recording], scrubber: Scrubber) -> Iterator[C
         persister=ReplayPersister(recordings),
         record_mode=RecordMode.NONE,
         match_on=MATCH_ON,
-        before_record_request=lambda r: scrub_request(scrubber, r),
+        before_record_request=lambda r: scrub_request(scrubber, r) if is_api(r) else None,
     ) as cassette:
         yield cassette
 
