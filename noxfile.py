@@ -91,11 +91,11 @@ def install_profile(session: nox.Session, profile: str) -> None:
     session.run("python", "-m", "imednet_live.profile_check", "--freeze", profile)
 
 
-def report_dir(session: nox.Session, profile: str | None = None, root: Path = REPORTS) -> Path:
+def report_dir(session: nox.Session, profile: str | None = None, root: Path | None = None) -> Path:
     """reports/<session>[-<profile>]: `live-readonly-core`, `live-mutating`, `smoke`."""
     base = session.name.split("(")[0]
     name = base if profile in (None, base.rsplit("-", 1)[-1]) else f"{base}-{profile}"
-    path = root / name
+    path = (REPORTS if root is None else root) / name
     path.mkdir(parents=True, exist_ok=True)
     return path
 
@@ -181,7 +181,7 @@ def recording(
         recording_layout.write_manifest(
             directory, session=reports.name, target_kind=str(target.kind)
         )
-        session.log(f"recording {directory.relative_to(ROOT)} (leak scan: {len(leaks)} hits)")
+        session.log(f"recording {directory} (leak scan: {len(leaks)} hits)")
         if leaks:
             session.error(
                 f"recording leak scan: {'; '.join(map(str, leaks))}: files deleted; "
@@ -195,7 +195,7 @@ def live_session(session: nox.Session, profile_name: str) -> None:
     profile = PROFILES[profile_name]
     install_profile(session, profile_name)
     # A replay reports apart (reports/replay/<session>/), next to the run it replays.
-    root = REPORTS / "replay" if target.kind is TargetKind.REPLAY else REPORTS
+    root = REPORTS / "replay" if target.kind is TargetKind.REPLAY else None
     reports = report_dir(session, profile_name, root)
     args = session.posargs or ["-n", DEFAULT_WORKERS]
     env = {
