@@ -97,3 +97,12 @@ def test_bad_input_is_one_line(
     with pytest.raises(SystemExit) as excinfo:
         main([str(default), "--fail-on", "nonsense"])
     assert excinfo.value.code == 2
+
+
+def test_the_shipped_baseline_covers_every_collection_the_suite_reads() -> None:
+    from imednet_live.drift.sources import DEFAULT_BASELINE, MODEL_NAMES, load_baseline
+
+    baseline = load_baseline(DEFAULT_BASELINE)
+    collections = {[s for s in e.split("/") if s and "{" not in s][-1] for e in baseline}
+    assert set(MODEL_NAMES) == collections
+    assert "$.data[*].subjectStatus" in baseline["/studies/{studyKey}/subjects"]
