@@ -68,12 +68,15 @@ def run(python: str, env: dict[str, str], workers: int) -> tuple[float, int]:
     return time.perf_counter() - started, result.returncode
 
 
-def base_env(tmp: Path, name: str, profile: str, mutating: bool) -> dict[str, str]:
+def base_env(tmp: Path, name: str, mutating: bool) -> dict[str, str]:
+    """The read-only runs name no profile (the venv has every extra, and the mutating
+    profile would expect its writes to run), so skips follow the environment."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("IMEDNET")}
+    if mutating:
+        env[PROFILE] = "mutating"
     env.update(
         {
             RUN_E2E: "1",
-            PROFILE: profile,
             ALLOW_MUTATION: "1" if mutating else "0",
             RUN_ID: f"bench-recording-{name}-{os.getpid()}",
             CACHE_DIR: str(tmp / "cache"),
@@ -93,7 +96,7 @@ def main() -> int:
         tmp = Path(tmp_name)
         figures: dict[str, float] = {}
         for name, record in (("readonly-plain", False), ("readonly-recorded", True)):
-            env = base_env(tmp, name, "mutating", mutating=False)
+            env = base_env(tmp, name, mutating=False)
             with sandbox.running() as sb:
                 env.update(sb.env)
                 if record:
@@ -102,13 +105,13 @@ def main() -> int:
             failed |= code != 0
         reports = tmp / "recorded"
         directory = reports / "live-mutating" / "recording"
-        env = base_env(tmp, "live-mutating", "mutating", mutating=True)
+        env = base_env(tmp, "live-mutating", mutating=True)
         with sandbox.running() as sb:
             env.update({**sb.env, RECORD: "1", RECORDING_DIR: str(directory)})
             figures["mutating-sandbox"], code = run(args.python, env, args.workers)
         failed |= code != 0
         write_manifest(directory, session="live-mutating", target_kind="sandbox")
-        env = base_env(tmp, "live-mutating", "mutating", mutating=True)
+        env = base_env(tmp, "live-mutating", mutating=True)
         env.update(
             {
                 TARGET_KIND: "replay",
