@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import shutil
 import subprocess
 import sys
@@ -49,6 +50,8 @@ from imednet_live.sdk_selection import (
     parse_selection,
     wheel_builds,
 )
+from imednet_live.recording import layout as recording_layout
+from imednet_live.recording import leak_scan
 from imednet_live.target import Target, TargetKind, resolve_target
 
 REPORTS = Path(config.read_var(os.environ, config.REPORTS_ROOT) or ROOT / "reports").resolve()
@@ -78,6 +81,12 @@ PYTEST_ARGS = ("-ra", "--strict-config", "--strict-markers", "--durations=10")
 # so discovery is computed once per run and target, whatever the worker count.
 os.environ.setdefault(config.RUN_ID, uuid.uuid4().hex)
 os.environ.setdefault(config.CACHE_DIR, str(ROOT / ".imednet-live-cache"))
+# Pseudonyms in recordings: one key per run, so joins hold across sessions; never written.
+# CI jobs that run sessions separately share one through a repository secret.
+if config.read_var(os.environ, config.RECORD) == "1" and not config.read_var(
+    os.environ, config.RECORD_KEY
+):
+    os.environ[config.RECORD_KEY] = secrets.token_hex(32)
 
 
 def constraints_file(profile: str, python: str | None = None) -> Path:
@@ -193,11 +202,11 @@ def install_sdk_build(
     session.log(f"SDK build: {selection.describe()}")
 
 
-def report_dir(session: nox.Session, profile: str | None = None) -> Path:
+def report_dir(session: nox.Session, profile: str | None = None, root: Path | None = None) -> Path:
     """reports/<session>[-<profile>]: `live-readonly-core`, `live-mutating`, `smoke`."""
     base = session.name.split("(")[0]
     name = base if profile in (None, base.rsplit("-", 1)[-1]) else f"{base}-{profile}"
-    path = REPORTS / name
+    path = (REPORTS if root is None else root) / name
     path.mkdir(parents=True, exist_ok=True)
     return path
 
@@ -251,6 +260,9 @@ def target_env(
     if target.kind is TargetKind.LIVE:
         yield {config.TARGET_KIND: "live", config.SANDBOX_AUDIT: None}
         return
+    if target.kind is TargetKind.REPLAY:
+        yield replay_env(session, target)
+        return
     audit = reports / "sandbox-audit.jsonl"
     audit.unlink(missing_ok=True)
     executable = Path(session.bin) / "imednet-live"
@@ -295,12 +307,65 @@ def sandbox_fault_rules(session: nox.Session) -> list[str]:
     return [str(rule) for rule in rules]
 
 
+def replay_env(session: nox.Session, target: Target) -> dict[str, str | None]:
+    """No sandbox and no credentials: placeholders the SDK sends to a blocked network."""
+    directory = Path(target.recording or "reports")
+    directory = directory if directory.is_absolute() else ROOT / directory
+    try:
+        recording_layout.find_recordings(directory)
+    except recording_layout.RecordingError as exc:
+        session.error(str(exc))
+    return {
+        config.TARGET_KIND: "replay",
+        config.REPLAY_DIR: str(directory),
+        config.API_KEY: "replay-api-key",
+        config.SECURITY_KEY: "replay-security-key",
+        config.BASE_URL: "https://replay.invalid",
+        config.SANDBOX_AUDIT: None,
+        config.RECORDING_DIR: None,
+    }
+
+
+@contextmanager
+def recording(
+    session: nox.Session, reports: Path, target: Target, target_vars: dict[str, str | None]
+) -> Iterator[dict[str, str | None]]:
+    """IMEDNET_LIVE_RECORD=1: a fresh reports/<session>/recording/, leak-scanned at the end.
+
+    A leak (a configured secret or an e-mail address in any file) deletes the file and
+    fails the session; the manifest lists only what survived.
+    """
+    if config.read_var(os.environ, config.RECORD) != "1" or target.kind is TargetKind.REPLAY:
+        yield {}
+        return
+    directory = reports / recording_layout.RECORDING_DIR_NAME
+    shutil.rmtree(directory, ignore_errors=True)
+    directory.mkdir(parents=True)
+    try:
+        yield {config.RECORDING_DIR: str(directory)}
+    finally:
+        names = (config.API_KEY, config.SECURITY_KEY)
+        values = [target_vars.get(n) for n in names] + [os.environ.get(n) for n in names]
+        leaks = leak_scan.scan_and_purge(directory, [v for v in values if v])
+        recording_layout.write_manifest(
+            directory, session=reports.name, target_kind=str(target.kind)
+        )
+        session.log(f"recording {directory} (leak scan: {len(leaks)} hits)")
+        if leaks:
+            session.error(
+                f"recording leak scan: {'; '.join(map(str, leaks))}: files deleted; "
+                "add a scrub rule in src/imednet_live/recording/scrub.py"
+            )
+
+
 def live_session(session: nox.Session, profile_name: str) -> None:
     """Shared body of every live session: target, profile venv, sandbox, pytest under xdist."""
     target = announce_target(session)
     profile = PROFILES[profile_name]
     install_profile(session, profile_name, sdk=True)
-    reports = report_dir(session, profile_name)
+    # A replay reports apart (reports/replay/<session>/), next to the run it replays.
+    root = REPORTS / "replay" if target.kind is TargetKind.REPLAY else None
+    reports = report_dir(session, profile_name, root)
     workers = JOB_BOUND_WORKERS if profile.allow_mutation and slow_jobs(target) else DEFAULT_WORKERS
     args = session.posargs or ["-n", workers]
     env = {
@@ -314,7 +379,10 @@ def live_session(session: nox.Session, profile_name: str) -> None:
         batch = smoke_batch_id(REPORTS / "smoke" / "smoke.json")
         if batch:
             env[config.SMOKE_BATCH_ID] = batch
-    with target_env(session, target, reports) as target_vars:
+    with (
+        target_env(session, target, reports) as target_vars,
+        recording(session, reports, target, target_vars) as record_vars,
+    ):
         session.run(
             "pytest",
             "tests/live",
@@ -323,7 +391,7 @@ def live_session(session: nox.Session, profile_name: str) -> None:
             "loadgroup",
             f"--junitxml={reports / 'junit.xml'}",
             *args,
-            env={**env, **target_vars},
+            env={**env, **target_vars, **record_vars},
         )
 
 
@@ -343,7 +411,11 @@ def smoke(session: nox.Session) -> None:
     reports = report_dir(session)
     summary = reports / "smoke.json"
     summary.unlink(missing_ok=True)
-    with target_env(session, target, reports) as env:
+    with (
+        target_env(session, target, reports) as target_vars,
+        recording(session, reports, target, target_vars) as record_vars,
+    ):
+        env = {**target_vars, **record_vars}
         session.run(
             "python",
             "scripts/post_smoke_record.py",
@@ -448,6 +520,18 @@ def report(session: nox.Session) -> None:
     """Merge every session's outcomes into reports/summary.md and reports/summary.html."""
     install_profile(session, "core")
     session.run("python", "-m", "imednet_live.report", str(REPORTS))
+
+
+@nox.session(default=False)
+def drift(session: nox.Session) -> None:
+    """reports/drift.json and drift.md from every recording under reports/ (IMEDNET_LIVE_RECORD=1).
+
+    `-- --spec PATH` adds the OpenAPI spec as a source, `-- --update-baseline` accepts
+    today's shapes into src/imednet_live/drift/baseline.json, `-- --fail-on KIND,...` turns
+    those kinds red.
+    """
+    install_profile(session, "core")
+    session.run("python", "-m", "imednet_live.drift", str(REPORTS), *session.posargs)
 
 
 @nox.session(default=False)

@@ -131,6 +131,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="'METHOD PATH_GLOB=STATUS'",
         help="answer matching requests with STATUS, always (repeatable; * within a segment)",
     )
+    serve.add_argument(
+        "--seed-from",
+        default=None,
+        metavar="DIR",
+        help="serve the studies of a recording (reports/ or one session's recording dir)",
+    )
     return parser
 
 
@@ -154,6 +160,7 @@ def _serve(args: argparse.Namespace) -> int:
         port=args.port,
         fault_rules=tuple(args.fail),
         **({} if args.job_seconds is None else {"job_seconds": args.job_seconds}),
+        seed_from=args.seed_from,
     )
     try:
         server = SandboxServer(options)

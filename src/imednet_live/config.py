@@ -29,7 +29,7 @@ BATCH_ID = "IMEDNET_BATCH_ID"
 # Where the SQL export tests write (default: a SQLite file per test); its password is a secret.
 EXPORT_DB_URL = "IMEDNET_EXPORT_DB_URL"
 # Harness variables (ours, not the charter's).
-TARGET = "IMEDNET_TARGET"  # live | sandbox: forces the target, otherwise inferred from credentials
+TARGET = "IMEDNET_TARGET"  # live | sandbox | replay: forces the target, else chosen by credentials
 TARGET_KIND = "IMEDNET_LIVE_TARGET_KIND"  # set by the harness once it resolved the target
 PROFILE = "IMEDNET_LIVE_PROFILE"
 REPORT_DIR = "IMEDNET_LIVE_REPORT_DIR"
@@ -67,6 +67,11 @@ SDK_MATRIX = "IMEDNET_LIVE_SDK_MATRIX"
 REPORTS_ROOT = "IMEDNET_LIVE_REPORTS_ROOT"  # where sessions write reports; default: reports/
 # Seconds a sandbox job stays in progress before it finishes (default: 0.25); --job-seconds.
 SANDBOX_JOB_SECONDS = "IMEDNET_LIVE_SANDBOX_JOB_SECONDS"
+# Recording and replay (src/imednet_live/recording/).
+RECORD = "IMEDNET_LIVE_RECORD"  # 1: record each session's traffic, scrubbed (default: off)
+RECORDING_DIR = "IMEDNET_LIVE_RECORDING_DIR"  # set by the harness: this session's recording dir
+RECORD_KEY = "IMEDNET_LIVE_RECORD_KEY"  # set by nox per run: pseudonym key, never written
+REPLAY_DIR = "IMEDNET_REPLAY_DIR"  # IMEDNET_TARGET=replay reads here (default reports/)
 # Seconds the live suite waits for a job to reach COMPLETED (default: 300, the smoke's).
 JOB_TIMEOUT = "IMEDNET_LIVE_JOB_TIMEOUT"
 # A batch id the smoke wrote earlier in this run (live target), for jobs.get in read-only
@@ -169,14 +174,14 @@ ENV_VARS: tuple[EnvVar, ...] = (
     ),
     EnvVar(
         TARGET,
-        "`live` or `sandbox`: force the target instead of inferring it from the credentials",
+        "`live`, `sandbox` or `replay`: force the target instead of inferring it from the credentials",
         VarScope.HARNESS,
         (_NOX,),
         default="inferred",
     ),
     EnvVar(
         TARGET_KIND,
-        "the resolved target (`sandbox`/`live`), for the banner and the report",
+        "the resolved target (`sandbox`/`live`/`replay`), for the banner and the report",
         VarScope.HARNESS,
         (_LIVE,),
         default="inferred from the base URL",
@@ -348,6 +353,36 @@ ENV_VARS: tuple[EnvVar, ...] = (
         (_LIVE,),
         default="read from `reports/smoke/smoke.json`",
         set_by_nox=True,
+    ),
+    EnvVar(
+        RECORD,
+        "`1` records each session's HTTP traffic, scrubbed, to `reports/<session>/recording/`",
+        VarScope.HARNESS,
+        (_NOX, _SMOKE, _LIVE),
+        default="off",
+    ),
+    EnvVar(
+        RECORDING_DIR,
+        "this session's recording folder",
+        VarScope.HARNESS,
+        (_SMOKE, _LIVE),
+        default="set by nox",
+        set_by_nox=True,
+    ),
+    EnvVar(
+        RECORD_KEY,
+        "the key of the pseudonyms in a recording (a keyed hash); never written anywhere",
+        VarScope.HARNESS,
+        (_NOX, _SMOKE, _LIVE),
+        default="a new one per `nox` run",
+        set_by_nox=True,
+    ),
+    EnvVar(
+        REPLAY_DIR,
+        "where `IMEDNET_TARGET=replay` reads the recordings",
+        VarScope.HARNESS,
+        (_NOX, _LIVE),
+        default="`reports/`",
     ),
 )
 

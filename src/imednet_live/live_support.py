@@ -54,8 +54,11 @@ def write_tag(worker: str | None = None) -> str:
 
     Letters and digits only, so it survives any filter grammar unquoted.
     """
+    from imednet_live.recording import session as recording_session
+
     worker = os.environ.get("PYTEST_XDIST_WORKER", "main") if worker is None else worker
-    return f"lt{uuid.uuid4().hex[:10]}{_UNSAFE.sub('', worker)}"
+    # Recorded per test when recording, handed back on replay (see recording/session.py).
+    return recording_session.write_tag(f"lt{uuid.uuid4().hex[:10]}{_UNSAFE.sub('', worker)}")
 
 
 def first_variable(form: FormRef, types: Iterable[str]) -> VariableRef | None:

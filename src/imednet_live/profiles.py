@@ -144,6 +144,12 @@ SESSIONS: tuple[NoxSession, ...] = (
         "`reports/sdk-matrix/<build>/`",
     ),
     NoxSession(
+        "drift",
+        "core",
+        "`reports/drift.json` and `drift.md` from every recording (`-- --spec PATH`, "
+        "`--update-baseline`, `--fail-on KIND,...`)",
+    ),
+    NoxSession(
         "report",
         "core",
         "merges `reports/*/outcomes.json` into `reports/summary.md` and `reports/summary.html`, "

@@ -363,6 +363,7 @@ class CharterPlugin:
             session=self.ctx.session_name,
             profile=self.ctx.profile.name if self.ctx.profile else None,
             target_kind=self.ctx.target_kind,
+            recording=self.ctx.recording,
             base_url=safe_url(self.ctx.settings.base_url),
             run_id=self.ctx.run_id,
             wall_seconds=round(time.monotonic() - self._started, 3),

@@ -57,6 +57,8 @@ from imednet_live.job_states import (
     wait_for_jobs,
 )
 from imednet_live.record_data import sample_record_data
+from imednet_live.recording import session as recording_session
+from imednet_live.recording.layout import RecordingError
 from imednet_live.redaction import redact, safe_url
 from imednet_live.smoke_exits import SmokeExit
 
@@ -628,7 +630,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_RED
     reporter.verbose = args.verbose
     report = SmokeReport()
-    code = SmokeRun(args, reporter, report).execute()
+    try:  # IMEDNET_LIVE_RECORD=1 or the replay target (docs/runbook.md)
+        recording_session.start()
+    except RecordingError as exc:
+        reporter.error(str(exc))
+        return EXIT_RED
+    try:
+        code = SmokeRun(args, reporter, report).execute()
+    finally:
+        recording_session.stop()
     if args.report is not None:
         try:
             write_report(args.report, report, reporter)

@@ -11,12 +11,22 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
 
-from imednet_live.config import API_KEY, SECURITY_KEY, TARGET, ConfigError, read_var
+from imednet_live.config import (
+    API_KEY,
+    REPLAY_DIR,
+    SECURITY_KEY,
+    TARGET,
+    ConfigError,
+    read_var,
+)
+
+DEFAULT_REPLAY_DIR = "reports"
 
 
 class TargetKind(str, Enum):
     LIVE = "live"
     SANDBOX = "sandbox"
+    REPLAY = "replay"  # a recorded run, served in-process with the network blocked
 
     def __str__(self) -> str:
         return self.value
@@ -26,6 +36,7 @@ class TargetKind(str, Enum):
 class Target:
     kind: TargetKind
     reason: str
+    recording: str | None = None  # replay: the directory the recordings are read from
 
     def describe(self) -> str:
         """The line every session prints first."""
@@ -38,10 +49,17 @@ def resolve_target(env: Mapping[str, str]) -> Target:
     present = [name for name in (API_KEY, SECURITY_KEY) if read_var(env, name)]
     missing = [name for name in (API_KEY, SECURITY_KEY) if name not in present]
 
-    if forced not in ("", TargetKind.LIVE.value, TargetKind.SANDBOX.value):
+    if forced not in ("", *(kind.value for kind in TargetKind)):
         raise ConfigError(
-            f"{TARGET} must be 'live' or 'sandbox', not {env.get(TARGET)!r}; "
+            f"{TARGET} must be 'live', 'sandbox' or 'replay', not {env.get(TARGET)!r}; "
             "unset it to choose by credentials"
+        )
+    if forced == TargetKind.REPLAY.value:
+        recording = read_var(env, REPLAY_DIR) or DEFAULT_REPLAY_DIR
+        return Target(
+            TargetKind.REPLAY,
+            f"forced by {TARGET}=replay, recordings from {recording}; no network, no credentials",
+            recording,
         )
     if forced == TargetKind.SANDBOX.value:
         return Target(TargetKind.SANDBOX, f"forced by {TARGET}=sandbox")

@@ -22,7 +22,7 @@ from imednet_live.redaction import redact, safe_url
 SANDBOX_AUDIT = config.SANDBOX_AUDIT
 SESSION = config.SESSION  # optional override of the session name in outcomes.json
 
-TARGET_KINDS = ("sandbox", "live")
+TARGET_KINDS = ("sandbox", "live", "replay")
 _LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
 
@@ -50,6 +50,7 @@ class RunContext:
     sdk_distributions: Mapping[str, str] = field(default_factory=dict)
     sdk_missing: Mapping[str, str] = field(default_factory=dict)
     sdk_build: str = ""
+    recording: str | None = None  # replay target: the recordings replayed
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> RunContext:
@@ -79,6 +80,9 @@ class RunContext:
             sdk_distributions=sdk_compat.installed_distributions(),
             sdk_missing=sdk_compat.missing_surfaces(),
             sdk_build=sdk_compat.build_description(),
+            recording=(
+                config.read_var(env, config.REPLAY_DIR) or "reports" if kind == "replay" else None
+            ),
         )
 
     @property
@@ -149,6 +153,7 @@ class RunContext:
             f"  form: {s.form_key if s.form_key else 'auto-discover'}",
             f"  base URL: {safe_url(s.base_url)}",
             f"  target: {kind}",
+            *([f"  recording: {self.recording}"] if self.recording else []),
             f"  profile: {profile}",
             f"  SDK: {self.sdk_build or 'unknown'}",
             f"  SDK surfaces missing: {_missing(self.sdk_missing)}",

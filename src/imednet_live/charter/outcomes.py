@@ -63,7 +63,7 @@ class SessionOutcomes(BaseModel):
     )
     session: str = Field(description="the nox session (`IMEDNET_LIVE_SESSION`) or report folder")
     profile: str | None = Field(description="the dependency profile (`IMEDNET_LIVE_PROFILE`)")
-    target_kind: str = Field(description="`sandbox` or `live`")
+    target_kind: str = Field(description="`sandbox`, `live` or `replay`")
     base_url: str = Field(description="the target's base URL, userinfo and query masked")
     run_id: str | None = Field(default=None, description="one id per `nox` invocation")
     # The SDK build under test: distribution name -> version ("imednet", and from the 0.8

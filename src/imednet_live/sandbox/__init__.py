@@ -79,6 +79,7 @@ def running(
     port: int = 0,
     fail: tuple[str | FaultRule, ...] = (),
     job_seconds: float = DEFAULT_JOB_SECONDS,
+    seed_from: str | Path | None = None,
 ) -> Iterator[SandboxHandle]:
     """Run a sandbox in a daemon thread of this process for the duration of the block.
 
@@ -96,6 +97,7 @@ def running(
             port=port,
             fault_rules=tuple(r if isinstance(r, FaultRule) else parse_rule(r) for r in fail),
             job_seconds=job_seconds,
+            seed_from=seed_from,
         )
     )
     server.start_in_thread()

@@ -165,6 +165,25 @@ def _wire_quirks(studies: list[StudyData]) -> list[StudyData]:
     return studies
 
 
+DRIFT_ADDED_FIELD = "siteRegion"  # on every site
+DRIFT_MISSING_FIELD = "intervalGroupName"  # gone from every interval
+DRIFT_NEW_STATUS = "Pending Transfer"  # a subject status the default seed never has
+
+
+def _drift(studies: list[StudyData]) -> list[StudyData]:
+    """One added field, one missing field, one changed type, one new enum value."""
+    for study in studies:
+        study.study["studyId"] = str(study.study["studyId"])  # integer -> string
+        res = study.resources
+        for site in res["sites"]:
+            site[DRIFT_ADDED_FIELD] = "EMEA"
+        for interval in res["intervals"]:
+            interval.pop(DRIFT_MISSING_FIELD, None)
+        if res["subjects"]:
+            res["subjects"][-1]["subjectStatus"] = DRIFT_NEW_STATUS
+    return studies
+
+
 SCENARIOS: dict[str, Scenario] = {
     s.name: s
     for s in (
@@ -258,6 +277,11 @@ SCENARIOS: dict[str, Scenario] = {
             transform=_wire_quirks,
             observation="R3/R4",
         ),
+        Scenario(
+            "drift",
+            "default data plus one added field, one missing, one changed type, one new status",
+            transform=_drift,
+        ),
     )
 }
 
@@ -271,5 +295,8 @@ def get_scenario(name: str) -> Scenario:
         ) from None
 
 
-def build_studies(scenario: Scenario, subjects: int | None = None) -> list[StudyData]:
-    return scenario.transform(seed.build(subjects))
+def build_studies(
+    scenario: Scenario, subjects: int | None = None, base: list[StudyData] | None = None
+) -> list[StudyData]:
+    """The scenario applied to ``base`` (e.g. a recording's studies) or to the seed."""
+    return scenario.transform(base if base is not None else seed.build(subjects))

@@ -23,6 +23,7 @@ from imednet_live.sandbox.app import create_app
 from imednet_live.sandbox.audit import AuditLog
 from imednet_live.sandbox.backend import DEFAULT_JOB_SECONDS, Backend
 from imednet_live.sandbox.scenarios import Scenario, build_studies, get_scenario
+from imednet_live.sandbox.seed import StudyData
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_API_KEY = "sandbox-api-key"
@@ -85,6 +86,7 @@ class SandboxOptions:
     port: int = 0
     fault_rules: tuple[FaultRule, ...] = ()  # --fail, checked before the scenario's own
     job_seconds: float = DEFAULT_JOB_SECONDS
+    seed_from: str | Path | None = None  # a recording directory (recording/seed.py)
 
     def validate(self) -> Scenario:
         """Raise SandboxConfigError for a bad option; returns the chosen scenario."""
@@ -104,6 +106,18 @@ class SandboxOptions:
             if not value.strip():
                 raise SandboxConfigError(f"{option} must not be empty")
         return scenario
+
+
+def _recorded(seed_from: str | Path | None) -> list[StudyData] | None:
+    if seed_from is None:
+        return None
+    from imednet_live.recording.layout import RecordingError
+    from imednet_live.recording.seed import studies_from_recording
+
+    try:
+        return studies_from_recording(Path(seed_from))
+    except RecordingError as exc:
+        raise SandboxConfigError(f"--seed-from: {exc}") from None
 
 
 class _Server(uvicorn.Server):
@@ -135,7 +149,7 @@ class SandboxServer:
         self.options = options
         self.scenario = scenario.name
         self.backend = Backend(
-            build_studies(scenario, options.subjects),
+            build_studies(scenario, options.subjects, _recorded(options.seed_from)),
             job_outcome=scenario.job_outcome,
             finish_after=options.job_seconds,
             state_spelling=scenario.state_spelling,

@@ -410,3 +410,45 @@ def test_bad_sandbox_subjects_is_a_one_line_red_session(
         f"IMEDNET_LIVE_SANDBOX_SUBJECTS must be a whole number of subjects, not {value!r}"
     )
     assert not launches
+
+
+def test_replay_without_a_recording_is_one_line_and_runs_no_sandbox(
+    noxfile: dict[str, Any], tmp_path: Path
+) -> None:
+    target = noxfile["Target"](noxfile["TargetKind"].REPLAY, "forced", str(tmp_path / "none"))
+    with pytest.raises(SystemExit, match=r"^recording directory .*none does not exist") as exc:
+        noxfile["replay_env"](FakeSession("live-mutating"), target)
+    assert "\n" not in str(exc.value)
+    recording = tmp_path / "smoke" / "recording"
+    recording.mkdir(parents=True)
+    (recording / "main-1.cassette.json").write_text('{"interactions": []}')
+    noxfile["recording_layout"].write_manifest(recording, session="smoke", target_kind="sandbox")
+    found = noxfile["Target"](target.kind, "forced", str(tmp_path))
+    env = noxfile["replay_env"](FakeSession("live-mutating"), found)
+    assert env["IMEDNET_LIVE_TARGET_KIND"] == "replay"
+    assert env["IMEDNET_REPLAY_DIR"] == str(tmp_path)
+    assert env["IMEDNET_LIVE_SANDBOX_AUDIT"] is None
+
+
+def test_a_leak_in_a_recording_deletes_the_file_and_fails_the_session(
+    noxfile: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("IMEDNET_LIVE_RECORD", "1")
+    sandbox = noxfile["Target"](noxfile["TargetKind"].SANDBOX, "no credentials set")
+    reports = tmp_path / "live-mutating"
+    secret = {"IMEDNET_API_KEY": "planted-api-key", "IMEDNET_SECURITY_KEY": "sec"}
+    session = FakeSession("live-mutating")
+    directory = reports / "recording"
+
+    def record_a_leak() -> None:
+        with noxfile["recording"](session, reports, sandbox, secret) as env:
+            assert Path(env["IMEDNET_LIVE_RECORDING_DIR"]) == directory
+            (directory / "gw0-1.cassette.json").write_text('{"x": "planted-api-key"}')
+            (directory / "gw1-2.cassette.json").write_text('{"interactions": []}')
+
+    with pytest.raises(SystemExit, match=r"recording leak scan: .*gw0-1.cassette.json: configured"):
+        record_a_leak()
+    manifest = json.loads((directory / "manifest.json").read_text())
+    assert manifest["cassettes"] == ["gw1-2.cassette.json"]
+    assert not (directory / "gw0-1.cassette.json").exists()
+    assert "planted-api-key" not in " ".join(session.logs)

@@ -57,7 +57,7 @@ def test_half_credentials_are_an_error(creds: dict[str, str]) -> None:
 def test_unknown_target_names_the_variable() -> None:
     with pytest.raises(
         ConfigError,
-        match=r"IMEDNET_TARGET must be 'live' or 'sandbox', not 'prod'",
+        match=r"IMEDNET_TARGET must be 'live', 'sandbox' or 'replay', not 'prod'",
     ):
         resolve_target({"IMEDNET_TARGET": "prod"})
 
@@ -73,3 +73,13 @@ def test_description_is_one_line_without_secrets() -> None:
     text = line.describe()
     assert text == "target: live (credentials are set)"
     assert "secret" not in text
+
+
+@pytest.mark.parametrize("creds", [NONE, API_ONLY, BOTH])
+def test_replay_needs_no_credentials_and_names_its_recording(creds: dict[str, str]) -> None:
+    target = resolve_target({**creds, "IMEDNET_TARGET": "replay"})
+    assert (target.kind, target.recording) == (TargetKind.REPLAY, "reports")
+    assert target.describe().startswith("target: replay (forced by IMEDNET_TARGET=replay")
+    other = resolve_target({"IMEDNET_TARGET": "replay", "IMEDNET_REPLAY_DIR": "/tmp/night"})
+    assert other.recording == "/tmp/night"
+    assert "recordings from /tmp/night" in other.describe()

@@ -1,0 +1,6 @@
+"""Record live traffic (scrubbed), replay it offline, and seed the sandbox from it.
+
+Pure standard library at this level (``layout``, ``leak_scan``) so the noxfile can
+check and describe recordings before any venv exists; the VCR.py parts live in
+``cassettes`` and are imported only inside a session venv.
+"""
