@@ -37,6 +37,8 @@ from imednet_live import config, sandbox_launcher
 from imednet_live.config import ConfigError
 from imednet_live.fault_rules import FaultRuleError, parse_rules
 from imednet_live.profiles import MUTATING_PROFILE, PROFILES, READONLY_PROFILES
+from imednet_live.recording import layout as recording_layout
+from imednet_live.recording import leak_scan
 from imednet_live.redaction import safe_url
 from imednet_live.sdk_selection import (
     DISTRIBUTION_NAMES,
@@ -50,8 +52,6 @@ from imednet_live.sdk_selection import (
     parse_selection,
     wheel_builds,
 )
-from imednet_live.recording import layout as recording_layout
-from imednet_live.recording import leak_scan
 from imednet_live.target import Target, TargetKind, resolve_target
 
 REPORTS = Path(config.read_var(os.environ, config.REPORTS_ROOT) or ROOT / "reports").resolve()

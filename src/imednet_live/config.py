@@ -174,7 +174,8 @@ ENV_VARS: tuple[EnvVar, ...] = (
     ),
     EnvVar(
         TARGET,
-        "`live`, `sandbox` or `replay`: force the target instead of inferring it from the credentials",
+        "`live`, `sandbox` or `replay`: force the target instead of inferring it from the "
+        "credentials",
         VarScope.HARNESS,
         (_NOX,),
         default="inferred",

@@ -18,8 +18,8 @@ from pathlib import Path
 from imednet_live.atomic_files import write_text_atomic
 from imednet_live.config import env_secrets
 from imednet_live.redaction import redact
-from imednet_live.report.history import TestChange, changes
 from imednet_live.report.drift_link import drift_html, drift_markdown
+from imednet_live.report.history import TestChange, changes
 from imednet_live.report.html import render_html
 from imednet_live.report.markdown import render_markdown
 from imednet_live.report.merge import Matrix, ReportInputError, load_matrix
@@ -61,7 +61,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"report: {exc}", file=sys.stderr)
         return 2
     secrets = _secrets()
-    markdown = redact(render_markdown(matrix, smoke, history) + drift_markdown(reports_dir), secrets)
+    drift = drift_markdown(reports_dir)
+    markdown = redact(render_markdown(matrix, smoke, history) + drift, secrets)
     page = redact(
         render_html(matrix, smoke, history).replace(
             "</body>", drift_html(reports_dir) + "</body>", 1
