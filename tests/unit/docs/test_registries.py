@@ -65,14 +65,14 @@ def test_the_scan_finds_an_unregistered_variable_in_any_literal(tmp_path: Path) 
     code = tmp_path / "new_feature.py"
     code.write_text(
         'A = "IMEDNET_LIVE_NEW_KNOB"\n'
-        'B = f"set IMEDNET_REPLAY_DIR={1}"\n'
+        'B = f"set IMEDNET_FUTURE_DIR={1}"\n'
         'C = "AIRFLOW_CONN_IMEDNET_DEFAULT"  # not ours: a prefix precedes it\n'
         "# IMEDNET_IN_A_COMMENT is not a literal\n"
     )
     missing = unregistered(variable_literals([code]))
     assert missing == {
         "IMEDNET_LIVE_NEW_KNOB": ["new_feature.py"],
-        "IMEDNET_REPLAY_DIR": ["new_feature.py"],
+        "IMEDNET_FUTURE_DIR": ["new_feature.py"],
     }
 
 
