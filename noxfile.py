@@ -578,7 +578,7 @@ def lint(session: nox.Session) -> None:
     binary at install time, which closed networks refuse.
     """
     install_profile(session, "exports")
-    session.install("ruff", "mypy")
+    session.install("ruff", "mypy", "types-PyYAML")
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
     session.run("mypy")
