@@ -7,28 +7,15 @@ the condition and outcome the docs tables (``nox -s docs``) are rendered from.
 
 from __future__ import annotations
 
-from enum import Enum
+from imednet_live.explained_enum import ExplainedEnum
 
 
-class SkipCategory(str, Enum):
+class SkipCategory(ExplainedEnum):
     """A skip category: ``value`` is its name; ``condition``, ``outcome`` and ``action`` explain it.
 
     Adding one is one line below (value, condition, outcome, what the operator does),
     then ``nox -s docs``.
     """
-
-    _value_: str
-    condition: str
-    outcome: str
-    action: str
-
-    def __new__(cls, value: str, condition: str, outcome: str, action: str) -> SkipCategory:
-        member = str.__new__(cls, value)
-        member._value_ = value
-        member.condition = condition
-        member.outcome = outcome
-        member.action = action
-        return member
 
     SUITE_DISABLED = (
         "suite-disabled",
@@ -68,6 +55,3 @@ class SkipCategory(str, Enum):
         "a violation: the session fails",
         "skip through `imednet_live.skips` helpers or the markers",
     )
-
-    def __str__(self) -> str:
-        return self.value

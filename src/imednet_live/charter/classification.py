@@ -16,35 +16,22 @@ import logging
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from enum import Enum
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from imednet_live.explained_enum import ExplainedEnum
 from imednet_live.redaction import safe_url
 
 if TYPE_CHECKING:
     import httpx
 
 
-class FailureKind(str, Enum):
+class FailureKind(ExplainedEnum):
     """How a failed test failed (``TestOutcome.failure_kind``), what it means and what to do.
 
     Adding one is one line below (value, condition, what the operator sees, what to do),
     then ``nox -s docs``.
     """
-
-    _value_: str
-    condition: str
-    shows: str
-    action: str
-
-    def __new__(cls, value: str, condition: str, shows: str, action: str) -> FailureKind:
-        member = str.__new__(cls, value)
-        member._value_ = value
-        member.condition = condition
-        member.shows = shows
-        member.action = action
-        return member
 
     API_ERROR = (
         "api-error",
@@ -79,9 +66,6 @@ class FailureKind(str, Enum):
         "two problems: the server's status (read it as for api-error) and an SDK defect that "
         "hid it (docs/live-suite.md lists the releases that have it)",
     )
-
-    def __str__(self) -> str:
-        return self.value
 
 
 API_ERROR = FailureKind.API_ERROR.value

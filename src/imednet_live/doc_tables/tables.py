@@ -89,7 +89,7 @@ def scenario_names() -> str:
 def charter_outcomes() -> str:
     """Charter section 6: every skip category and failure kind with its condition."""
     skips = ((s.condition, s.outcome, code(s.value)) for s in SkipCategory)
-    fails = ((f.condition, f.shows, code(f.value)) for f in FailureKind)
+    fails = ((f.condition, f.outcome, code(f.value)) for f in FailureKind)
     return table(("Condition", "Outcome", "Skip category or failure kind"), (*skips, *fails))
 
 
@@ -103,7 +103,7 @@ def skip_categories() -> str:
 def failure_kinds() -> str:
     return table(
         ("`failure_kind`", "When", "The failure shows", "Do"),
-        ((code(f.value), f.condition, f.shows, f.action) for f in FailureKind),
+        ((code(f.value), f.condition, f.outcome, f.action) for f in FailureKind),
     )
 
 

@@ -95,7 +95,7 @@ def test_every_entry_explains_itself() -> None:
     for category in SkipCategory:
         assert all((category.condition, category.outcome, category.action)), category
     for kind in FailureKind:
-        assert all((kind.condition, kind.shows, kind.action)), kind
+        assert all((kind.condition, kind.outcome, kind.action)), kind
     for scenario in SCENARIOS.values():
         assert scenario.description, scenario.name
     assert {r.exit for r in SMOKE_RESULTS} == set(SmokeExit)
