@@ -160,4 +160,6 @@ def test_sdk_defect_without_a_reason_is_a_marker_violation(suite: LiveSuite) -> 
     )
     run = suite.run(env=enabled_env())
     assert run.returncode == 1, run
-    run.lines.fnmatch_lines(["marker: test_live.py::test_unexplained: *sdk_defect without a reason*"])
+    run.lines.fnmatch_lines(
+        ["marker: test_live.py::test_unexplained: *sdk_defect without a reason*"]
+    )
