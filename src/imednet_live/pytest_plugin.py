@@ -222,13 +222,13 @@ class CharterPlugin:
             if isinstance(exc, CharterSkip):
                 _plain_skip_reason(report, item, exc)
         elif report.failed and exc is None and defect is not None and report.when == "call":
-            headline = (
+            fixed = (
                 f"SDK defect fixed: {defect.reason}: the test now passes (strict XPASS); "
                 "remove its @pytest.mark.sdk_defect marker"
             )
             report.user_properties.append((PROP_FAILURE_KIND, SDK_DEFECT_FIXED))
-            report.user_properties.append((PROP_FAILURE, headline))
-            report.longrepr = headline
+            report.user_properties.append((PROP_FAILURE, fixed))
+            report.longrepr = fixed
         elif report.failed and exc is not None:
             info = describe_failure(exc, self.ctx.settings.base_url)
             lines = self.sdk_log.lines
