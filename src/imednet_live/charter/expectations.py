@@ -31,8 +31,8 @@ def skip_violation(category: str, expected: str | None, ctx: RunContext) -> str 
     """Why a skip breaks the charter, or None when the profile predicted it."""
     if category == SkipCategory.UNCLASSIFIED:
         return (
-            "unclassified skip (plain pytest.skip, importorskip, skipif or xfail); "
-            "live tests skip only through imednet_live.skips"
+            "unclassified skip (plain pytest.skip, importorskip, skipif or an xfail "
+            "without sdk_defect); live tests skip only through imednet_live.skips"
         )
     if category == expected:
         return None
