@@ -48,6 +48,8 @@ def test_known_sdk_defects_are_counted_and_listed_and_leave_the_run_green(
     assert LONG_KEY in section
     assert md.index("## Failures") < md.index("## Known SDK defects")
     assert "test_skip" not in section
+    row = next(line for line in md.splitlines() if line.startswith("| `export.sql` |"))
+    assert row == "| `export.sql` | ✅ 1 pass · 2 known defect |"
 
     listed = page.split('<ul id="known-defects">')[1].split("</ul>")[0]
     assert listed.count("<li>") == 2
