@@ -30,6 +30,7 @@ from imednet_live.charter.audit import AuditError, writes_in_audit
 from imednet_live.charter.classification import (
     ASSERTION,
     OTHER,
+    SDK_DEFECT_FIXED,
     describe_failure,
     describe_swallowed,
 )
@@ -47,7 +48,13 @@ from imednet_live.charter.collector import (
 )
 from imednet_live.charter.context import RunContext
 from imednet_live.charter.expectations import expected_skip_for
-from imednet_live.charter.markers import MARKERS, Requirements, requirements_of
+from imednet_live.charter.markers import (
+    MARKERS,
+    Requirements,
+    SdkDefect,
+    requirements_of,
+    sdk_defect_of,
+)
 from imednet_live.charter.outcomes import (
     OUTCOMES_FILE,
     SessionOutcomes,
@@ -74,6 +81,7 @@ from imednet_live.skips import (
 PLUGIN_NAME = "imednet-live-charter"
 WARNINGS_FILE = "warnings.log"
 _REQUIREMENTS = pytest.StashKey[Requirements]()
+_SDK_DEFECT = pytest.StashKey[SdkDefect]()
 _SDK_WARNINGS_OUTPUT = "imednet_live_sdk_warnings"
 _API_REQUESTS_OUTPUT = "imednet_live_api_requests"
 _UNREDACTED_KEYS = frozenset({"nodeid", "location", "$report_type", "when", "outcome"})
@@ -152,8 +160,15 @@ class CharterPlugin:
             expected = expected_skip_for(requirements, self.ctx)
             item.user_properties.append((PROP_RESOURCE, requirements.resource or ""))
             item.user_properties.append((PROP_EXPECTED_SKIP, str(expected or "")))
-            if requirements.marker_problem:
-                item.user_properties.append((PROP_MARKER_PROBLEM, requirements.marker_problem))
+            problems = [requirements.marker_problem] if requirements.marker_problem else []
+            defect = sdk_defect_of(item)
+            if isinstance(defect, str):
+                problems.append(defect)
+            elif defect is not None:  # first, so pytest's xfail evaluation finds it first
+                item.stash[_SDK_DEFECT] = defect
+                item.add_marker(defect.as_xfail(), append=False)
+            if problems:
+                item.user_properties.append((PROP_MARKER_PROBLEM, "; ".join(problems)))
             keep.append(item)
         if dropped:
             config.hook.pytest_deselected(items=dropped)
@@ -192,15 +207,28 @@ class CharterPlugin:
         if logged:
             report.user_properties.append((PROP_SDK_LOG, logged))
         swallowed = self.sdk_log.swallowed
+        defect = item.stash.get(_SDK_DEFECT, None)
         if report.skipped and swallowed and not hasattr(report, "wasxfail"):
             _fail_skip_after_swallowed_error(report, skip_reason(report))
+        if defect is not None and report.skipped and report.when != "call" and exc is not None:
+            _fail_broken_setup_of_known_defect(report)  # a fixture error is no SDK defect
         if report.skipped:
             category = category_of(exc) if exc is not None else SkipCategory.UNCLASSIFIED
             if hasattr(report, "wasxfail"):
-                category = SkipCategory.UNCLASSIFIED
+                imperative = isinstance(exc, pytest.xfail.Exception)
+                known = defect is not None and not imperative
+                category = SkipCategory.KNOWN_SDK_DEFECT if known else SkipCategory.UNCLASSIFIED
             report.user_properties.append((PROP_SKIP_CATEGORY, str(category)))
             if isinstance(exc, CharterSkip):
                 _plain_skip_reason(report, item, exc)
+        elif report.failed and exc is None and defect is not None and report.when == "call":
+            fixed = (
+                f"SDK defect fixed: {defect.reason}: the test now passes (strict XPASS); "
+                "remove its @pytest.mark.sdk_defect marker"
+            )
+            report.user_properties.append((PROP_FAILURE_KIND, SDK_DEFECT_FIXED))
+            report.user_properties.append((PROP_FAILURE, fixed))
+            report.longrepr = fixed
         elif report.failed and exc is not None:
             info = describe_failure(exc, self.ctx.settings.base_url)
             lines = self.sdk_log.lines
@@ -496,6 +524,12 @@ def _fail_skip_after_swallowed_error(report: pytest.TestReport, reason: str) -> 
     """A skip for missing data after the SDK hid an API error would hide the error too."""
     report.outcome = "failed"
     report.longrepr = f"skipped ({reason}) after the SDK swallowed an API error"
+
+
+def _fail_broken_setup_of_known_defect(report: pytest.TestReport) -> None:
+    """pytest xfails a strict-xfail test whose fixture broke; that would hide the error."""
+    report.outcome = "failed"
+    del report.wasxfail
 
 
 def _plain_skip_reason(report: pytest.TestReport, item: pytest.Item, exc: CharterSkip) -> None:

@@ -1,10 +1,9 @@
 """What PostgreSQL rejects and SQLite forgives: long identifiers, the CLI, a second export.
 
 Every test gets a fresh database (``postgres_url``): the session's own server, or a
-schema on IMEDNET_EXPORT_DB_URL. Where SDK 0.5.0 is wrong the test is named
-``..._sdk_defect``, states the defect and pins what the SDK does, as the Airflow sensor
-test does: the charter plugin counts an ``xfail`` as an unclassified skip (a red
-session), and a fixed SDK fails the pinned test just as a strict xfail would.
+schema on IMEDNET_EXPORT_DB_URL. Where SDK 0.5.0 is wrong the test asserts the correct
+behaviour under ``@pytest.mark.sdk_defect``: it xfails strictly as a known SDK defect
+(counted in the report, never a violation), and fails the session once the SDK is fixed.
 """
 
 from __future__ import annotations
@@ -67,15 +66,18 @@ def _columns(url: str, table: str) -> list[str]:
         engine.dispose()
 
 
-def test_postgres_export_to_sql_truncates_long_variable_names_sdk_defect(
+@pytest.mark.sdk_defect(
+    "SDK 0.5.0: export_to_sql silently truncates variable names over 63 characters on "
+    "PostgreSQL, so the column no longer carries the variable's name",
+    raises=AssertionError,
+)
+def test_export_to_sql_keeps_long_variable_names_postgres(
     sdk: ImednetSDK, postgres_url: str
 ) -> None:
-    """SDK 0.5.0 defect, pinned: variable names over 63 characters are truncated silently.
+    """Every variable is a column under its own name, values as the API has them.
 
     export_to_sql hands pandas the variable names; PostgreSQL cuts identifiers at 63 bytes
-    without an error, so the column no longer carries the variable's name (a reader
-    selecting it by name finds nothing). The values survive under the truncated names.
-    A fixed SDK (an error, or a documented mapping) fails this test: then update it.
+    without an error, so a reader selecting the variable by name finds nothing.
     """
     from imednet.integrations.export import export_to_sql
 
@@ -86,26 +88,30 @@ def test_postgres_export_to_sql_truncates_long_variable_names_sdk_defect(
     records = [r for r in sdk.records.list(long_form.study_key) if r.form_id == long_form.form_id]
     export_to_sql(sdk, long_form.study_key, "records", postgres_url)
     table = read_sql_table(postgres_url, "records")
-    assert not [n for n in long_names if n in table.columns], "long names kept: SDK fixed?"
+    lost = [n for n in long_names if n not in table.columns]
+    truncated = [n for n in lost if n[:PG_IDENTIFIER_LIMIT] in table.columns]
+    assert not lost, f"variable names lost ({len(truncated)} truncated to 63): {lost}"
     for name in long_names:
-        column = name[:PG_IDENTIFIER_LIMIT]
-        assert column in table.columns, f"{name} neither kept nor truncated: {table.columns}"
         sample = next((r for r in records if r.record_data.get(name) not in (None, "")), None)
         if sample is not None:
-            exported = table.row_for(sample.record_id)[column]
+            exported = table.row_for(sample.record_id)[name]
             assert same_value(exported, sample.record_data[name]), (
-                f"{column}: {exported!r}, API has {sample.record_data[name]!r}"
+                f"{name}: {exported!r}, API has {sample.record_data[name]!r}"
             )
 
 
-def test_postgres_export_to_sql_by_form_rejects_long_form_key_sdk_defect(
+@pytest.mark.sdk_defect(
+    "SDK 0.5.0: export_to_sql_by_form raises IdentifierError on a form key over 63 "
+    "characters on PostgreSQL, after writing the forms before it (a partial export)",
+    raises=AssertionError,
+)
+def test_export_to_sql_by_form_exports_long_form_key_postgres(
     sdk: ImednetSDK, postgres_url: str
 ) -> None:
-    """SDK 0.5.0 defect, pinned: a form key over 63 characters aborts the by-form export.
+    """Every form with records gets a table, the one with a key over 63 characters too.
 
-    Tables are named by form key; SQLAlchemy raises ``IdentifierError`` for the long one
-    after the forms before it were written, so the database holds a partial export. What
-    must hold even so: no table for the long form, not even a truncated one.
+    Tables are named by form key; SQLAlchemy refuses the long one after the forms before
+    it were written, so the database holds a partial export and the long form is lost.
     """
     from imednet.integrations.export import export_to_sql_by_form
     from sqlalchemy import create_engine, inspect
@@ -116,14 +122,19 @@ def test_postgres_export_to_sql_by_form_rejects_long_form_key_sdk_defect(
         skip_no_data(f"form keys over {PG_IDENTIFIER_LIMIT} characters", long_form.study_key)
     # Only forms with records: forms without crash SDK 0.5.0 (docs/live-suite.md).
     with_records = sorted({r.form_id for r in sdk.records.list(long_form.study_key)})
-    with pytest.raises(IdentifierError, match="exceeds maximum length of 63"):
+    keys = {f.form_id: f.form_key for f in sdk.forms.list(long_form.study_key)}
+    try:
         export_to_sql_by_form(sdk, long_form.study_key, postgres_url, form_whitelist=with_records)
+    except IdentifierError as exc:  # the defect, as an assertion: any other error fails
+        raise AssertionError(f"export aborted on form {long_form.form_key!r}: {exc}") from exc
     engine = create_engine(postgres_url)
     try:
         tables = set(inspect(engine).get_table_names())
     finally:
         engine.dispose()
-    assert not {long_form.form_key, long_form.form_key[:PG_IDENTIFIER_LIMIT]} & tables, tables
+    short = {keys[i] for i in with_records if len(keys[i]) <= PG_IDENTIFIER_LIMIT}
+    assert short <= tables, f"forms without a table: {sorted(short - tables)}"
+    assert len(tables) >= len(with_records), f"{len(with_records)} forms, tables: {tables}"
 
 
 @pytest.mark.resource("cli")

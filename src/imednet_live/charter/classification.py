@@ -66,6 +66,13 @@ class FailureKind(ExplainedEnum):
         "two problems: the server's status (read it as for api-error) and an SDK defect that "
         "hid it (docs/live-suite.md lists the releases that have it)",
     )
+    SDK_DEFECT_FIXED = (
+        "sdk-defect-fixed",
+        "a test marked `sdk_defect(reason)` passed (strict XPASS)",
+        "fail: the SDK defect <reason> is fixed: the test passes; remove its `sdk_defect` marker",
+        "the SDK release fixed the defect: remove the marker (and its docs/live-suite.md entry) "
+        "so the test guards the fix",
+    )
 
 
 API_ERROR = FailureKind.API_ERROR.value
@@ -73,6 +80,7 @@ NETWORK_ERROR = FailureKind.NETWORK_ERROR.value
 ASSERTION = FailureKind.ASSERTION.value
 OTHER = FailureKind.OTHER.value
 SDK_SWALLOWED_API_ERROR = FailureKind.SDK_SWALLOWED_API_ERROR.value
+SDK_DEFECT_FIXED = FailureKind.SDK_DEFECT_FIXED.value
 
 HEADLINE_BODY_CHARS = 300
 DETAIL_BODY_CHARS = 4000

@@ -63,6 +63,9 @@ MARKERS: tuple[str, ...] = (
     "requires_sdk(*surfaces): skipped as dependency-missing unless the SDK build has every "
     "surface (sdk_compat.SURFACES; implied by the resource for workflows, poll_job, export, "
     "airflow)",
+    "sdk_defect(reason, raises=None): the test asserts the correct behaviour and the SDK "
+    "release named in the reason gets it wrong: a strict xfail, classified known-sdk-defect; "
+    "a pass fails the session (the defect is fixed: remove the marker)",
 )
 
 
@@ -84,6 +87,29 @@ class Requirements:
         if self.resource not in RESOURCES:
             return f"names unknown resource {self.resource!r} (see charter.markers.RESOURCES)"
         return None
+
+
+@dataclass(frozen=True)
+class SdkDefect:
+    """A known SDK defect a test states (``@pytest.mark.sdk_defect``): why it must fail."""
+
+    reason: str
+    raises: type[BaseException] | tuple[type[BaseException], ...] | None = None
+
+    def as_xfail(self) -> pytest.MarkDecorator:
+        """Strict whatever the ini says: a pass means the defect is gone and must show."""
+        return pytest.mark.xfail(strict=True, reason=self.reason, raises=self.raises)
+
+
+def sdk_defect_of(item: pytest.Item) -> SdkDefect | str | None:
+    """The test's known SDK defect; a str names what is wrong with its marker."""
+    marker = item.get_closest_marker("sdk_defect")
+    if marker is None:
+        return None
+    reason = marker.args[0] if marker.args else marker.kwargs.get("reason")
+    if not isinstance(reason, str) or not reason.strip():
+        return "has @pytest.mark.sdk_defect without a reason naming the SDK release and defect"
+    return SdkDefect(reason.strip(), marker.kwargs.get("raises"))
 
 
 def requirements_of(item: pytest.Item, env: Mapping[str, str]) -> Requirements:

@@ -10,6 +10,8 @@ from typing import Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from imednet_live.skip_categories import SkipCategory
+
 SCHEMA_VERSION: Final = 1
 OUTCOMES_FILE: Final = "outcomes.json"  # in each session's report folder
 
@@ -28,7 +30,11 @@ class TestOutcome(BaseModel):
         default=None, description="the `resource` marker: the report's row"
     )
     outcome: Outcome = Field(description="after setup, call and teardown")
-    category: str | None = Field(default=None, description="skip category; null unless skipped")
+    category: str | None = Field(
+        default=None,
+        description="skip category; null unless skipped (`known-sdk-defect`: a strict xfail "
+        "of an `sdk_defect` test, its reason in `message`)",
+    )
     expected: bool = Field(description="the outcome agrees with the profile's expectation")
     expected_skip: str | None = Field(
         default=None, description="the skip category the profile demanded; null: it must run"
@@ -81,7 +87,8 @@ class SessionOutcomes(BaseModel):
     )
     context: list[str] = Field(default_factory=list, description="the startup banner, redacted")
     counts: dict[str, int] = Field(
-        description="passed, failed, skipped, error, expected_skips, unexpected_skips, total"
+        description="passed, failed, skipped, error, expected_skips, unexpected_skips, "
+        "known_sdk_defects (expected skips of category known-sdk-defect), total"
     )
     violations: list[Violation] = Field(
         default_factory=list, description="charter breaches; any one fails the session"
@@ -98,5 +105,12 @@ def count_outcomes(tests: list[TestOutcome]) -> dict[str, int]:
         counts[test.outcome] += 1
     counts["expected_skips"] = sum(t.outcome == "skipped" and t.expected for t in tests)
     counts["unexpected_skips"] = sum(t.outcome == "skipped" and not t.expected for t in tests)
+    counts["known_sdk_defects"] = sum(is_known_sdk_defect(t) for t in tests)
     counts["total"] = len(tests)
     return counts
+
+
+def is_known_sdk_defect(test: TestOutcome) -> bool:
+    """An ``sdk_defect`` test that failed as its marker says: expected, but not a plain skip."""
+    known = test.category == SkipCategory.KNOWN_SDK_DEFECT
+    return test.outcome == "skipped" and test.expected and known

@@ -19,10 +19,13 @@ from imednet_live.report.smoke_gate import SMOKE_FILE, SmokeGate, format_seconds
 from imednet_live.report.verdict import (
     Counts,
     Failure,
+    KnownDefect,
     Status,
     Verdict,
     failures,
+    first_line,
     judge,
+    known_defects,
     requests_text,
     sdk_text,
     target_text,
@@ -97,6 +100,7 @@ def render_html(
 <body>
 {_verdict(verdict)}
 {_failures(found)}
+{_known_defects(known_defects(matrix))}
 {_violations(matrix)}
 {_history(history)}
 {_sessions(matrix)}
@@ -141,6 +145,17 @@ def _failures(found: list[Failure]) -> str:
 {rows}
 </tbody>
 </table>"""
+
+
+def _known_defects(found: list[KnownDefect]) -> str:
+    if not found:
+        return ""
+    items = "".join(
+        f"<li><b>{escape(d.column.key)}</b> <code>{escape(d.test.nodeid)}</code>: "
+        f"{escape(first_line(d.test.message))}</li>"
+        for d in found
+    )
+    return f'<h2>Known SDK defects ({len(found)})</h2><ul id="known-defects">{items}</ul>'
 
 
 def _failure_details(found: list[Failure]) -> str:

@@ -19,9 +19,12 @@ from imednet_live.report.smoke_gate import SMOKE_FILE, SmokeGate, format_seconds
 from imednet_live.report.verdict import (
     Counts,
     Failure,
+    KnownDefect,
     Status,
     failures,
+    first_line,
     judge,
+    known_defects,
     requests_text,
     sdk_text,
     target_text,
@@ -65,6 +68,7 @@ def render_markdown(
         *([""] if verdict.notes else []),
     ]
     lines += _failures_section(failures(matrix))
+    lines += _known_defects_section(known_defects(matrix))
     lines += _violations_section(matrix)
     if history is not None:
         lines += _history_section(history)
@@ -111,6 +115,18 @@ def _failures_section(found: list[Failure]) -> list[str]:
         )
         if failure.has_more:
             lines.append(f"   <details><summary>full details</summary>{_pre(failure)}</details>")
+    return [*lines, ""]
+
+
+def _known_defects_section(found: list[KnownDefect]) -> list[str]:
+    if not found:
+        return []
+    lines = [f"## Known SDK defects ({len(found)})", ""]
+    lines += [
+        f"- 🐞 **{_text(d.column.key)}** · <code>{_text(d.test.nodeid)}</code>: "
+        f"{_text(first_line(d.test.message))}"
+        for d in found
+    ]
     return [*lines, ""]
 
 

@@ -16,7 +16,13 @@ from typing import TypeVar
 from pydantic import BaseModel, ValidationError
 
 from imednet_live.charter.markers import RESOURCES, UNASSIGNED
-from imednet_live.charter.outcomes import OUTCOMES_FILE, SessionOutcomes, TestOutcome, Violation
+from imednet_live.charter.outcomes import (
+    OUTCOMES_FILE,
+    SessionOutcomes,
+    TestOutcome,
+    Violation,
+    is_known_sdk_defect,
+)
 from imednet_live.profiles import PROFILES
 
 _Model = TypeVar("_Model", bound=BaseModel)
@@ -46,6 +52,8 @@ class Cell:
             self.counts["failed"] += 1
         elif not test.expected:
             self.counts["unexpected"] += 1
+        elif is_known_sdk_defect(test):
+            self.counts["known_defects"] += 1
         elif test.outcome == "skipped":
             self.counts["skipped"] += 1
         else:
@@ -61,7 +69,7 @@ class Cell:
             return CellStatus.UNEXPECTED_SKIP
         if self.counts["passed"]:
             return CellStatus.PASS
-        if self.counts["skipped"]:
+        if self.counts["skipped"] or self.counts["known_defects"]:
             return CellStatus.EXPECTED_SKIP
         return CellStatus.EMPTY
 
@@ -71,6 +79,7 @@ class Cell:
             for key, word in (
                 ("passed", "pass"),
                 ("skipped", "skip"),
+                ("known_defects", "known defect"),
                 ("unexpected", "unexpected"),
                 ("failed", "fail"),
             )

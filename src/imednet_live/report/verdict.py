@@ -2,7 +2,9 @@
 
 The charter's meanings: any failure, unexpected skip, charter violation or red smoke gate
 makes the run RED; a run in which no test passed (all skipped, or no live session at
-all) did not execute, so it is NOT RUN rather than green; anything else is GREEN.
+all) did not execute, so it is NOT RUN rather than green; anything else is GREEN. A known
+SDK defect (an ``sdk_defect`` test failing as its marker says) is counted and listed
+apart, and changes none of this.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
-from imednet_live.charter.outcomes import SessionOutcomes, TestOutcome
+from imednet_live.charter.outcomes import SessionOutcomes, TestOutcome, is_known_sdk_defect
 from imednet_live.redaction import safe_url
 from imednet_live.report.merge import CellStatus, Column, Matrix, sdk_build
 from imednet_live.report.smoke_gate import SmokeGate
@@ -31,6 +33,7 @@ class Counts:
     violations: int = 0
     expected_skips: int = 0
     passed: int = 0
+    known_defects: int = 0  # expected skips of category known-sdk-defect, counted apart
 
     @classmethod
     def of(cls, sessions: list[SessionOutcomes]) -> Counts:
@@ -39,8 +42,11 @@ class Counts:
             failed=sum(is_failure(t) for t in tests),
             unexpected=sum(not is_failure(t) and not t.expected for t in tests),
             violations=sum(len(s.violations) for s in sessions),
-            expected_skips=sum(t.outcome == "skipped" and t.expected for t in tests),
+            expected_skips=sum(
+                t.outcome == "skipped" and t.expected and not is_known_sdk_defect(t) for t in tests
+            ),
             passed=sum(t.outcome == "passed" and t.expected for t in tests),
+            known_defects=sum(is_known_sdk_defect(t) for t in tests),
         )
 
     def parts(self) -> list[str]:
@@ -49,6 +55,7 @@ class Counts:
             _plural(self.unexpected, "unexpected skip"),
             _plural(self.violations, "charter violation"),
             _plural(self.expected_skips, "expected skip"),
+            *([_plural(self.known_defects, "known SDK defect")] if self.known_defects else []),
             f"{self.passed} passed",
         ]
 
@@ -126,6 +133,23 @@ def failures(matrix: Matrix) -> list[Failure]:
         if is_failure(test)
     ]  # fmt: skip
     return [Failure(n, column, test) for n, (column, test) in enumerate(found, start=1)]
+
+
+@dataclass(frozen=True)
+class KnownDefect:
+    """A test that failed as its ``sdk_defect`` marker says; ``test.message`` is the reason."""
+
+    column: Column
+    test: TestOutcome
+
+
+def known_defects(matrix: Matrix) -> list[KnownDefect]:
+    return [
+        KnownDefect(column, test)
+        for column in matrix.columns
+        for test in column.outcomes.tests
+        if is_known_sdk_defect(test)
+    ]
 
 
 def target_text(session: SessionOutcomes) -> str:
