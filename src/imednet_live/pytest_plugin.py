@@ -210,8 +210,10 @@ class CharterPlugin:
         defect = item.stash.get(_SDK_DEFECT, None)
         if report.skipped and swallowed and not hasattr(report, "wasxfail"):
             _fail_skip_after_swallowed_error(report, skip_reason(report))
-        if defect is not None and report.skipped and report.when != "call" and exc is not None:
-            _fail_broken_setup_of_known_defect(report)  # a fixture error is no SDK defect
+        if defect is not None and report.when != "call" and hasattr(report, "wasxfail"):
+            # pytest xfailed an error in a fixture: that is no SDK defect. A skip in set-up
+            # (a missing package, absent data) carries no ``wasxfail`` and stays a skip.
+            _fail_broken_setup_of_known_defect(report)
         if report.skipped:
             category = category_of(exc) if exc is not None else SkipCategory.UNCLASSIFIED
             if hasattr(report, "wasxfail"):

@@ -163,3 +163,28 @@ def test_sdk_defect_without_a_reason_is_a_marker_violation(suite: LiveSuite) -> 
     run.lines.fnmatch_lines(
         ["marker: test_live.py::test_unexplained: *sdk_defect without a reason*"]
     )
+
+
+def test_sdk_defect_whose_package_is_missing_skips_as_dependency_missing(
+    suite: LiveSuite,
+) -> None:
+    """In a profile without the integration, the skip in set-up is the profile's, not an error."""
+    suite.write(
+        "test_live.py",
+        f"""
+        import pytest
+
+        @pytest.mark.resource("airflow.hook")
+        @pytest.mark.requires_package("airflow")
+        @pytest.mark.sdk_defect({REASON!r})
+        def test_long_names_kept():
+            assert "x" * 64 == "x" * 63
+        """,
+    )
+    run = suite.run(env=enabled_env(IMEDNET_LIVE_PROFILE="exports"))
+    assert run.returncode == 0, run
+    entry = run.test("test_long_names_kept")
+    assert entry["outcome"] == "skipped"
+    assert entry["category"] == "dependency-missing"
+    assert entry["expected"] is True
+    assert run.outcomes()["counts"]["known_sdk_defects"] == 0
