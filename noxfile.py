@@ -18,9 +18,10 @@ import shutil
 import subprocess
 import sys
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 import nox
 from nox.virtualenv import UV
@@ -232,20 +233,31 @@ def slow_jobs(target: Target) -> bool:
         return False  # target_env reports the bad value
 
 
+T = TypeVar("T")
+
+
+def checked(session: nox.Session, read: Callable[[], T]) -> T:
+    """``read()``, or a red session with its one-line ConfigError."""
+    try:
+        return read()
+    except ConfigError as exc:
+        session.error(str(exc))
+
+
 def sandbox_job_seconds(session: nox.Session) -> list[str]:
     """``--job-seconds N`` from IMEDNET_LIVE_SANDBOX_JOB_SECONDS; a bad value ends the session."""
-    raw = config.read_var(os.environ, config.SANDBOX_JOB_SECONDS)
+    name = config.SANDBOX_JOB_SECONDS
+    raw = config.read_var(os.environ, name)
     if raw is None:
         return []
-    try:
-        seconds = float(raw)
-    except ValueError:
-        seconds = -1.0
-    if not 0 <= seconds < float("inf"):
-        session.error(
-            f"{config.SANDBOX_JOB_SECONDS} must be a number of seconds >= 0 (e.g. 60), not {raw!r}"
-        )
+    checked(session, lambda: config.read_seconds(os.environ, name, allow_zero=True, example="60"))
     return ["--job-seconds", raw]
+
+
+def sandbox_count(session: nox.Session, name: str, option: str, unit: str) -> list[str]:
+    """``option N`` from a whole-number variable; a bad value ends the session."""
+    count = checked(session, lambda: config.read_count(os.environ, name, None, unit=unit))
+    return [] if count is None else [option, str(count)]
 
 
 @contextmanager
@@ -266,17 +278,9 @@ def target_env(
     audit = reports / "sandbox-audit.jsonl"
     audit.unlink(missing_ok=True)
     executable = Path(session.bin) / "imednet-live"
-    latency = os.environ.get(SANDBOX_LATENCY, "").strip()
-    if latency and not latency.isdigit():
-        session.error(f"{SANDBOX_LATENCY} must be a whole number of milliseconds, not {latency!r}")
-    extra = ["--latency-ms", latency] if latency else []
+    extra = sandbox_count(session, SANDBOX_LATENCY, "--latency-ms", "milliseconds")
     extra += [arg for rule in sandbox_fault_rules(session) for arg in ("--fail", rule)]
-    subjects = os.environ.get(config.SANDBOX_SUBJECTS, "").strip()
-    if subjects and not subjects.isdigit():
-        session.error(
-            f"{config.SANDBOX_SUBJECTS} must be a whole number of subjects, not {subjects!r}"
-        )
-    extra += ["--subjects", subjects] if subjects else []
+    extra += sandbox_count(session, config.SANDBOX_SUBJECTS, "--subjects", "subjects")
     extra += sandbox_job_seconds(session)
     scenario = config.read_var(os.environ, SANDBOX_SCENARIO) or "default"
     try:

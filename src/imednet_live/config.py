@@ -454,29 +454,47 @@ def env_secrets(env: Mapping[str, str] | None = None) -> tuple[str, ...]:
     return tuple(sorted(found))
 
 
-def read_count(env: Mapping[str, str], name: str, default: int | None) -> int | None:
-    """A whole number >= 0 from ``name``, ``default`` when unset; a one-line ConfigError else."""
+def read_count(
+    env: Mapping[str, str], name: str, default: int | None, *, unit: str | None = None
+) -> int | None:
+    """A whole number >= 0 from ``name``, ``default`` when unset; a one-line ConfigError else.
+
+    ``unit`` names what is counted in the message (``subjects``, ``milliseconds``).
+    """
     value = read_var(env, name)
     if value is None:
         return default
     if not value.isdigit():
-        raise ConfigError(f"{name} must be a whole number >= 0, not {value!r}")
+        what = f"a whole number of {unit}" if unit else "a whole number >= 0"
+        raise ConfigError(f"{name} must be {what}, not {value!r}")
     return int(value)
+
+
+def read_seconds(
+    env: Mapping[str, str], name: str, *, allow_zero: bool, example: str
+) -> float | None:
+    """A finite number of seconds from ``name``, None when unset; a one-line ConfigError else."""
+    raw = read_var(env, name)
+    if raw is None:
+        return None
+    try:
+        seconds = float(raw)
+    except ValueError:
+        seconds = -1.0
+    above = seconds >= 0 if allow_zero else seconds > 0  # NaN fails either comparison
+    if not (above and seconds < float("inf")):
+        bound = ">= 0" if allow_zero else "> 0"
+        raise ConfigError(
+            f"{name} must be a number of seconds {bound} (e.g. {example}), not {raw!r}"
+        )
+    return seconds
 
 
 def job_timeout_s(env: Mapping[str, str] | None = None) -> float:
     """The live suite's job timeout: JOB_TIMEOUT seconds, else DEFAULT_JOB_TIMEOUT_S."""
     env = os.environ if env is None else env
-    raw = read_var(env, JOB_TIMEOUT)
-    if raw is None:
-        return DEFAULT_JOB_TIMEOUT_S
-    try:
-        seconds = float(raw)
-    except ValueError:
-        seconds = -1.0
-    if not 0 < seconds < float("inf"):
-        raise ConfigError(f"{JOB_TIMEOUT} must be a number of seconds > 0 (e.g. 300), not {raw!r}")
-    return seconds
+    seconds = read_seconds(env, JOB_TIMEOUT, allow_zero=False, example="300")
+    return DEFAULT_JOB_TIMEOUT_S if seconds is None else seconds
 
 
 def validate_base_url(value: str, variable: str = BASE_URL) -> str:
