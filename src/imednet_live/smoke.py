@@ -45,6 +45,7 @@ from imednet_live.config import (
     env_secrets,
 )
 from imednet_live.discovery import Discovery, NoEligibleEntityError, NoLiveDataError, discover
+from imednet_live.http_tap import tapped
 from imednet_live.job_states import (
     MAX_POLL_DELAY_S,
     SUCCESS_STATE,
@@ -180,21 +181,16 @@ def track_requests() -> Iterator[LastRequest]:
     say which request failed.
     """
     last = LastRequest()
-    original = httpx.Client.send
 
-    def send(client: httpx.Client, request: httpx.Request, *args: Any, **kwargs: Any) -> Any:
+    def sent(request: httpx.Request) -> None:
         last.method, last.path = request.method, request.url.path
-        answers = last.sent.setdefault((request.method, request.url.path), [])
-        answers.append(None)
-        response = original(client, request, *args, **kwargs)
-        answers[-1] = response.status_code
-        return response
+        last.sent.setdefault((request.method, request.url.path), []).append(None)
 
-    httpx.Client.send = send  # type: ignore[method-assign,assignment]
-    try:
+    def answered(request: httpx.Request, response: httpx.Response) -> None:
+        last.sent[(request.method, request.url.path)][-1] = response.status_code
+
+    with tapped(sent, answered):
         yield last
-    finally:
-        httpx.Client.send = original  # type: ignore[method-assign]
 
 
 def one_line(text: str, limit: int = REASON_MAX_CHARS) -> str:

@@ -1,59 +1,43 @@
-"""Count the HTTP requests a live session sends, at the transport, for the report's budget.
+"""Count the HTTP requests a live session sends, for the report's request budget.
 
-``httpx.Client.send`` and ``httpx.AsyncClient.send`` are where every request of every
-SDK release (sync, async, CLI in-process, retries included) leaves the process, so
-wrapping them counts against the live API and the sandbox alike without knowing the
-SDK's internals. One counter per process; xdist workers report theirs to the controller.
+Counted at httpx's transport (``http_tap``), so the count holds against the live API and
+the sandbox alike, for any SDK release. One counter per process; xdist workers report
+theirs to the controller.
 """
 
 from __future__ import annotations
 
-import functools
 import threading
-from typing import Any
+from contextlib import ExitStack
 
 import httpx
 
+from imednet_live.http_tap import tapped
+
 
 class RequestCounter:
-    """Installs the wrappers on ``install`` and removes them on ``uninstall``."""
+    """Counts from ``install`` until ``uninstall``."""
 
     def __init__(self) -> None:
         self._count = 0
         self._lock = threading.Lock()
-        self._originals: dict[type, Any] = {}
+        self._tap: ExitStack | None = None
 
     @property
     def count(self) -> int:
         return self._count
 
-    def _add(self) -> None:
+    def _add(self, _request: httpx.Request) -> None:
         with self._lock:
             self._count += 1
 
     def install(self) -> None:
-        if self._originals:
+        if self._tap is not None:
             return
-        sync_send = httpx.Client.send
-        async_send = httpx.AsyncClient.send
-
-        @functools.wraps(sync_send)
-        def send(client: httpx.Client, request: httpx.Request, **kwargs: Any) -> httpx.Response:
-            self._add()
-            return sync_send(client, request, **kwargs)
-
-        @functools.wraps(async_send)
-        async def asend(
-            client: httpx.AsyncClient, request: httpx.Request, **kwargs: Any
-        ) -> httpx.Response:
-            self._add()
-            return await async_send(client, request, **kwargs)
-
-        self._originals = {httpx.Client: sync_send, httpx.AsyncClient: async_send}
-        httpx.Client.send = send  # type: ignore[method-assign,assignment]
-        httpx.AsyncClient.send = asend  # type: ignore[method-assign,assignment]
+        self._tap = ExitStack()
+        self._tap.enter_context(tapped(self._add))
 
     def uninstall(self) -> None:
-        for cls, original in self._originals.items():
-            cls.send = original  # type: ignore[attr-defined]
-        self._originals = {}
+        if self._tap is not None:
+            self._tap.close()
+            self._tap = None
