@@ -105,3 +105,27 @@ def enabled_env(base_url: str = "http://127.0.0.1:9", **extra: str) -> dict[str,
     }
     env.update(extra)
     return env
+
+
+def run_real_live_suite(
+    sandbox_env: dict[str, str], report_dir: Path, *args: str, **extra_env: str
+) -> subprocess.CompletedProcess[str]:
+    """The project's own tests/live (``args`` name tests under it) against a sandbox.
+
+    Bounded: at most 300 s. Outside variables of the harness and of pytest are dropped, so
+    the run sees only the sandbox's credentials and ``extra_env``.
+    """
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("IMEDNET_", "PYTEST_"))}
+    env.update(
+        sandbox_env,
+        IMEDNET_RUN_E2E="1",
+        IMEDNET_LIVE_TARGET_KIND="sandbox",
+        IMEDNET_LIVE_REPORT_DIR=str(report_dir),
+        PYTHONDONTWRITEBYTECODE="1",
+        **extra_env,
+    )
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", *args],
+        cwd=REPO_ROOT / "tests" / "live", env=env, capture_output=True, text=True,
+        timeout=300, check=False,
+    )  # fmt: skip

@@ -10,15 +10,12 @@ subprocess, as nox runs them.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
+
+from plugin_support import run_real_live_suite
 
 from imednet_live import sandbox
 
-REPO_ROOT = Path(__file__).resolve().parents[3]
-LIVE = REPO_ROOT / "tests" / "live"
 # Writes that create a record: applied twice, they leave two.
 CREATING_TESTS = ("test_register_subject_at_write_site", "test_new_record_for_write_subject")
 # A scheduled write updates the subject's record at that interval: applied twice, the
@@ -28,19 +25,7 @@ RECORD_TESTS = (*CREATING_TESTS, UPSERT_TEST)
 
 
 def _run_live(sb: sandbox.SandboxHandle, report_dir: Path, *args: str) -> dict:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("IMEDNET_", "PYTEST_"))}
-    env.update(
-        sb.env,
-        IMEDNET_RUN_E2E="1",
-        IMEDNET_ALLOW_MUTATION="1",
-        IMEDNET_LIVE_TARGET_KIND="sandbox",
-        IMEDNET_LIVE_REPORT_DIR=str(report_dir),
-        PYTHONDONTWRITEBYTECODE="1",
-    )
-    subprocess.run(
-        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", *args],
-        cwd=LIVE, env=env, capture_output=True, text=True, timeout=300, check=False,
-    )  # fmt: skip
+    run_real_live_suite(sb.env, report_dir, *args, IMEDNET_ALLOW_MUTATION="1")
     return json.loads((report_dir / "outcomes.json").read_text(encoding="utf-8"))
 
 

@@ -8,16 +8,14 @@ A real subprocess of the real tests/live, bounded: only the export tests, two wo
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import uuid
 from pathlib import Path
 
+from plugin_support import run_real_live_suite
+
 from imednet_live import sandbox
 
-REPO_ROOT = Path(__file__).resolve().parents[3]
-PYTEST = (sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "-n", "2")
+PYTEST_ARGS = ("-n", "2")
 RECORDS_500 = "GET /api/v1/edc/studies/*/records=500"
 RECORDS_PATH = "/api/v1/edc/studies/PHARMADEMO/records"
 
@@ -25,26 +23,12 @@ RECORDS_PATH = "/api/v1/edc/studies/PHARMADEMO/records"
 def test_every_export_test_fails_naming_the_500_and_the_records_path(tmp_path: Path) -> None:
     reports = tmp_path / "reports"
     with sandbox.running(fail=(RECORDS_500,)) as sb:
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("IMEDNET_", "PYTEST_"))}
-        env.update(
-            sb.env,
-            IMEDNET_RUN_E2E="1",
+        done = run_real_live_suite(
+            sb.env, reports, *PYTEST_ARGS, "test_exports.py", "test_cli.py", "-k", "export",
             IMEDNET_LIVE_PROFILE="exports",
-            IMEDNET_LIVE_TARGET_KIND="sandbox",
-            IMEDNET_LIVE_REPORT_DIR=str(reports),
             IMEDNET_LIVE_RUN_ID=uuid.uuid4().hex,
             IMEDNET_LIVE_CACHE_DIR=str(tmp_path / "cache"),
-            PYTHONDONTWRITEBYTECODE="1",
-        )
-        done = subprocess.run(
-            [*PYTEST, "tests/live/test_exports.py", "tests/live/test_cli.py", "-k", "export"],
-            cwd=REPO_ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=False,
-        )
+        )  # fmt: skip
     output = done.stdout + done.stderr
     assert done.returncode == 1, output
     outcomes = json.loads((reports / "outcomes.json").read_text(encoding="utf-8"))
