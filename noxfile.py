@@ -34,14 +34,15 @@ nox.options.error_on_external_run = True
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from imednet_live import config, sandbox_launcher
+from imednet_live import config
+from imednet_live.target import sandbox_launcher
 from imednet_live.config import ConfigError
 from imednet_live.fault_rules import FaultRuleError, parse_rules
 from imednet_live.profiles import MUTATING_PROFILE, PROFILES, READONLY_PROFILES
 from imednet_live.recording import layout as recording_layout
 from imednet_live.recording import leak_scan
 from imednet_live.redaction import safe_url
-from imednet_live.sdk_selection import (
+from imednet_live.sdk.selection import (
     DISTRIBUTION_NAMES,
     PINNED,
     SdkSelection,
@@ -53,7 +54,7 @@ from imednet_live.sdk_selection import (
     parse_selection,
     wheel_builds,
 )
-from imednet_live.target import Target, TargetKind, resolve_target
+from imednet_live.target.resolve import Target, TargetKind, resolve_target
 
 REPORTS = Path(config.read_var(os.environ, config.REPORTS_ROOT) or ROOT / "reports").resolve()
 SHARED_SDK = ROOT.parent / "shared" / "sdk"  # wheels of later SDK releases (sdk-matrix default)

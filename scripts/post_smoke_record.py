@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from imednet_live.smoke import main
+from imednet_live.smoke.run import main
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -55,7 +55,7 @@ POSTGRES_ERROR = "IMEDNET_LIVE_POSTGRES_ERROR"
 # Sandbox fault rules, ";"-separated "METHOD PATH_GLOB=STATUS" (fault_rules.py); nox passes
 # each on as --fail to every session's sandbox. Default: none (no request fails on purpose).
 SANDBOX_FAIL = "IMEDNET_LIVE_SANDBOX_FAIL"
-# The SDK build under test (sdk_selection.py): each is a version specifier (==0.5.6), a
+# The SDK build under test (sdk/selection.py): each is a version specifier (==0.5.6), a
 # wheel/sdist path or a source checkout (installed editable). Unset: the pinned release.
 SDK = "IMEDNET_SDK"  # the imednet distribution; default: the constraints pin (0.5.0)
 SDK_WORKFLOWS = "IMEDNET_SDK_WORKFLOWS"  # imednet-workflows (0.8 line); default: not installed

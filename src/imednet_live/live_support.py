@@ -24,7 +24,7 @@ from imednet_live.redaction import redact
 
 if TYPE_CHECKING:
     from imednet_live.config import Settings
-    from imednet_live.discovery import FormRef, VariableRef
+    from imednet_live.discovery.rules import FormRef, VariableRef
 
 # Variable types the SDK's SchemaValidator accepts, and the Python type it demands.
 TEXT_TYPES: frozenset[str] = frozenset({"text", "string"})

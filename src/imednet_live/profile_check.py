@@ -15,10 +15,10 @@ import sys
 
 from packaging.specifiers import SpecifierSet
 
-from imednet_live import sdk_compat
+from imednet_live.sdk import compat as sdk_compat
 from imednet_live.config import ConfigError
 from imednet_live.profiles import DISTRIBUTIONS, OPTIONAL_PACKAGES, Profile, get_profile
-from imednet_live.sdk_selection import DISTRIBUTION_NAMES, SdkSelection, parse_selection
+from imednet_live.sdk.selection import DISTRIBUTION_NAMES, SdkSelection, parse_selection
 
 
 def importable_packages() -> frozenset[str]:

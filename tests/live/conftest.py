@@ -18,7 +18,7 @@ import pytest
 from imednet import AsyncImednetSDK, ImednetSDK
 from live_checks import tagged_data
 
-from imednet_live import sdk_compat
+from imednet_live.sdk import compat as sdk_compat
 from imednet_live.config import (
     API_KEY,
     BASE_URL,
@@ -28,7 +28,7 @@ from imednet_live.config import (
     Settings,
     read_var,
 )
-from imednet_live.discovery import (
+from imednet_live.discovery.rules import (
     Discovery,
     FormRef,
     IntervalRef,

@@ -23,9 +23,9 @@ from imednet import ImednetSDK
 from live_checks import JOB_TIMEOUT_S, POLL_INTERVAL_S, assert_snapshot, tagged_data, wait_finished
 from study_size import require_walkable
 
-from imednet_live import sdk_compat
+from imednet_live.sdk import compat as sdk_compat
 from imednet_live.config import Settings
-from imednet_live.discovery import FormRef, SubjectRef, sample_record_data
+from imednet_live.discovery.rules import FormRef, SubjectRef, sample_record_data
 from imednet_live.live_support import (
     SecretEnv,
     airflow_environment,

@@ -17,7 +17,7 @@ from live_checks import run_cli
 from study_size import require_walkable
 
 from imednet_live.config import Settings
-from imednet_live.discovery import FormRef, IntervalRef, SiteRef, SubjectRef
+from imednet_live.discovery.rules import FormRef, IntervalRef, SiteRef, SubjectRef
 from imednet_live.redaction import redact
 from imednet_live.skips import first_or_skip
 

@@ -22,7 +22,7 @@ from live_checks import assert_snapshot, text_variable
 from study_size import require_walkable
 
 from imednet_live.config import Settings
-from imednet_live.discovery import FormRef
+from imednet_live.discovery.rules import FormRef
 from imednet_live.skips import first_or_skip
 
 

@@ -17,7 +17,7 @@ from imednet.models import Record
 from live_checks import assert_snapshot, run_cli
 
 from imednet_live.config import Settings
-from imednet_live.discovery import FormRef
+from imednet_live.discovery.rules import FormRef
 from imednet_live.skips import first_or_skip, skip_no_data
 
 # PostgreSQL's NAMEDATALEN - 1: longer identifiers are truncated (columns) or rejected.

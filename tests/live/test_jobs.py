@@ -22,8 +22,8 @@ from live_checks import (
     wait_finished,
 )
 
-from imednet_live import sdk_compat
-from imednet_live.discovery import FormRef, SubjectRef, sample_record_data
+from imednet_live.sdk import compat as sdk_compat
+from imednet_live.discovery.rules import FormRef, SubjectRef, sample_record_data
 
 KNOWN_STATES = {"CREATED", "PENDING", "PROCESSING", "RUNNING", "COMPLETED", "FAILED", "CANCELLED"}
 

@@ -16,7 +16,7 @@ from imednet import ImednetSDK
 from live_checks import run_cli
 from study_size import require_walkable
 
-from imednet_live import sdk_compat
+from imednet_live.sdk import compat as sdk_compat
 from imednet_live.config import Settings
 
 pytestmark = pytest.mark.resource("optional_deps")

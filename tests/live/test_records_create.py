@@ -11,7 +11,7 @@ from imednet import ImednetSDK
 from imednet.models import Job
 from live_checks import one_tagged_record, tagged_data, text_variable, wait_completed
 
-from imednet_live.discovery import FormRef, IntervalRef, SiteRef, SubjectRef, sample_record_data
+from imednet_live.discovery.rules import FormRef, IntervalRef, SiteRef, SubjectRef, sample_record_data
 
 pytestmark = [pytest.mark.resource("records.create"), pytest.mark.mutating]
 

@@ -13,9 +13,9 @@ from imednet.models import Form, Interval, Query, Record, RecordRevision, StudyS
 from live_checks import assert_snapshot, run_async
 from study_size import first_item, require_walkable
 
-from imednet_live import sdk_compat
+from imednet_live.sdk import compat as sdk_compat
 from imednet_live.config import Settings
-from imednet_live.discovery import FormRef, SiteRef, SubjectRef
+from imednet_live.discovery.rules import FormRef, SiteRef, SubjectRef
 from imednet_live.skips import first_or_skip
 
 

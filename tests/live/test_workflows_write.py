@@ -20,8 +20,8 @@ from live_checks import (
     workflow_data,
 )
 
-from imednet_live import sdk_compat
-from imednet_live.discovery import FormRef, IntervalRef, SiteRef, SubjectRef
+from imednet_live.sdk import compat as sdk_compat
+from imednet_live.discovery.rules import FormRef, IntervalRef, SiteRef, SubjectRef
 from imednet_live.live_support import write_tag as new_write_tag
 
 pytestmark = pytest.mark.mutating

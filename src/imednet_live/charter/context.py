@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from imednet_live import config, sdk_compat
+from imednet_live import config
+from imednet_live.sdk import compat as sdk_compat
 from imednet_live.config import ConfigError, Settings
 from imednet_live.profiles import OPTIONAL_PACKAGES, PROFILES, Profile
 from imednet_live.redaction import redact, safe_url

@@ -20,7 +20,7 @@ from imednet_live.doc_tables.markdown import code, table
 from imednet_live.profiles import DISTRIBUTIONS, PROFILES, SESSIONS
 from imednet_live.sandbox.scenarios import SCENARIOS
 from imednet_live.skip_categories import SkipCategory
-from imednet_live.smoke_exits import SMOKE_RESULTS
+from imednet_live.smoke.exits import SMOKE_RESULTS
 
 OBSERVATIONS = "REAL-API-OBSERVATIONS.md"  # ../shared/imednet-api/, cited by row id
 

@@ -13,7 +13,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from imednet_live.report.merge import CellStatus, read_model
-from imednet_live.smoke_exits import SmokeExit
+from imednet_live.smoke.exits import SmokeExit
 
 SMOKE_FILE = Path("smoke") / "smoke.json"  # noxfile: reports/<session>/, session "smoke"
 

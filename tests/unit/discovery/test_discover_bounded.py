@@ -9,7 +9,7 @@ from discovery_support import Audit, sdk_for, settings_for
 
 from imednet_live import sandbox
 from imednet_live.bounded_reads import PAGE_SIZE
-from imednet_live.discovery import discover
+from imednet_live.discovery.rules import discover
 from imednet_live.sandbox import SandboxHandle, seed
 from imednet_live.sandbox.scenarios import SCENARIOS, Scenario
 from imednet_live.sandbox.seed import StudyData

@@ -6,7 +6,7 @@ import pytest
 from discovery_support import Audit, sdk_for, settings_for
 from imednet.errors import ApiError, ForbiddenError, UnauthorizedError
 
-from imednet_live.discovery import NoEligibleEntityError, NoLiveDataError, discover
+from imednet_live.discovery.rules import NoEligibleEntityError, NoLiveDataError, discover
 from imednet_live.sandbox import seed
 
 DISCOVERY_CALLS = sorted(

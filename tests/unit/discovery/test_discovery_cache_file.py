@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from imednet_live import discovery_cache
+from imednet_live.discovery import cache as discovery_cache
 from imednet_live.config import CACHE_DIR, RUN_ID
 
 BASE = {
@@ -79,7 +79,7 @@ WORKER = textwrap.dedent(
     """
     import sys, time
     from pathlib import Path
-    from imednet_live import discovery_cache
+    from imednet_live.discovery import cache as discovery_cache
 
     directory, log = Path(sys.argv[1]), Path(sys.argv[2])
 

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from imednet_live.discovery import (
+from imednet_live.discovery.rules import (
     Discovery,
     FormRef,
     IntervalRef,

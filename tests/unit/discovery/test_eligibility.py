@@ -8,8 +8,8 @@ from imednet.models.intervals import Interval
 from imednet.models.sites import Site
 from imednet.models.subjects import Subject
 
-from imednet_live import discovery
-from imednet_live.discovery import (
+from imednet_live.discovery import rules as discovery
+from imednet_live.discovery.rules import (
     WRITABLE_SITE_STATUSES,
     WRITABLE_SUBJECT_STATUSES,
     is_eligible_form,

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from imednet_live.config import Settings
-from imednet_live.discovery import FormRef, VariableRef
+from imednet_live.discovery.rules import FormRef, VariableRef
 from imednet_live.live_support import (
     SecretEnv,
     airflow_connection,

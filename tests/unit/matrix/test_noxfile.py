@@ -294,7 +294,7 @@ def launches(
     from contextlib import contextmanager
     from types import SimpleNamespace
 
-    from imednet_live import sandbox_launcher
+    from imednet_live.target import sandbox_launcher
 
     seen: list[dict[str, Any]] = []
 
@@ -319,7 +319,7 @@ def launches(
 
 
 def _enter_target_env(noxfile: dict[str, Any], session_name: str, tmp_path: Path) -> None:
-    from imednet_live.target import Target, TargetKind
+    from imednet_live.target.resolve import Target, TargetKind
 
     target = Target(kind=TargetKind.SANDBOX, reason="test")
     with noxfile["target_env"](FakeSession(session_name), target, tmp_path):
@@ -365,7 +365,7 @@ def test_an_unknown_scenario_is_one_red_line_naming_the_variable_and_the_choices
     from contextlib import contextmanager
     from types import SimpleNamespace
 
-    from imednet_live import sandbox_launcher
+    from imednet_live.target import sandbox_launcher
 
     @contextmanager
     def refuse(command: Any, **kwargs: Any) -> Any:

@@ -19,7 +19,7 @@ from imednet_live.redaction import (
     safe_url,
     url_secrets,
 )
-from imednet_live.sandbox_launcher import DEFAULT_API_KEY, DEFAULT_SECURITY_KEY
+from imednet_live.target.sandbox_launcher import DEFAULT_API_KEY, DEFAULT_SECURITY_KEY
 
 
 def test_every_occurrence_and_overlaps_are_masked() -> None:

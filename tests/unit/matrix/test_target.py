@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from imednet_live.config import ConfigError
-from imednet_live.target import TargetKind, resolve_target
+from imednet_live.target.resolve import TargetKind, resolve_target
 
 NONE: dict[str, str] = {}
 API_ONLY = {"IMEDNET_API_KEY": "k"}

@@ -6,7 +6,7 @@ import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from imednet_live import sdk_compat
+from imednet_live.sdk import compat as sdk_compat
 
 
 class OnceUnavailable(BaseHTTPRequestHandler):

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from imednet_live import sdk_compat
+from imednet_live.sdk import compat as sdk_compat
 
 SRC = Path(__file__).resolve().parents[3] / "src"
 PROBE = Path(__file__).with_name("compat_probe.py")

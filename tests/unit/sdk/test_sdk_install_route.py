@@ -16,7 +16,7 @@ import pytest
 from imednet_live import config
 from imednet_live.profile_check import sdk_mismatches
 from imednet_live.profiles import PROFILES
-from imednet_live.sdk_selection import parse_selection
+from imednet_live.sdk.selection import parse_selection
 
 ROOT = Path(__file__).resolve().parents[3]
 sys.path.insert(0, str(ROOT / "tests" / "unit" / "matrix"))

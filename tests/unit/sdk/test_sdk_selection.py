@@ -10,7 +10,7 @@ import pytest
 from imednet_live import config
 from imednet_live.config import ConfigError
 from imednet_live.profiles import PROFILES
-from imednet_live.sdk_selection import (
+from imednet_live.sdk.selection import (
     CLI_EXTRA,
     PINNED,
     SpecKind,

@@ -12,9 +12,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from imednet_live import smoke
+from imednet_live.smoke import run as smoke
 from imednet_live.config import API_KEY, BASE_URL, SECURITY_KEY
-from imednet_live.discovery import (
+from imednet_live.discovery.rules import (
     Discovery,
     FormRef,
     IntervalRef,

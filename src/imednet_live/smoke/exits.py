@@ -1,6 +1,6 @@
 """The smoke script's exit codes and the charter's reading of each result, as data.
 
-Pure standard library: the report reads these without importing the SDK. ``smoke.py``,
+Pure standard library: the report reads these without importing the SDK. ``smoke/run.py``,
 its ``--help``, the report's smoke gate and the docs tables (``nox -s docs``) all draw on it.
 """
 

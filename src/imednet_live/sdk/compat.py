@@ -30,7 +30,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from imednet_live.config import SdkKwargs
-from imednet_live.sdk_selection import DISTRIBUTION_NAMES
+from imednet_live.sdk.selection import DISTRIBUTION_NAMES
 
 if TYPE_CHECKING:
     from imednet import AsyncImednetSDK, ImednetSDK

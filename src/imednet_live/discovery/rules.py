@@ -24,7 +24,7 @@ from imednet.models.studies import Study
 from imednet.models.subjects import Subject
 from imednet.models.variables import Variable
 
-from imednet_live import discovery_cache
+from imednet_live.discovery import cache as discovery_cache
 from imednet_live.bounded_reads import walk
 from imednet_live.config import Settings
 from imednet_live.record_data import sample_record_data, value_for_type

@@ -1,0 +1,1 @@
+"""What a session runs against (live API, sandbox or replay), and starting the sandbox for it."""
