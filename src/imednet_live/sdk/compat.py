@@ -23,11 +23,12 @@ import importlib
 import importlib.metadata
 import importlib.util
 import json
+import itertools
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from imednet_live.config import SdkKwargs
 from imednet_live.sdk.selection import DISTRIBUTION_NAMES
@@ -59,6 +60,7 @@ _SEPARATE = {  # the import package of the separate distribution (from 0.8)
     "airflow": "apache_airflow_providers_imednet",
 }
 AIRFLOW_SUBMODULES: tuple[str, ...] = ("", ".hooks", ".operators")
+T = TypeVar("T")
 
 
 class SurfaceMissing(ImportError):
@@ -263,3 +265,16 @@ def cli_is_click(entry: Any) -> bool:
     except ImportError:
         return False
     return isinstance(entry, typer.Typer)
+
+
+# -- listings ------------------------------------------------------------------------
+
+
+def first(listing: Iterable[T], n: int) -> list[T]:
+    """The first ``n`` items of an endpoint's ``list()``.
+
+    Up to 0.8 a listing is a list; SDK main returns a lazy iterator over pages, where
+    indexing, slicing and ``len()`` break and reading on costs a page per 100 items, so
+    tests take what they need through here and never read a study whole by accident.
+    """
+    return list(itertools.islice(listing, n))
