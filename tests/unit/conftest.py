@@ -9,6 +9,9 @@ import pytest
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SHARED = REPO_ROOT.parent / "shared"
 
+# The imednet_sandbox plugin's tests run pytest inside pytest (tests/unit/sandbox).
+pytest_plugins = ("pytester",)
+
 
 @pytest.fixture(scope="session")
 def repo_root() -> Path:

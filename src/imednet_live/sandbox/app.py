@@ -1,4 +1,4 @@
-"""``create_app``: the sandbox's ASGI application, wired from a backend and its settings."""
+"""``create_app``: the sandbox's ASGI application, serving one ``SandboxState``."""
 
 from __future__ import annotations
 
@@ -6,40 +6,19 @@ from fastapi import Depends, FastAPI, Request
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
-from imednet_live.fault_rules import FaultRule
 from imednet_live.sandbox.audit import AuditLog
-from imednet_live.sandbox.backend import Backend
 from imednet_live.sandbox.dependencies import API_DEPENDENCIES, SandboxState
-from imednet_live.sandbox.faults import FaultInjector
 from imednet_live.sandbox.middleware import AuditMiddleware
 from imednet_live.sandbox.responses import ApiError, json_response
 from imednet_live.sandbox.routers import control, records, resources, studies
-from imednet_live.sandbox.scenarios import PostAnswer
 
 API_PREFIX = "/api/v1/edc"
 
 
-def create_app(
-    backend: Backend,
-    *,
-    api_key: str,
-    security_key: str,
-    latency_ms: int = 0,
-    flaky: bool = False,
-    fault_rules: tuple[FaultRule, ...] = (),
-    audit: AuditLog | None = None,
-    post_answer: PostAnswer = PostAnswer.JOB,
-) -> FastAPI:
+def create_app(state: SandboxState, *, audit: AuditLog | None = None) -> FastAPI:
+    """The app serving ``state``; swapping ``app.state.sandbox`` later resets what it serves."""
     app = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
-    app.state.sandbox = SandboxState(
-        backend=backend,
-        api_key=api_key,
-        security_key=security_key,
-        latency_ms=latency_ms,
-        faults=FaultInjector() if flaky else None,
-        fault_rules=fault_rules,
-        post_answer=post_answer,
-    )
+    app.state.sandbox = state
     app.state.audit = audit or AuditLog()
     api_deps = [Depends(d) for d in API_DEPENDENCIES]
     for router in (studies.router, records.router, resources.router):  # jobs before {resource}

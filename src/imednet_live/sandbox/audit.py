@@ -32,6 +32,11 @@ class AuditLog:
         with self._lock:
             return list(self._entries)
 
+    def clear(self) -> None:
+        """Forget the entries kept in memory (a reused sandbox starts each test afresh)."""
+        with self._lock:
+            self._entries.clear()
+
     def close(self) -> None:
         with self._lock:
             if self._file is not None:

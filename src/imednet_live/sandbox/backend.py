@@ -217,6 +217,26 @@ class Backend:
     def has_study(self, study_key: str) -> bool:
         return study_key in self._studies
 
+    def study_keys(self) -> list[str]:
+        return list(self._studies)
+
+    def job_summaries(self) -> list[Item]:
+        """Every job's true state (no scenario spelling, no read counted), oldest first."""
+        self.settle()
+        with self._lock:
+            return [
+                {
+                    "batchId": j.batch_id,
+                    "jobId": j.job_id,
+                    "studyKey": j.study_key,
+                    "state": self._state(j),
+                    "reason": j.reason,
+                    "recordIds": list(j.records),
+                    "items": len(j.items),
+                }
+                for j in self._jobs.values()
+            ]
+
     def study(self, study_key: str) -> Item | None:
         self.settle()
         data = self._studies.get(study_key)
@@ -310,6 +330,20 @@ class Backend:
             self._pending.append(job)
             return {"jobId": job.job_id, "batchId": job.batch_id, "state": "created"}
 
+    # ----- the job clock, driven by a test ------------------------------------------------
+    def finish_pending(self, *, fail: str | None = None) -> list[str]:
+        """Finish every pending job now, whatever its time or the scenario; their batchIds.
+
+        With ``fail``, each fails with that reason and writes nothing; otherwise each applies
+        its records as if its time had come (and may still fail on a bad item).
+        """
+        with self._lock:
+            done = list(self._pending)
+            self._pending.clear()
+            for job in done:
+                self._finish(job, fail=fail)
+            return [j.batch_id for j in done]
+
     def _state(self, job: Job) -> str:
         if job.finished:
             return job.state
@@ -344,10 +378,13 @@ class Backend:
             body["message"] = job.reason
         return body
 
-    def _finish(self, job: Job) -> None:
+    def _finish(self, job: Job, *, fail: str | None = None) -> None:
         job.started_at = job.started_at or self._now()
         job.finished = True
         job.finished_at = self._now()
+        if fail is not None:
+            job.state, job.reason = "FAILED", fail
+            return
         if self._job_outcome is JobOutcome.FAIL:
             job.state, job.reason = "FAILED", "failing-jobs scenario: the sandbox fails every job"
             return

@@ -12,6 +12,7 @@ import ipaddress
 import signal
 import socket
 import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +23,8 @@ from imednet_live.fault_rules import FaultRule
 from imednet_live.sandbox.app import create_app
 from imednet_live.sandbox.audit import AuditLog
 from imednet_live.sandbox.backend import DEFAULT_JOB_SECONDS, Backend
+from imednet_live.sandbox.dependencies import SandboxState
+from imednet_live.sandbox.faults import FaultInjector
 from imednet_live.sandbox.scenarios import Scenario, build_studies, get_scenario
 from imednet_live.sandbox.seed import StudyData
 
@@ -141,6 +144,30 @@ class _Server(uvicorn.Server):
         yield
 
 
+class SandboxStartError(RuntimeError):
+    """The server thread could not start; the message is one line."""
+
+
+def build_state(options: SandboxOptions, scenario: Scenario) -> SandboxState:
+    """A fresh study and everything the views read for one configuration (no HTTP here)."""
+    backend = Backend(
+        build_studies(scenario, options.subjects, _recorded(options.seed_from)),
+        job_outcome=scenario.job_outcome,
+        finish_after=options.job_seconds,
+        state_spelling=scenario.state_spelling,
+        seed_jobs=scenario.seed_jobs,
+    )
+    return SandboxState(
+        backend=backend,
+        api_key=options.api_key,
+        security_key=options.security_key,
+        latency_ms=options.latency_ms,
+        faults=FaultInjector() if scenario.flaky else None,
+        fault_rules=(*options.fault_rules, *scenario.fault_rules),
+        post_answer=scenario.post_answer,
+    )
+
+
 class SandboxServer:
     """One sandbox: backend + app + uvicorn on a bound loopback socket."""
 
@@ -148,29 +175,14 @@ class SandboxServer:
         scenario = options.validate()
         self.options = options
         self.scenario = scenario.name
-        self.backend = Backend(
-            build_studies(scenario, options.subjects, _recorded(options.seed_from)),
-            job_outcome=scenario.job_outcome,
-            finish_after=options.job_seconds,
-            state_spelling=scenario.state_spelling,
-            seed_jobs=scenario.seed_jobs,
-        )
+        state = build_state(options, scenario)
         try:
             self.audit = AuditLog(options.audit_path)
         except OSError as exc:
             raise SandboxConfigError(
                 f"--audit: cannot open {options.audit_path}: {exc.strerror}"
             ) from None
-        self.app = create_app(
-            self.backend,
-            api_key=options.api_key,
-            security_key=options.security_key,
-            latency_ms=options.latency_ms,
-            flaky=scenario.flaky,
-            fault_rules=(*options.fault_rules, *scenario.fault_rules),
-            audit=self.audit,
-            post_answer=scenario.post_answer,
-        )
+        self.app = create_app(state, audit=self.audit)
         try:
             self.socket = bind_loopback(options.host, options.port)
         except SandboxConfigError:
@@ -189,19 +201,68 @@ class SandboxServer:
         )
         self._server = _Server(config, on_ready=self.ready.set)
         self._thread: threading.Thread | None = None
+        self._failure: BaseException | None = None
+
+    @property
+    def state(self) -> SandboxState:
+        state: SandboxState = self.app.state.sandbox
+        return state
+
+    @property
+    def backend(self) -> Backend:
+        return self.state.backend
+
+    def reset(self, options: SandboxOptions | None = None) -> None:
+        """Serve a fresh study (same socket, same keys), with the audit emptied.
+
+        ``options`` may change everything but where the server listens and its keys; the
+        new state is built completely before it replaces the old, so a bad option leaves
+        the running sandbox as it was.
+        """
+        options = options or self.options
+        fixed = ("host", "port", "api_key", "security_key", "audit_path")
+        changed = [n for n in fixed if getattr(options, n) != getattr(self.options, n)]
+        if changed:
+            raise SandboxConfigError(f"cannot change {', '.join(changed)} of a running sandbox")
+        scenario = options.validate()
+        state = build_state(options, scenario)
+        self.app.state.sandbox = state
+        self.options, self.scenario = options, scenario.name
+        self.audit.clear()
+
+    def add_fault_rule(self, rule: FaultRule) -> None:
+        """Fail matching requests from now on; checked before every earlier rule."""
+        state = self.state
+        state.fault_rules = (rule, *state.fault_rules)
+
+    def _run(self) -> None:
+        try:
+            asyncio.run(self._serve())
+        except BaseException as exc:  # reported by start_in_thread, one line
+            self._failure = exc
 
     async def _serve(self) -> None:
         await self._server.serve(sockets=[self.socket])
 
     def start_in_thread(self, timeout: float = 10.0) -> None:
-        """Serve from a daemon thread; returns once the server accepts requests."""
-        self._thread = threading.Thread(
-            target=lambda: asyncio.run(self._serve()), name="imednet-sandbox", daemon=True
-        )
+        """Serve from a daemon thread; returns once the server accepts requests.
+
+        A thread that dies before it is ready ends the wait at once: one line, never a hang.
+        """
+        self._thread = threading.Thread(target=self._run, name="imednet-sandbox", daemon=True)
         self._thread.start()
-        if not self.ready.wait(timeout):
-            self.stop()
-            raise RuntimeError("the sandbox server did not start")
+        deadline = time.monotonic() + timeout
+        while not self.ready.wait(0.01):
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                self.stop()
+                why = (
+                    f"{type(self._failure).__name__}: {self._failure}"
+                    if self._failure is not None
+                    else f"not ready after {timeout:g} s"
+                )
+                raise SandboxStartError(
+                    f"the sandbox server on {self.base_url} did not start ({why})"
+                )
 
     def stop(self) -> None:
         self._server.should_exit = True

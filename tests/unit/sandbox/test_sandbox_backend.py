@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import ClassVar
 
 import pytest
 
@@ -357,3 +358,51 @@ class TestJobs:
         assert backend.job(STUDY_KEY, str(job["batchId"]))["state"] == "PROCESSING"  # type: ignore[index]
         clock.now += 0.1
         assert backend.job(STUDY_KEY, str(job["batchId"]))["state"] == "COMPLETED"  # type: ignore[index]
+
+
+class TestJobClockDrivenByATest:
+    """finish_pending: a test ends pending jobs now, whatever their time or the scenario."""
+
+    BODY: ClassVar[list[object]] = [
+        {"formKey": FORM_KEY, "siteId": seed.SITE_OPEN_ID, "data": {"SUBJINIT": "NOW"}}
+    ]
+
+    def test_finish_applies_pending_jobs_before_their_time(self, clock: FakeClock) -> None:
+        backend = make_backend(clock, finish_after=3600)
+        batch = backend.create_job(STUDY_KEY, self.BODY)["batchId"]
+        records = len(items(backend, "records"))
+        assert backend.finish_pending() == [batch]
+        job = backend.job(STUDY_KEY, str(batch))
+        assert job is not None
+        assert job["state"] == "COMPLETED"
+        assert len(items(backend, "records")) == records + 1
+        assert backend.finish_pending() == []  # nothing left pending
+
+    def test_fail_writes_nothing_and_keeps_the_reason(self, clock: FakeClock) -> None:
+        backend = make_backend(clock, finish_after=3600)
+        batch = backend.create_job(STUDY_KEY, self.BODY)["batchId"]
+        records = len(items(backend, "records"))
+        assert backend.finish_pending(fail="site closed") == [batch]
+        (summary,) = [j for j in backend.job_summaries() if j["batchId"] == batch]
+        assert (summary["state"], summary["reason"]) == ("FAILED", "site closed")
+        assert len(items(backend, "records")) == records
+        clock.now += 7200  # a failed job never completes later
+        assert backend.job(STUDY_KEY, str(batch))["state"] == "FAILED"  # type: ignore[index]
+
+    def test_a_stuck_scenario_still_finishes_when_the_test_says(self, clock: FakeClock) -> None:
+        backend = make_backend(clock, outcome=JobOutcome.STUCK)
+        batch = backend.create_job(STUDY_KEY, self.BODY)["batchId"]
+        clock.now += 7200
+        assert backend.job(STUDY_KEY, str(batch))["state"] == "PROCESSING"  # type: ignore[index]
+        backend.finish_pending()
+        assert backend.job(STUDY_KEY, str(batch))["state"] == "COMPLETED"  # type: ignore[index]
+
+    def test_summaries_show_true_states_without_counting_reads(self, clock: FakeClock) -> None:
+        backend = make_backend(clock, finish_after=3600)
+        batch = backend.create_job(STUDY_KEY, self.BODY)["batchId"]
+        states = {j["batchId"]: j["state"] for j in backend.job_summaries()}
+        assert states.pop(batch) == "created"
+        assert set(states.values()) == {"COMPLETED"}  # the seeded jobs
+        clock.now += 1
+        (mine,) = [j for j in backend.job_summaries() if j["batchId"] == batch]
+        assert mine["state"] == "PROCESSING"

@@ -71,7 +71,7 @@ def test_selection_is_one_resolution_with_overrides(
     namespace["install_profile"](session, "exports", sdk=True)
 
     install, uninstall = calls[0], calls[1]
-    assert install[:3] == ("install", "-e", ".[test,exports]")
+    assert install[:3] == ("install", "-e", ".[harness,test,exports]")
     assert f"imednet[cli] @ {core.as_uri()}" in install
     assert f"imednet-workflows @ {flows.as_uri()}" in install
     overrides = Path(install[install.index("--override") + 1]).read_text().splitlines()
@@ -128,7 +128,7 @@ def test_sessions_that_do_not_test_the_sdk_ignore_the_selection(
     session = InstallSession("unit", tmp_path)
     namespace["install_profile"](session, "exports")
     assert calls == []
-    assert session.installs[0][:2] == ("-e", ".[test,exports]")
+    assert session.installs[0][:2] == ("-e", ".[harness,test,exports]")
 
 
 @pytest.mark.parametrize(
