@@ -42,6 +42,14 @@ DEFAULT_SORT: dict[str, str] = {
 }
 # Resources whose items carry studyKey: a studyKey filter term is implied by the path.
 STUDY_SCOPED_ATTRIBUTE = "studyKey"
+# Whitelist attributes the SDK's RecordMapper sends (export_to_sql form_whitelist and
+# variable_whitelist), per resource, read as the item attribute each names. ``variableNames``
+# on records is a column choice the SDK applies itself, not a row filter: it stays ignored
+# as an unknown attribute, so a record is never dropped for a variable it lacks.
+WHITELIST_ATTRIBUTES: dict[str, dict[str, str]] = {
+    "records": {"formIds": "formId"},
+    "variables": {"formIds": "formId", "variableNames": "variableName"},
+}
 
 Sort = tuple[tuple[str, bool], ...]  # (property, descending)
 
@@ -69,9 +77,13 @@ def effective_sort(resource: str, sort: Sort) -> Sort:
     return sort or ((DEFAULT_SORT[resource], False),)
 
 
-def filter_items(items: list[Item], text: str, *, study_scoped: bool) -> list[Item]:
+def filter_items(
+    items: list[Item], text: str, *, study_scoped: bool, resource: str | None = None
+) -> list[Item]:
     """Items matching filter ``text``; on a study path its studyKey terms are implied."""
-    node = parse_filter(text)
+    node = filters.rename_attributes(
+        parse_filter(text), WHITELIST_ATTRIBUTES.get(resource or "", {})
+    )
     if study_scoped:
         node = filters.drop_attributes(node, {STUDY_SCOPED_ATTRIBUTE})
     if isinstance(node, filters.Always):
@@ -248,7 +260,9 @@ class Backend:
         if resource == "users" and not query.include_inactive:
             items = [u for u in items if u.get("userActiveInStudy")]
         if query.filter:
-            items = filter_items(items, query.filter, study_scoped=study_key is not None)
+            items = filter_items(
+                items, query.filter, study_scoped=study_key is not None, resource=resource
+            )
         if query.record_data_filter:
             node = parse_filter(query.record_data_filter)
             items = [
