@@ -48,7 +48,7 @@ def _long_form(sdk: ImednetSDK) -> LongForm:
     searched = []
     for study in sdk.studies.list():
         searched.append(study.study_key)
-        variables = sdk.variables.list(study.study_key)
+        variables = list(sdk.variables.list(study.study_key))  # read once per form below
         for each in sdk.forms.list(study.study_key):
             names = tuple(v.variable_name for v in variables if v.form_id == each.form_id)
             if not any(len(n) > PG_IDENTIFIER_LIMIT for n in (each.form_key, *names)):
