@@ -252,8 +252,9 @@ def test_export_sql_by_form(
     study_key: str,
     tmp_path: Path,
 ) -> None:
-    """``--forms`` bounds the export to the two smallest forms with records (one-item probes
-    size them), a table each holding exactly that form's records. Only forms with records:
+    """``--forms`` bounds the export to the two smallest forms with records that fit the
+    size limit together (one-item probes size them), a table each holding exactly that
+    form's records. Only forms with records:
     SDK 0.5.0 crashes on a form without any (``AttributeError: Can only use .str
     accessor``), see docs/live-suite.md."""
     from export_checks import read_sql_table

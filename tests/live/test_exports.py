@@ -204,7 +204,8 @@ def test_export_to_sql_by_form(
     sdk: ImednetSDK, settings: Settings, study_key: str, sql_url: str
 ) -> None:
     """One table per whitelisted form, named by form key, holding exactly that form's records
-    and variables: the two smallest forms with records, so any study exports a slice.
+    and variables: the two smallest forms with records (one where the second would pass
+    IMEDNET_LIVE_MAX_RECORDS), so any study exports a slice.
 
     Only forms with records are exported: SDK 0.5.0 raises ``AttributeError: Can only use
     .str accessor with string values!`` on a form without records (docs/live-suite.md).
