@@ -88,7 +88,36 @@ def filter_items(
         node = filters.drop_attributes(node, {STUDY_SCOPED_ATTRIBUTE})
     if isinstance(node, filters.Always):
         return items
+    wanted = _whole_number_equality(node)
+    if wanted is not None:  # the common id filter, without the general evaluator per item
+        attribute, values = wanted
+
+        def keep(item: Item) -> bool:
+            value = item.get(attribute)
+            if type(value) is int:  # not bool: True == 1 goes through the evaluator
+                return value in values
+            return filters.evaluate(node, item)
+
+        return [i for i in items if keep(i)]
     return [i for i in items if filters.evaluate(node, i)]
+
+
+def _whole_number_equality(node: filters.Node) -> tuple[str, frozenset[int]] | None:
+    """``attr==1`` or ``attr==1,attr==2`` (one attribute, whole numbers): its values.
+
+    On an item whose value is an ``int`` this is exactly what ``filters.evaluate`` decides
+    (numbers compare as numbers); other items still go through the evaluator. At 100,000
+    records that is the difference between a fraction of a second and a few milliseconds.
+    """
+    terms = node.terms if isinstance(node, filters.Or) else (node,)
+    if not all(isinstance(t, filters.Comparison) and t.op == "==" for t in terms):
+        return None
+    comparisons = [t for t in terms if isinstance(t, filters.Comparison)]
+    attributes = {t.attribute for t in comparisons}
+    numbers = [t.value.number for t in comparisons]
+    if len(attributes) != 1 or any(n is None or not float(n).is_integer() for n in numbers):
+        return None
+    return attributes.pop(), frozenset(int(n) for n in numbers if n is not None)
 
 
 def sort_items(items: list[Item], sort: Sort) -> list[Item]:
