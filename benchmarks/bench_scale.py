@@ -2,9 +2,11 @@
 
 For each ``--subjects`` (0: the default seed) and ``--latency-ms`` it starts a fresh
 sandbox, runs the smoke script, then the read-only live suite (exports profile, the
-interpreter's packages), counting requests from the sandbox's own audit. Targets
-(issue 13): smoke requests constant; suite requests within 1.2x and pytest time within
-1.3x of the default study. Prints numbers; exits 1 only if a run failed.
+interpreter's packages), counting requests from the sandbox's own audit and the
+``study-too-large`` skips from the run's outcomes.json. Targets (issues 13, 20): smoke
+requests constant; suite requests within 1.2x and pytest time within 1.3x of the
+default study; study-too-large skips only where the SDK has no bounded call (the file
+exports, the long SQL format, CLI listings). Prints numbers; exits 1 only if a run failed.
 
 Run: ``.nox/unit/bin/python benchmarks/bench_scale.py [--subjects 0 2000 20000]
 [--latency-ms 0 100] [--workers 2]``
@@ -13,6 +15,7 @@ Run: ``.nox/unit/bin/python benchmarks/bench_scale.py [--subjects 0 2000 20000]
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import subprocess
 import sys
@@ -22,9 +25,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from imednet_live import sandbox
+from imednet_live.charter.outcomes import OUTCOMES_FILE
 from imednet_live.config import (
     CACHE_DIR,
     PROFILE,
+    REPORT_DIR,
     RUN_E2E,
     RUN_ID,
     SANDBOX_SUBJECTS,
@@ -45,6 +50,7 @@ class ScaleFigures:
     smoke_requests: int
     suite_requests: int
     suite_seconds: float
+    too_large: int  # tests skipped as study-too-large
     exit_codes: tuple[int, int]
 
 
@@ -62,11 +68,20 @@ def _env(sb: SandboxHandle, subjects: int, tmp: str, run: str) -> dict[str, str]
             TARGET_KIND: "sandbox",
             RUN_ID: run,
             CACHE_DIR: str(Path(tmp) / "cache"),
+            REPORT_DIR: str(Path(tmp) / "reports"),
         }
     )
     if subjects:
         env[SANDBOX_SUBJECTS] = str(subjects)
     return env
+
+
+def _too_large(outcomes: Path) -> int:
+    """Tests the run skipped as study-too-large (-1: the run wrote no outcomes)."""
+    if not outcomes.is_file():
+        return -1
+    tests = json.loads(outcomes.read_text(encoding="utf-8")).get("tests", [])
+    return sum(1 for t in tests if t.get("category") == "study-too-large")
 
 
 def measure(subjects: int, latency_ms: int, workers: int) -> ScaleFigures:
@@ -101,6 +116,7 @@ def measure(subjects: int, latency_ms: int, workers: int) -> ScaleFigures:
             smoke_requests=smoke_requests,
             suite_requests=_edc_requests(sb) - smoke_requests,
             suite_seconds=seconds,
+            too_large=_too_large(Path(tmp) / "reports" / OUTCOMES_FILE),
             exit_codes=(smoke.returncode, suite.returncode),
         )
 
@@ -108,7 +124,7 @@ def measure(subjects: int, latency_ms: int, workers: int) -> ScaleFigures:
 def print_figures(runs: list[ScaleFigures]) -> None:
     print(
         f"{'subjects':>9} {'latency':>8} {'seed s':>7} {'smoke req':>10} {'suite req':>10} "
-        f"{'x default':>10} {'pytest s':>9} {'x default':>10} {'exit':>6}"
+        f"{'x default':>10} {'pytest s':>9} {'x default':>10} {'too large':>10} {'exit':>6}"
     )
     for run in runs:
         base = next(r for r in runs if r.latency_ms == run.latency_ms)
@@ -117,9 +133,12 @@ def print_figures(runs: list[ScaleFigures]) -> None:
             f"{run.subjects:>9} {run.latency_ms:>6}ms {run.seed_seconds:>7.1f} "
             f"{run.smoke_requests:>10} {run.suite_requests:>10} "
             f"{run.suite_requests / base.suite_requests:>9.2f}x {run.suite_seconds:>9.1f} "
-            f"{run.suite_seconds / base.suite_seconds:>9.2f}x {exits:>6}"
+            f"{run.suite_seconds / base.suite_seconds:>9.2f}x {run.too_large:>10} {exits:>6}"
         )
-    print("targets: smoke requests constant; suite requests <= 1.2x, pytest time <= 1.3x")
+    print(
+        "targets: smoke requests constant; suite requests <= 1.2x, pytest time <= 1.3x; "
+        "too large: study-too-large skips (only calls the SDK cannot bound)"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -10,7 +10,8 @@ so retries, headers and errors are the SDK's.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from imednet import ImednetSDK
@@ -91,3 +92,34 @@ def count(
     if isinstance(total, int):
         return total
     return len(payload.get("data") or [])
+
+
+@dataclass(frozen=True)
+class FormSize:
+    """How many records a form holds, from a one-item probe."""
+
+    form_id: int
+    form_key: str
+    records: int
+
+
+def form_sizes(sdk: ImednetSDK, study_key: str, forms: Iterable[tuple[int, str]]) -> list[FormSize]:
+    """Each form's record count: one one-item page per form (``formId`` filter), no listing.
+
+    ``forms`` are ``(form_id, form_key)`` pairs; their number, not the study's records,
+    sets the cost.
+    """
+    return [
+        FormSize(form_id, form_key, count(sdk, study_key, "records", filters={"formId": form_id}))
+        for form_id, form_key in forms
+    ]
+
+
+def smallest_forms(sizes: Iterable[FormSize], *, n: int = 1, minimum: int = 1) -> list[FormSize]:
+    """The ``n`` forms with the fewest records among those holding at least ``minimum``.
+
+    Smallest first; ties go to the lower form id, so every run of a study picks the same
+    form. An export bounded by ``form_whitelist`` to these reads the least it can.
+    """
+    eligible = [s for s in sizes if s.records >= max(minimum, 1)]
+    return sorted(eligible, key=lambda s: (s.records, s.form_id))[:n]

@@ -51,10 +51,13 @@ class StudyTooLarge(CharterSkip):
     category = SkipCategory.STUDY_TOO_LARGE
 
 
-def skip_no_data(entity: str, study_key: str | None) -> NoReturn:
-    """Skip because the target lacks data; names the entity and study, nothing else."""
-    where = f" for study {study_key}" if study_key else ""
-    raise NoEligibleData(f"No {entity}{where}")
+def skip_no_data(entity: str, study_key: str) -> NoReturn:
+    """Skip because the target lacks data; names the entity and study, nothing else.
+
+    The study is required (charter: name the entity and the study); where several
+    studies were searched, pass them joined (``"A or B"``).
+    """
+    raise NoEligibleData(f"No {entity} for study {study_key}")
 
 
 def skip_mutation_not_allowed(
@@ -88,7 +91,7 @@ def require_package(package: str) -> None:
         skip_dependency_missing(package)
 
 
-def first_or_skip(items: Sequence[T], entity: str, study_key: str | None) -> T:
+def first_or_skip(items: Sequence[T], entity: str, study_key: str) -> T:
     """The first listed item; an empty listing skips naming the entity and study."""
     if not items:
         skip_no_data(entity, study_key)

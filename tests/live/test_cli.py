@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 from imednet import ImednetSDK
-from live_checks import run_cli
-from study_size import require_walkable
+from live_checks import assert_snapshot, run_cli
+from study_size import export_forms, form_records, require_walkable
 
 from imednet_live.config import Settings
 from imednet_live.discovery.rules import FormRef, IntervalRef, SiteRef, SubjectRef
@@ -165,9 +165,11 @@ def test_jobs_wait(
 @pytest.mark.resource("cli")
 @pytest.mark.requires_sdk("workflows")
 def test_workflows_extract_records(
-    settings: Settings, cli_env: dict[str, str], sdk: ImednetSDK, study_key: str, form: FormRef
+    settings: Settings, cli_env: dict[str, str], sdk: ImednetSDK, study_key: str
 ) -> None:
-    # extract-records reads every record of the form (a server-side formKey filter).
+    # extract-records reads every record of the form (a server-side formKey filter): the
+    # smallest form with records keeps it bounded on a study of any size.
+    (form,) = export_forms(sdk, settings, study_key, "imednet workflows extract-records")
     require_walkable(
         sdk,
         settings,
@@ -248,26 +250,33 @@ def test_export_sql_by_form(
     cli_env: dict[str, str],
     sdk: ImednetSDK,
     study_key: str,
-    form: FormRef,
     tmp_path: Path,
 ) -> None:
-    """``--forms`` lists only forms with records: SDK 0.5.0 crashes on a form without any
-    (``AttributeError: Can only use .str accessor``), see docs/live-suite.md."""
+    """``--forms`` bounds the export to the two smallest forms with records that fit the
+    size limit together (one-item probes size them), a table each holding exactly that
+    form's records. Only forms with records:
+    SDK 0.5.0 crashes on a form without any (``AttributeError: Can only use .str
+    accessor``), see docs/live-suite.md."""
+    from export_checks import read_sql_table
     from sqlalchemy import create_engine, inspect
 
-    require_walkable(sdk, settings, study_key, "records", "records", "imednet export sql")
-    with_records = sorted({r.form_id for r in sdk.records.list(study_key)})
-    first_or_skip(with_records, "records", study_key)
-    keys = {f.form_key for f in sdk.forms.list(study_key) if f.form_id in with_records}
+    forms = export_forms(sdk, settings, study_key, "imednet export sql --forms", n=2)
+    before = {f.form_id: form_records(sdk, settings, study_key, f.form_id) for f in forms}
     url = f"sqlite:///{tmp_path / 'export.db'}"
-    forms_arg = ",".join(map(str, with_records))
+    forms_arg = ",".join(str(f.form_id) for f in forms)
     invoke(settings, cli_env, "export", "sql", study_key, "ignored", url, "--forms", forms_arg)
     engine = create_engine(url)
     try:
-        assert set(inspect(engine).get_table_names()) == keys
+        assert set(inspect(engine).get_table_names()) == {f.form_key for f in forms}
     finally:
         engine.dispose()
-    assert form.form_key in keys, f"discovered form {form.form_key} has no records to export"
+    for each in forms:
+        assert_snapshot(
+            read_sql_table(url, each.form_key).record_ids(),
+            (r.record_id for r in before[each.form_id]),
+            (r.record_id for r in form_records(sdk, settings, study_key, each.form_id)),
+            f"imednet export sql table {each.form_key}",
+        )
 
 
 @pytest.mark.resource("cli")

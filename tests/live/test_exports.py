@@ -1,6 +1,10 @@
 """Every export helper writes what ``records.list`` returns: one row per record, one column
 per variable, and the values the API holds. SQL runs on SQLite and on PostgreSQL: the
 session's own server (``postgres_fixtures``), or IMEDNET_EXPORT_DB_URL when set.
+
+The SQL exports take ``form_whitelist``, so they export the smallest forms with records
+and run on a study of any size; the file exports and the long SQL format have no such
+bound in SDK 0.5.0 and skip as study-too-large above IMEDNET_LIVE_MAX_RECORDS.
 """
 
 from __future__ import annotations
@@ -17,9 +21,9 @@ from export_checks import (
     study_variable_names,
 )
 from imednet import ImednetSDK
-from imednet.models import Record
+from imednet.models import Record, Variable
 from live_checks import assert_snapshot, text_variable
-from study_size import require_walkable
+from study_size import export_forms, form_records, form_variables, require_walkable
 
 from imednet_live.config import Settings
 from imednet_live.discovery.rules import FormRef
@@ -132,45 +136,76 @@ def _unique(name: str, write_tag: str) -> str:
     return f"{name}_{write_tag}".lower()
 
 
+def _check_form_table(
+    table: Table,
+    *,
+    before: list[Record],
+    after: list[Record],
+    variables: list[Variable],
+    what: str,
+) -> None:
+    """One form's slice: its variables as columns, exactly its records, the API's values."""
+    names = [v.variable_name for v in variables]
+    assert list(table.columns) == expected_columns(names), f"{what} columns differ from the form's"
+    assert_snapshot(
+        table.record_ids(), (r.record_id for r in before), (r.record_id for r in after), what
+    )
+    if any(r.record_data.get(n) not in (None, "") for r in before for n in names):
+        assert_one_value_per_type(table, before, variables, what)
+    else:  # a form whose records hold no values yet: the export invents none
+        filled = [n for n in names if n in table.columns and any(
+            row[n] not in (None, "") for row in table.rows)]  # fmt: skip
+        assert not filled, f"{what}: values in {filled}, the API has none"
+
+
 @pytest.mark.resource("export.sql")
 @pytest.mark.requires_package("pandas", "sqlalchemy")
 def test_export_to_sql(
     sdk: ImednetSDK,
     settings: Settings,
     study_key: str,
-    form: FormRef,
     sql_url: str,
     write_tag: str,
 ) -> None:
+    """``form_whitelist`` bounds the export to the smallest form with records, on any study.
+
+    The table holds exactly that form's records and its variables as columns; the SDK asks
+    for them with ``formIds``, so the guard sizes what that filter returns.
+    """
     from imednet.integrations.export import export_to_sql
 
-    _exportable(sdk, settings, study_key, "export_to_sql")
-    columns = expected_columns(study_variable_names(sdk, study_key))
-    before = _records(sdk, study_key)
+    (chosen,) = export_forms(sdk, settings, study_key, "export_to_sql")
+    whitelist = [chosen.form_id]
+    reader = f"export_to_sql(form_whitelist={whitelist})"
+    require_walkable(
+        sdk, settings, study_key, "records", f"records on form {chosen.form_key}", reader,
+        filters={"formIds": whitelist},
+    )  # fmt: skip
+    variables = form_variables(sdk, study_key, chosen.form_id)
+    before = form_records(sdk, settings, study_key, chosen.form_id)
     table_name = _unique("records", write_tag)
-    export_to_sql(sdk, study_key, table_name, sql_url)
+    export_to_sql(sdk, study_key, table_name, sql_url, form_whitelist=whitelist)
     try:
         table = read_sql_table(sql_url, table_name)
     finally:
         _drop(sql_url, [table_name])
-    _check_table(
+    _check_form_table(
         table,
         before=before,
-        after=_records(sdk, study_key),
-        columns=columns,
-        form=form,
-        study_key=study_key,
-        what="export_to_sql table",
+        after=form_records(sdk, settings, study_key, chosen.form_id),
+        variables=variables,
+        what=f"export_to_sql table of form {chosen.form_key}",
     )
-    assert_one_value_per_type(table, before, sdk.variables.list(study_key), "export_to_sql table")
 
 
 @pytest.mark.resource("export.sql")
 @pytest.mark.requires_package("pandas", "sqlalchemy")
 def test_export_to_sql_by_form(
-    sdk: ImednetSDK, settings: Settings, study_key: str, form: FormRef, sql_url: str
+    sdk: ImednetSDK, settings: Settings, study_key: str, sql_url: str
 ) -> None:
-    """One table per form, named by form key, holding exactly that form's records and variables.
+    """One table per whitelisted form, named by form key, holding exactly that form's records
+    and variables: the two smallest forms with records (one where the second would pass
+    IMEDNET_LIVE_MAX_RECORDS), so any study exports a slice.
 
     Only forms with records are exported: SDK 0.5.0 raises ``AttributeError: Can only use
     .str accessor with string values!`` on a form without records (docs/live-suite.md).
@@ -179,44 +214,25 @@ def test_export_to_sql_by_form(
     from imednet.integrations.export import export_to_sql_by_form
     from sqlalchemy import create_engine, inspect
 
-    _exportable(sdk, settings, study_key, "export_to_sql_by_form")
-    url = sql_url
-    variables = sdk.variables.list(study_key)
-    before = _records(sdk, study_key)
-    with_records = sorted({r.form_id for r in before})
-    first_or_skip(with_records, "records", study_key)
-    forms = [f for f in sdk.forms.list(study_key) if f.form_id in with_records]
-    export_to_sql_by_form(sdk, study_key, url, form_whitelist=with_records)
-    after = _records(sdk, study_key)
+    forms = export_forms(sdk, settings, study_key, "export_to_sql_by_form", n=2)
+    whitelist = [f.form_id for f in forms]
+    before = {f.form_id: form_records(sdk, settings, study_key, f.form_id) for f in forms}
+    export_to_sql_by_form(sdk, study_key, sql_url, form_whitelist=whitelist)
+    after = {f.form_id: form_records(sdk, settings, study_key, f.form_id) for f in forms}
 
-    engine = create_engine(url)
+    engine = create_engine(sql_url)
     try:
         assert set(inspect(engine).get_table_names()) == {f.form_key for f in forms}
     finally:
         engine.dispose()
     for each in forms:
-        table = read_sql_table(url, each.form_key)
-        names = [v.variable_name for v in variables if v.form_id == each.form_id]
-        assert list(table.columns) == expected_columns(names), f"table {each.form_key} columns"
-        assert_snapshot(
-            table.record_ids(),
-            (r.record_id for r in before if r.form_id == each.form_id),
-            (r.record_id for r in after if r.form_id == each.form_id),
-            f"table {each.form_key}",
+        _check_form_table(
+            read_sql_table(sql_url, each.form_key),
+            before=before[each.form_id],
+            after=after[each.form_id],
+            variables=form_variables(sdk, study_key, each.form_id),
+            what=f"export_to_sql_by_form table {each.form_key}",
         )
-    _check_table(
-        read_sql_table(url, form.form_key),
-        before=[r for r in before if r.form_id == form.form_id],
-        after=[r for r in after if r.form_id == form.form_id],
-        columns=expected_columns([v.variable_name for v in variables if v.form_id == form.form_id]),
-        form=form,
-        study_key=study_key,
-        what=f"export_to_sql_by_form table {form.form_key}",
-    )
-    form_records = [r for r in before if r.form_id == form.form_id]
-    assert_one_value_per_type(
-        read_sql_table(url, form.form_key), form_records, variables, f"table {form.form_key}"
-    )
 
 
 @pytest.mark.resource("export.sql")

@@ -11,7 +11,7 @@ import pytest
 from imednet import AsyncImednetSDK, ImednetSDK
 from imednet.models import Form, Interval, Query, Record, RecordRevision, StudyStructure, Variable
 from live_checks import assert_snapshot, run_async
-from study_size import first_item, require_walkable
+from study_size import export_forms, first_item, require_walkable
 
 from imednet_live.sdk import compat as sdk_compat
 from imednet_live.config import Settings
@@ -24,9 +24,12 @@ def _subject_record_ids(sdk: ImednetSDK, study_key: str, subject_key: str) -> li
 
 
 @pytest.mark.resource("workflows.data_extraction")
-def test_extract_records_by_form(
-    sdk: ImednetSDK, settings: Settings, study_key: str, form: FormRef
-) -> None:
+def test_extract_records_by_form(sdk: ImednetSDK, settings: Settings, study_key: str) -> None:
+    """``record_filter={form_key}`` is a server-side filter: the smallest form with records
+    (sized by one-item probes) keeps the read bounded on a study of any size."""
+    reader = "extract_records_by_criteria(record_filter={form_key})"
+    (form,) = export_forms(sdk, settings, study_key, reader)
+
     def on_form() -> list[int]:
         return [r.record_id for r in sdk.records.list(study_key, form_key=form.form_key)]
 
@@ -36,7 +39,7 @@ def test_extract_records_by_form(
         study_key,
         "records",
         f"records on form {form.form_key}",
-        "extract_records_by_criteria(record_filter={form_key})",
+        reader,
         filters={"form_key": form.form_key},
     )
     before = on_form()

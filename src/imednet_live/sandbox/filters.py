@@ -215,6 +215,27 @@ def drop_attributes(node: Node, names: Iterable[str]) -> Node:
     return walk(node)
 
 
+def rename_attributes(node: Node, names: Mapping[str, str]) -> Node:
+    """Read comparisons on each key of ``names`` as comparisons on its value.
+
+    The SDK's export whitelists send ``formIds==1,formIds==2`` (one value a term), so a
+    plural attribute reads as the item's singular one (``formId``).
+    """
+    if not names:
+        return node
+
+    def walk(n: Node) -> Node:
+        if isinstance(n, Comparison):
+            return Comparison(names.get(n.attribute, n.attribute), n.op, n.value)
+        if isinstance(n, And):
+            return And(tuple(walk(t) for t in n.terms))
+        if isinstance(n, Or):
+            return Or(tuple(walk(t) for t in n.terms))
+        return n
+
+    return walk(node)
+
+
 def _compare(op: str, left: Any, right: Any) -> bool:
     try:
         if op == "==":

@@ -584,6 +584,8 @@ def _first_study(subjects: int | None) -> StudyData:
         )
         b.subject_with_records(subject, intervals, forms, n, per=RECORDS_PER_SCALED_SUBJECT)
     _site_record(b, forms[FORM_SITE_KEY], site_by_id[SITE_OPEN_ID])
+    if subjects:  # a scaled study, like a production one, has a site form for each open site
+        _site_record(b, forms[FORM_SITE_KEY], site_by_id[SITE_ACTIVE_ID])
     _queries_and_codings(b)
     for user in _users():
         b.add("users", user)

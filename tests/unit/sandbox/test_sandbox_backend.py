@@ -97,11 +97,15 @@ class TestSeed:
         for record in res["records"]:
             assert set(record["recordData"]) <= names
 
-    def test_scaling_gives_five_records_per_subject(self) -> None:
+    def test_scaling_gives_five_records_per_subject_and_a_site_record_per_open_site(
+        self,
+    ) -> None:
         base = len(seed.build()[0].resources["records"])
         scaled = seed.build(subjects=105)[0].resources
         assert len(scaled["subjects"]) == 105
-        assert len(scaled["records"]) == base + 100 * seed.RECORDS_PER_SCALED_SUBJECT
+        assert len(scaled["records"]) == base + 100 * seed.RECORDS_PER_SCALED_SUBJECT + 1
+        site_records = [r for r in scaled["records"] if r["formKey"] == seed.FORM_SITE_KEY]
+        assert {r["siteId"] for r in site_records} == {seed.SITE_OPEN_ID, seed.SITE_ACTIVE_ID}
         assert len({s["subjectKey"] for s in scaled["subjects"]}) == 105
 
 

@@ -257,3 +257,28 @@ class TestProperties:
                 f"{'and' if conn[1] == ';' else 'or'} {truth[2]}"
             )
             assert matches(text, item) is eval(expr), text  # Python: and binds tighter too
+
+
+MIXED_ITEMS = [
+    {"formId": 1},
+    {"formId": 2},
+    {"formId": True},
+    {"formId": "1"},
+    {"formId": 1.0},
+    {"formId": None},
+    {"other": 1},
+    {"formId": [1, 3]},
+]
+
+
+@pytest.mark.parametrize(
+    "text", ["formId==1", "formId==1,formId==2", "formId==1.0", 'formId=="1"', "formId==true"]
+)
+def test_the_backends_id_filter_shortcut_agrees_with_the_evaluator(text: str) -> None:
+    from imednet_live.sandbox.backend import _whole_number_equality, filter_items
+
+    node = filters.parse(text)
+    expected = [i for i in MIXED_ITEMS if filters.evaluate(node, i)]
+    assert filter_items(MIXED_ITEMS, text, study_scoped=False) == expected
+    if text != "formId==true":
+        assert _whole_number_equality(node) is not None  # the shortcut really ran
