@@ -87,9 +87,16 @@ _API_REQUESTS_OUTPUT = "imednet_live_api_requests"
 _UNREDACTED_KEYS = frozenset({"nodeid", "location", "$report_type", "when", "outcome"})
 
 
+# pytest-xdist registers this marker; without it (``-p no:xdist``, the usual way to debug
+# one test serially) --strict-markers would stop collection at test_airflow.py.
+XDIST_GROUP_MARKER = "xdist_group(name): tests that share one xdist worker (inert without xdist)"
+
+
 def pytest_configure(config: pytest.Config) -> None:
     for line in MARKERS:
         config.addinivalue_line("markers", line)
+    if not config.pluginmanager.hasplugin("xdist"):
+        config.addinivalue_line("markers", XDIST_GROUP_MARKER)
     try:
         ctx = RunContext.from_env()
     except ConfigError as exc:
