@@ -10,16 +10,17 @@ holds more than IMEDNET_LIVE_MAX_RECORDS items.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
-
-from imednet import ImednetSDK
-from pydantic import BaseModel
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from imednet_live.bounded_reads import count, walk
 from imednet_live.config import Settings
 from imednet_live.skips import skip_no_data, skip_study_too_large
 
-M = TypeVar("M", bound=BaseModel)
+if TYPE_CHECKING:  # the SDK (and pandas with it) is imported by the tests that run
+    from imednet import ImednetSDK
+    from pydantic import BaseModel
+
+M = TypeVar("M", bound="BaseModel")
 
 
 def first_item(
