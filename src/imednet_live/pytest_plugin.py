@@ -404,6 +404,7 @@ class CharterPlugin:
             base_url=safe_url(self.ctx.settings.base_url),
             run_id=self.ctx.run_id,
             wall_seconds=round(time.monotonic() - self._started, 3),
+            concurrency=self.ctx.concurrency,
             api_requests=self.api_requests,
             sdk_version=self.ctx.sdk_distributions.get("imednet"),
             sdk_distributions=dict(self.ctx.sdk_distributions),
