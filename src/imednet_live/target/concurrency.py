@@ -131,7 +131,7 @@ def probe_round_trip(
 
 
 # nox's own options that say which sessions run and how many at once.
-_NOX_ARGS = argparse.ArgumentParser(add_help=False)
+_NOX_ARGS = argparse.ArgumentParser(add_help=False, exit_on_error=False)
 _NOX_ARGS.add_argument("-j", "--parallel", default=None)
 _NOX_ARGS.add_argument("-s", "-e", "--sessions", "--session", nargs="*", default=None)
 _NOX_ARGS.add_argument("-t", "--tags", nargs="*", default=None)
@@ -152,7 +152,10 @@ def parallel_live_sessions(
     ...); a bare name selects all its parametrisations; no ``-s`` selects every default
     session. ``-j auto`` is the core count, as nox reads it.
     """
-    known, _ = _NOX_ARGS.parse_known_args(list(argv))
+    try:
+        known, _ = _NOX_ARGS.parse_known_args(list(argv))
+    except argparse.ArgumentError:
+        return 1  # nox itself reports its bad command line
     if known.parallel_worker:
         return None  # a parallel child: its parent counted
     raw = known.parallel or env.get("NOX_PARALLEL")

@@ -123,6 +123,8 @@ def test_an_explicit_n_in_posargs_wins_over_everything() -> None:
         (["-j", "8", "-t", "live"], {}, 4),
         (["-j", "8", "-s", "unit"], {}, 1),
         (["-s", "live-readonly(profile='core')", "--parallel-worker", "--parallel", "1"], {}, None),
+        (["-j"], {}, 1),  # nox's own error, not ours
+        (["-R", "-j", "auto", "-s", "live-mutating", "--", "-n", "4", "-s"], {}, 1),
     ],
 )
 def test_parallel_live_sessions_read_from_nox_command_line(
