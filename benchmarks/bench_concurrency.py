@@ -23,6 +23,7 @@ import os
 import resource
 import subprocess
 import sys
+import tempfile
 import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -88,25 +89,38 @@ def matrix() -> None:
             print(f"      {session:<24} {choice}")
 
 
+def collect_cpu(python: Path, cwd: Path, env: dict[str, str]) -> list[float]:
+    """CPU seconds of three ``pytest --collect-only`` runs in ``cwd``."""
+    samples = []
+    for _ in range(3):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        subprocess.run(
+            [str(python), "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider"],
+            cwd=cwd, env=env, capture_output=True, check=False,
+        )  # fmt: skip
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        samples.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+    return samples
+
+
 def startup() -> None:
     print("worker start-up: CPU of `pytest --collect-only` of tests/live (target <= 1 s)")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("IMEDNET_")}
     for profile, venv in PROFILE_VENVS.items():
         python = ROOT / ".nox" / venv / "bin" / "python"
         if not python.exists():
             print(f"  {profile:<9} (no venv {venv})")
             continue
-        env = {k: v for k, v in os.environ.items() if not k.startswith("IMEDNET_")}
         env.update(IMEDNET_RUN_E2E="1", IMEDNET_LIVE_PROFILE=profile)
-        samples = []
-        for _ in range(3):
-            before = resource.getrusage(resource.RUSAGE_CHILDREN)
-            subprocess.run(
-                [str(python), "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider"],
-                cwd=ROOT / "tests" / "live", env=env, capture_output=True, check=False,
-            )  # fmt: skip
-            after = resource.getrusage(resource.RUSAGE_CHILDREN)
-            samples.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+        samples = collect_cpu(python, ROOT / "tests" / "live", env)
         print(f"  {profile:<9} {min(samples):5.2f} s CPU (best of 3; {max(samples):.2f} worst)")
+    # pytest's own floor on this machine: one empty test file, same venv and plugins.
+    python = ROOT / ".nox" / PROFILE_VENVS["core"] / "bin" / "python"
+    if python.exists():
+        with tempfile.TemporaryDirectory(prefix="bench-collect-") as tmp:
+            (Path(tmp) / "test_empty.py").write_text("def test_empty():\n    pass\n")
+            samples = collect_cpu(python, Path(tmp), env)
+        print(f"  (pytest alone, one empty test: {min(samples):.2f} s CPU, best of 3)")
 
 
 def readonly() -> None:
