@@ -425,6 +425,7 @@ def choose_workers(
         mutating=mutating,
         posargs=session.posargs,
         latency_source=source,
+        load=os.getloadavg()[0] if hasattr(os, "getloadavg") else None,
     )
 
 

@@ -74,12 +74,15 @@ def choose_workers(
     mutating: bool = False,
     posargs: Sequence[str] = (),
     latency_source: str = "probe",
+    load: float | None = None,
 ) -> WorkerChoice:
     """Workers for one live session, and why (the banner and outcomes.json show it).
 
     ``latency_ms`` None means unmeasured (a live target whose probe failed: assumed
     remote). An explicit ``-n`` in posargs wins; so do ``slow_jobs`` for the mutating
-    session, whose job waits need overlap whatever the round-trip.
+    session, whose job waits need overlap whatever the round-trip. ``load`` (the 1-minute
+    load average) above the core count means a shared machine: only ``cores / load`` of
+    each core is this run's, and workers that cannot get CPU only add start-up cost.
     """
     explicit = posargs_workers(posargs)
     if explicit is not None:
@@ -93,14 +96,16 @@ def choose_workers(
     else:
         measured = f"round-trip {latency_ms:.0f} ms ({latency_source})"
         latency = latency_ms
-    facts = f"{cores} cores, {measured}, {sessions} session(s) in parallel"
+    free = float(cores) if load is None or load <= cores else cores * cores / load
+    busy = f" (load {load:.1f}: ~{free:.1f} free)" if free < cores and load is not None else ""
+    facts = f"{cores} cores{busy}, {measured}, {sessions} session(s) in parallel"
     if mutating and slow_jobs:
         return WorkerChoice(
             JOB_BOUND_WORKERS, f"{facts}; slow jobs: one worker per job-waiting test"
         )
     if latency < LOCAL_MS:
         return WorkerChoice(0, f"{facts}; local target: serial beats worker start-up")
-    share = cores / sessions  # this session's part of the machine
+    share = free / sessions  # this session's part of the machine
     wanted = share * (1 + latency / REQUEST_CPU_MS)  # workers that keep that share busy
     bound = WORKERS_PER_CORE * share
     workers = min(wanted, bound)
