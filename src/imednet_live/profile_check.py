@@ -15,9 +15,9 @@ import sys
 
 from packaging.specifiers import SpecifierSet
 
-from imednet_live.sdk import compat as sdk_compat
 from imednet_live.config import ConfigError
 from imednet_live.profiles import DISTRIBUTIONS, OPTIONAL_PACKAGES, Profile, get_profile
+from imednet_live.sdk import compat as sdk_compat
 from imednet_live.sdk.selection import DISTRIBUTION_NAMES, SdkSelection, parse_selection
 
 

@@ -20,7 +20,7 @@ import os
 import time
 import warnings
 from collections.abc import Generator
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import pytest
 from _pytest.junitxml import xml_key as junitxml_key  # the documented way to add properties
@@ -55,13 +55,6 @@ from imednet_live.charter.markers import (
     requirements_of,
     sdk_defect_of,
 )
-from imednet_live.charter.outcomes import (
-    OUTCOMES_FILE,
-    SessionOutcomes,
-    TestOutcome,
-    Violation,
-    count_outcomes,
-)
 from imednet_live.charter.request_counter import RequestCounter
 from imednet_live.charter.sdk_log import SDK_LOG_FILE, SdkLogCapture
 from imednet_live.charter.summary import render_resource_table
@@ -78,6 +71,11 @@ from imednet_live.skips import (
     skip_mutation_not_allowed,
 )
 
+if TYPE_CHECKING:
+    # pydantic (the outcome models) and httpx (the request counter's tap) are imported when
+    # first needed, so a worker's start-up (collection) pays for neither.
+    from imednet_live.charter.outcomes import TestOutcome, Violation
+
 PLUGIN_NAME = "imednet-live-charter"
 WARNINGS_FILE = "warnings.log"
 _REQUIREMENTS = pytest.StashKey[Requirements]()
@@ -87,9 +85,16 @@ _API_REQUESTS_OUTPUT = "imednet_live_api_requests"
 _UNREDACTED_KEYS = frozenset({"nodeid", "location", "$report_type", "when", "outcome"})
 
 
+# pytest-xdist registers this marker; without it (``-p no:xdist``, the usual way to debug
+# one test serially) --strict-markers would stop collection at test_airflow.py.
+XDIST_GROUP_MARKER = "xdist_group(name): tests that share one xdist worker (inert without xdist)"
+
+
 def pytest_configure(config: pytest.Config) -> None:
     for line in MARKERS:
         config.addinivalue_line("markers", line)
+    if not config.pluginmanager.hasplugin("xdist"):
+        config.addinivalue_line("markers", XDIST_GROUP_MARKER)
     try:
         ctx = RunContext.from_env()
     except ConfigError as exc:
@@ -116,8 +121,7 @@ class CharterPlugin:
         self.sdk_log.install()
         self.written: list[str] = []
         self._started = time.monotonic()  # wall time of the session, for the report
-        self._requests = RequestCounter()  # this process's HTTP requests
-        self._requests.install()
+        self._requests = RequestCounter()  # this process's HTTP requests, from the first test
         self._worker_requests = 0  # summed from xdist workers on the controller
 
     # -- startup context (charter section 7) ---------------------------------------
@@ -249,6 +253,7 @@ class CharterPlugin:
         return self._redacted(report)
 
     def pytest_runtest_logstart(self) -> None:
+        self._requests.install()  # no request precedes a test's set-up (fixtures included)
         self.sdk_log.install()
         self.sdk_log.start_test()
 
@@ -386,6 +391,8 @@ class CharterPlugin:
         ]
 
     def _write_files(self) -> list[Violation]:
+        from imednet_live.charter.outcomes import OUTCOMES_FILE, SessionOutcomes, count_outcomes
+
         report_dir = self.ctx.report_dir
         if report_dir is None:
             return []
@@ -397,6 +404,7 @@ class CharterPlugin:
             base_url=safe_url(self.ctx.settings.base_url),
             run_id=self.ctx.run_id,
             wall_seconds=round(time.monotonic() - self._started, 3),
+            concurrency=self.ctx.concurrency,
             api_requests=self.api_requests,
             sdk_version=self.ctx.sdk_distributions.get("imednet"),
             sdk_distributions=dict(self.ctx.sdk_distributions),
@@ -492,6 +500,8 @@ class CharterPlugin:
 
 def _session_violation(category: str, message: str) -> Violation:
     """A breach of the whole session rather than of one test."""
+    from imednet_live.charter.outcomes import Violation
+
     return Violation(nodeid="(session)", category=category, message=message)
 
 

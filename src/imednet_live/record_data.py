@@ -9,8 +9,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Protocol
 
-from imednet.testing.typed_values import value_for
-
 # Types typed_values does not know but the API documents as booleans.
 _EXTRA_VALUES: dict[str, object] = {"bool": True, "boolean": True}
 
@@ -32,6 +30,8 @@ class _Form(Protocol):
 def value_for_type(variable_type: str) -> object | None:
     """An example value for ``variable_type`` (case-insensitive), or None if unknown."""
     name = variable_type.strip()
+    from imednet.testing.typed_values import value_for  # the SDK: when a value is needed
+
     value = value_for(name)
     if value is None:
         value = _EXTRA_VALUES.get(name.lower())

@@ -12,13 +12,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import pytest
-from imednet import AsyncImednetSDK, ImednetSDK
 from live_checks import tagged_data
 
-from imednet_live.sdk import compat as sdk_compat
 from imednet_live.config import (
     API_KEY,
     BASE_URL,
@@ -40,7 +38,11 @@ from imednet_live.discovery.rules import (
 )
 from imednet_live.live_support import SecretEnv
 from imednet_live.live_support import write_tag as new_write_tag
+from imednet_live.sdk import compat as sdk_compat
 from imednet_live.skips import NoEligibleData, SuiteDisabled
+
+if TYPE_CHECKING:  # the SDK (and pandas with it) is imported by the tests that run
+    from imednet import AsyncImednetSDK, ImednetSDK
 
 T = TypeVar("T")
 
@@ -152,7 +154,7 @@ def batch_id(settings: Settings, study_key: str) -> str:
             f"No job to read for study {study_key}: {BATCH_ID} is not set and no smoke batch "
             f"was passed on ({SMOKE_BATCH_ID})"
         )
-    with ImednetSDK(**settings.sdk_kwargs()) as client:
+    with sdk_compat.open_sync(settings.sdk_kwargs()) as client:
         jobs = client.jobs.list(study_key)
     if not jobs or not jobs[0].batch_id:
         raise NoEligibleData(

@@ -11,10 +11,12 @@ import csv
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from imednet import ImednetSDK
-from imednet.models import Record, Variable
+if TYPE_CHECKING:  # the SDK (and pandas with it) is imported by the tests that run
+    from imednet import ImednetSDK
+    from imednet.models import Record, Variable
+
 
 # Columns RecordMapper puts before the variables (imednet/workflows/record_mapper.py).
 META_COLUMNS: tuple[str, ...] = (

@@ -12,18 +12,19 @@ with records (a one-item probe per form), so an export the SDK can bound by
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
-
-from imednet import ImednetSDK
-from imednet.models import Record, Variable
-from pydantic import BaseModel
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from imednet_live.bounded_reads import FormSize, count, form_sizes, smallest_forms, walk
 from imednet_live.config import Settings
 from imednet_live.sdk import compat as sdk_compat
 from imednet_live.skips import skip_no_data, skip_study_too_large
 
-M = TypeVar("M", bound=BaseModel)
+if TYPE_CHECKING:  # the SDK (and pandas with it) is imported by the tests that run
+    from imednet import ImednetSDK
+    from imednet.models import Record, Variable
+    from pydantic import BaseModel
+
+M = TypeVar("M", bound="BaseModel")
 
 
 def first_item(

@@ -15,15 +15,13 @@ import importlib.util
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from export_checks import expected_columns, read_export, study_variable_names
-from imednet import ImednetSDK
 from live_checks import JOB_TIMEOUT_S, POLL_INTERVAL_S, assert_snapshot, tagged_data, wait_finished
 from study_size import require_walkable
 
-from imednet_live.sdk import compat as sdk_compat
 from imednet_live.config import Settings
 from imednet_live.discovery.rules import FormRef, SubjectRef, sample_record_data
 from imednet_live.live_support import (
@@ -32,6 +30,10 @@ from imednet_live.live_support import (
     migrate_airflow_db,
 )
 from imednet_live.live_support import write_tag as new_write_tag
+from imednet_live.sdk import compat as sdk_compat
+
+if TYPE_CHECKING:  # the SDK (and pandas with it) is imported by the tests that run
+    from imednet import ImednetSDK
 
 pytestmark = [pytest.mark.requires_package("airflow"), pytest.mark.xdist_group("airflow")]
 
@@ -122,6 +124,8 @@ def _task_states(run: Any) -> dict[str, str]:
 def test_hook_builds_sdk_from_connection(
     airflow_home: Path, settings: Settings, study_key: str
 ) -> None:
+    from imednet import ImednetSDK
+
     sdk = sdk_compat.airflow_integration().ImednetHook().get_conn()
     try:
         assert isinstance(sdk, ImednetSDK)
@@ -190,7 +194,7 @@ def sensor_batches(
     """
     tag = new_write_tag()
     data = tagged_data(sample_record_data(form), form, study_key, tag)
-    with ImednetSDK(**settings.sdk_kwargs()) as client:
+    with sdk_compat.open_sync(settings.sdk_kwargs()) as client:
         completed = client.records.create(
             study_key,
             [{"formKey": form.form_key, "subjectKey": write_subject.subject_key, "data": data}],

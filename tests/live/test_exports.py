@@ -10,6 +10,7 @@ bound in SDK 0.5.0 and skip as study-too-large above IMEDNET_LIVE_MAX_RECORDS.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from export_checks import (
@@ -20,14 +21,16 @@ from export_checks import (
     read_sql_table,
     study_variable_names,
 )
-from imednet import ImednetSDK
-from imednet.models import Record, Variable
 from live_checks import assert_snapshot, text_variable
 from study_size import export_forms, form_records, form_variables, require_walkable
 
 from imednet_live.config import Settings
 from imednet_live.discovery.rules import FormRef
 from imednet_live.skips import first_or_skip
+
+if TYPE_CHECKING:  # the SDK (and pandas with it) is imported by the tests that run
+    from imednet import ImednetSDK
+    from imednet.models import Record, Variable
 
 
 def _records(sdk: ImednetSDK, study_key: str) -> list[Record]:

@@ -12,16 +12,19 @@ fails the session once the SDK is fixed.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pytest
 from export_checks import expected_columns, read_sql_table, same_value
-from imednet import ImednetSDK
 from live_checks import assert_snapshot, run_cli
 from study_size import export_forms, form_records, form_variables, require_walkable
 
 from imednet_live.bounded_reads import FormSize, count, form_sizes, smallest_forms
 from imednet_live.config import Settings
 from imednet_live.skips import NoEligibleData, skip_no_data, skip_study_too_large
+
+if TYPE_CHECKING:  # the SDK (and pandas with it) is imported by the tests that run
+    from imednet import ImednetSDK
 
 # PostgreSQL's NAMEDATALEN - 1: longer identifiers are truncated (columns) or rejected.
 PG_IDENTIFIER_LIMIT = 63

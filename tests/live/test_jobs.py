@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import pytest
-from imednet import AsyncImednetSDK, ImednetSDK
-from imednet.models import JobStatus
 from live_checks import (
     JOB_TIMEOUT_S,
     POLL_INTERVAL_S,
@@ -22,14 +21,20 @@ from live_checks import (
     wait_finished,
 )
 
-from imednet_live.sdk import compat as sdk_compat
 from imednet_live.discovery.rules import FormRef, SubjectRef, sample_record_data
+from imednet_live.sdk import compat as sdk_compat
+
+if TYPE_CHECKING:  # the SDK (and pandas with it) is imported by the tests that run
+    from imednet import AsyncImednetSDK, ImednetSDK
+    from imednet.models import JobStatus
 
 KNOWN_STATES = {"CREATED", "PENDING", "PROCESSING", "RUNNING", "COMPLETED", "FAILED", "CANCELLED"}
 
 
 @pytest.mark.resource("jobs")
 def test_jobs_get(sdk: ImednetSDK, study_key: str, batch_id: str) -> None:
+    from imednet.models import JobStatus
+
     status = sdk.jobs.get(study_key, batch_id)
     assert isinstance(status, JobStatus)
     assert status.batch_id == batch_id
@@ -38,6 +43,8 @@ def test_jobs_get(sdk: ImednetSDK, study_key: str, batch_id: str) -> None:
 
 @pytest.mark.resource("jobs")
 def test_async_jobs_get(async_sdk: AsyncImednetSDK, study_key: str, batch_id: str) -> None:
+    from imednet.models import JobStatus
+
     status = run_async(async_sdk, async_sdk.jobs.async_get(study_key, batch_id))
     assert isinstance(status, JobStatus)
     assert status.batch_id == batch_id
@@ -49,6 +56,8 @@ def test_async_jobs_get(async_sdk: AsyncImednetSDK, study_key: str, batch_id: st
 def test_poll_job_reaches_completed(
     sdk: ImednetSDK, study_key: str, new_batch: Callable[[], str]
 ) -> None:
+    from imednet.models import JobStatus
+
     batch = new_batch()
     status = wait_completed(sdk, study_key, batch)
     assert isinstance(status, JobStatus)

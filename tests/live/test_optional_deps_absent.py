@@ -10,14 +10,17 @@ from __future__ import annotations
 import importlib
 import importlib.util
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
-from imednet import ImednetSDK
 from live_checks import run_cli
 from study_size import require_walkable
 
-from imednet_live.sdk import compat as sdk_compat
 from imednet_live.config import Settings
+from imednet_live.sdk import compat as sdk_compat
+
+if TYPE_CHECKING:  # the SDK (and pandas with it) is imported by the tests that run
+    from imednet import ImednetSDK
 
 pytestmark = pytest.mark.resource("optional_deps")
 

@@ -14,28 +14,16 @@ intervals, variables, users) is listed whole: it does not grow with enrolment.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
-from imednet import AsyncImednetSDK, ImednetSDK
-from imednet.models import (
-    Coding,
-    Form,
-    Interval,
-    Query,
-    Record,
-    RecordRevision,
-    Site,
-    Study,
-    Subject,
-    User,
-    Variable,
-    Visit,
-)
 from live_checks import run_async
 from study_size import first_item
 
 from imednet_live.skips import first_or_skip
+
+if TYPE_CHECKING:  # the SDK (and pandas with it) is imported by the tests that run
+    from imednet import AsyncImednetSDK, ImednetSDK
 
 
 @dataclass(frozen=True)
@@ -43,12 +31,18 @@ class Resource:
     """One endpoint: its SDK attribute, model, id used by ``get`` and identity fields."""
 
     attr: str
-    model: type
+    model_name: str  # in imednet.models, imported when a test runs (collection stays SDK-free)
     id_field: str  # the attribute ``get`` takes
     identity: tuple[str, ...]  # fields that must be populated and equal between list and get
     entity: str  # plural noun for the skip message
     study_scoped: bool = True
     path: str | None = None  # API path of a resource listed as a bounded slice
+
+    @property
+    def model(self) -> type:
+        import imednet.models
+
+        return getattr(imednet.models, self.model_name)
 
     def list_args(self, study_key: str) -> tuple[Any, ...]:
         return (study_key,) if self.study_scoped else ()
@@ -58,22 +52,22 @@ class Resource:
 
 
 RESOURCES: tuple[Resource, ...] = (
-    Resource("studies", Study, "study_key", ("study_key", "study_id"), "studies", False),
-    Resource("sites", Site, "site_id", ("site_id", "site_name"), "sites"),
+    Resource("studies", "Study", "study_key", ("study_key", "study_id"), "studies", False),
+    Resource("sites", "Site", "site_id", ("site_id", "site_name"), "sites"),
     Resource(
         "subjects",
-        Subject,
+        "Subject",
         "subject_key",
         ("subject_key", "subject_id"),
         "subjects",
         path="subjects",
     ),
-    Resource("records", Record, "record_id", ("record_id", "form_id"), "records", path="records"),
-    Resource("forms", Form, "form_id", ("form_id", "form_key"), "forms"),
-    Resource("intervals", Interval, "interval_id", ("interval_id", "interval_name"), "intervals"),
+    Resource("records", "Record", "record_id", ("record_id", "form_id"), "records", path="records"),
+    Resource("forms", "Form", "form_id", ("form_id", "form_key"), "forms"),
+    Resource("intervals", "Interval", "interval_id", ("interval_id", "interval_name"), "intervals"),
     Resource(
         "visits",
-        Visit,
+        "Visit",
         "visit_id",
         ("visit_id", "interval_id", "subject_key"),
         "visits",
@@ -81,22 +75,24 @@ RESOURCES: tuple[Resource, ...] = (
     ),
     Resource(
         "variables",
-        Variable,
+        "Variable",
         "variable_id",
         ("variable_id", "variable_name", "form_id"),
         "variables",
     ),
-    Resource("queries", Query, "annotation_id", ("annotation_id",), "queries", path="queries"),
+    Resource("queries", "Query", "annotation_id", ("annotation_id",), "queries", path="queries"),
     Resource(
         "record_revisions",
-        RecordRevision,
+        "RecordRevision",
         "record_revision_id",
         ("record_revision_id", "record_id"),
         "record revisions",
         path="recordRevisions",
     ),
-    Resource("users", User, "user_id", ("user_id", "login"), "users"),
-    Resource("codings", Coding, "coding_id", ("coding_id", "record_id"), "codings", path="codings"),
+    Resource("users", "User", "user_id", ("user_id", "login"), "users"),
+    Resource(
+        "codings", "Coding", "coding_id", ("coding_id", "record_id"), "codings", path="codings"
+    ),
 )
 
 

@@ -6,17 +6,29 @@ so nothing an earlier run (or a parallel worker) wrote can satisfy the check.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pytest
-from imednet import ImednetSDK
-from imednet.models import Job
 from live_checks import one_tagged_record, tagged_data, text_variable, wait_completed
 
-from imednet_live.discovery.rules import FormRef, IntervalRef, SiteRef, SubjectRef, sample_record_data
+from imednet_live.discovery.rules import (
+    FormRef,
+    IntervalRef,
+    SiteRef,
+    SubjectRef,
+    sample_record_data,
+)
+
+if TYPE_CHECKING:  # the SDK (and pandas with it) is imported by the tests that run
+    from imednet import ImednetSDK
+    from imednet.models import Job
 
 pytestmark = [pytest.mark.resource("records.create"), pytest.mark.mutating]
 
 
 def _submit(sdk: ImednetSDK, study_key: str, record: dict[str, object]) -> Job:
+    from imednet.models import Job
+
     job = sdk.records.create(study_key, [record])
     assert isinstance(job, Job)
     assert job.batch_id, f"records.create returned no batchId: {job!r}"

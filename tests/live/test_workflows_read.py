@@ -7,16 +7,25 @@ size limit (``study_size.require_walkable``).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pytest
-from imednet import AsyncImednetSDK, ImednetSDK
-from imednet.models import Form, Interval, Query, Record, RecordRevision, StudyStructure, Variable
 from live_checks import assert_snapshot, run_async
 from study_size import export_forms, first_item, require_walkable
 
-from imednet_live.sdk import compat as sdk_compat
 from imednet_live.config import Settings
 from imednet_live.discovery.rules import FormRef, SiteRef, SubjectRef
+from imednet_live.sdk import compat as sdk_compat
 from imednet_live.skips import first_or_skip
+
+if TYPE_CHECKING:  # the SDK (and pandas with it) is imported by the tests that run
+    from imednet import AsyncImednetSDK, ImednetSDK
+    from imednet.models import (
+        Form,
+        Interval,
+        StudyStructure,
+        Variable,
+    )
 
 
 def _subject_record_ids(sdk: ImednetSDK, study_key: str, subject_key: str) -> list[int]:
@@ -27,6 +36,8 @@ def _subject_record_ids(sdk: ImednetSDK, study_key: str, subject_key: str) -> li
 def test_extract_records_by_form(sdk: ImednetSDK, settings: Settings, study_key: str) -> None:
     """``record_filter={form_key}`` is a server-side filter: the smallest form with records
     (sized by one-item probes) keeps the read bounded on a study of any size."""
+    from imednet.models import Record
+
     reader = "extract_records_by_criteria(record_filter={form_key})"
     (form,) = export_forms(sdk, settings, study_key, reader)
 
@@ -79,6 +90,8 @@ def test_extract_records_by_subject_criteria(
 @pytest.mark.resource("workflows.audit_trail")
 def test_audit_trail(sdk: ImednetSDK, study_key: str) -> None:
     """The trail of one subject (its filter is the workflow's own ``**filters``)."""
+    from imednet.models import RecordRevision
+
     anchor = first_item(sdk, study_key, "recordRevisions", RecordRevision, "record revisions")
     subject = {"subject_key": anchor.subject_key}
 
@@ -121,6 +134,8 @@ def test_subject_data(sdk: ImednetSDK, study_key: str, read_subject: SubjectRef)
 @pytest.mark.resource("workflows.query_management")
 def test_query_state_counts_and_open_queries(sdk: ImednetSDK, study_key: str) -> None:
     """Counted for one subject's queries (the workflows pass ``**kwargs`` to queries.list)."""
+    from imednet.models import Query
+
     anchor = first_item(sdk, study_key, "queries", Query, "queries")
     subject = {"subject_key": anchor.subject_key}
     queries = sdk.queries.list(study_key, **subject)
@@ -169,6 +184,8 @@ def _check_structure(
     Unscheduled subject-record forms (in no interval) are normal: the discovered form is
     checked inside the structure when an interval lists it, and must be absent otherwise.
     """
+    from imednet.models import StudyStructure
+
     assert isinstance(structure, StudyStructure)
     assert structure.study_key == study_key
     intervals: list[Interval] = sdk.intervals.list(study_key)

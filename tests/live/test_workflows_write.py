@@ -10,9 +10,9 @@ state is red in seconds, not after the workflow's timeout.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pytest
-from imednet import ImednetSDK
-from imednet.models import Job, RegisterSubjectRequest
 from live_checks import (
     one_tagged_record,
     text_variable,
@@ -20,9 +20,13 @@ from live_checks import (
     workflow_data,
 )
 
-from imednet_live.sdk import compat as sdk_compat
 from imednet_live.discovery.rules import FormRef, IntervalRef, SiteRef, SubjectRef
 from imednet_live.live_support import write_tag as new_write_tag
+from imednet_live.sdk import compat as sdk_compat
+
+if TYPE_CHECKING:  # the SDK (and pandas with it) is imported by the tests that run
+    from imednet import ImednetSDK
+    from imednet.models import Job
 
 pytestmark = pytest.mark.mutating
 
@@ -120,6 +124,8 @@ def test_register_subjects(
     sdk: ImednetSDK, study_key: str, form: FormRef, write_subject: SubjectRef, write_tag: str
 ) -> None:
     """The SDK's workflow needs an existing subject key and its site (it checks both first)."""
+    from imednet.models import RegisterSubjectRequest
+
     request = RegisterSubjectRequest(
         form_key=form.form_key,
         site_name=write_subject.site_name,
@@ -138,6 +144,8 @@ def test_register_subjects(
 def test_register_subjects_rejects_unknown_site_before_writing(
     sdk: ImednetSDK, study_key: str, form: FormRef, write_subject: SubjectRef, write_tag: str
 ) -> None:
+    from imednet.models import RegisterSubjectRequest
+
     request = RegisterSubjectRequest(
         form_key=form.form_key,
         site_name=f"no-such-site-{write_tag}",

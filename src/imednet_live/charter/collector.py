@@ -8,6 +8,7 @@ through side files.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -17,8 +18,10 @@ from imednet_live.charter.expectations import (
     run_violation,
     skip_violation,
 )
-from imednet_live.charter.outcomes import TestOutcome, Violation
 from imednet_live.skip_categories import SkipCategory
+
+if TYPE_CHECKING:  # pydantic is imported on the controller at the end, not by every worker
+    from imednet_live.charter.outcomes import TestOutcome, Violation
 
 PROP_RESOURCE = "charter.resource"
 PROP_EXPECTED_SKIP = "charter.expected_skip"
@@ -95,6 +98,8 @@ class OutcomeCollector:
         )
 
     def finish(self, ctx: RunContext) -> tuple[list[TestOutcome], list[Violation]]:
+        from imednet_live.charter.outcomes import TestOutcome, Violation
+
         tests: list[TestOutcome] = []
         violations: list[Violation] = []
         for entry in sorted(self._entries.values(), key=lambda e: e.nodeid):

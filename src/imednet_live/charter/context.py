@@ -14,10 +14,10 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from imednet_live import config
-from imednet_live.sdk import compat as sdk_compat
 from imednet_live.config import ConfigError, Settings
 from imednet_live.profiles import OPTIONAL_PACKAGES, PROFILES, Profile
 from imednet_live.redaction import redact, safe_url
+from imednet_live.sdk import compat as sdk_compat
 
 # Set by the nox sessions; re-exported here for the plugin's modules.
 SANDBOX_AUDIT = config.SANDBOX_AUDIT
@@ -52,6 +52,7 @@ class RunContext:
     sdk_missing: Mapping[str, str] = field(default_factory=dict)
     sdk_build: str = ""
     recording: str | None = None  # replay target: the recordings replayed
+    concurrency: str | None = None  # the workers nox chose and why (IMEDNET_LIVE_CONCURRENCY)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> RunContext:
@@ -84,6 +85,7 @@ class RunContext:
             recording=(
                 config.read_var(env, config.REPLAY_DIR) or "reports" if kind == "replay" else None
             ),
+            concurrency=config.read_var(env, config.CONCURRENCY),
         )
 
     @property
@@ -162,6 +164,7 @@ class RunContext:
             f"  optional dependencies: {deps}",
             f"  suite: {self.suite_disabled_reason or 'enabled'}",
             f"  {config.MAX_RECORDS}: {s.max_records}",
+            *([f"  workers: {self.concurrency}"] if self.concurrency else []),
         ]
         if self.sandbox_fail and self.target_kind == "sandbox":
             lines.append(f"  sandbox fault rules: {self.sandbox_fail} ({config.SANDBOX_FAIL})")

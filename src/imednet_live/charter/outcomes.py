@@ -82,6 +82,11 @@ class SessionOutcomes(BaseModel):
         default=None, description="HTTP requests the SDK sent during the session"
     )
     wall_seconds: float | None = Field(default=None, description="the session's pytest wall time")
+    concurrency: str | None = Field(
+        default=None,
+        description="the xdist workers the session chose and why (cores, round-trip, "
+        "sessions in parallel)",
+    )
     recording: str | None = Field(
         default=None, description="replay target: the recording the session replayed"
     )

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import threading
 from contextlib import ExitStack
+from typing import TYPE_CHECKING
 
-import httpx
-
-from imednet_live.http_tap import tapped
+if TYPE_CHECKING:
+    import httpx
 
 
 class RequestCounter:
@@ -34,6 +34,8 @@ class RequestCounter:
     def install(self) -> None:
         if self._tap is not None:
             return
+        from imednet_live.http_tap import tapped  # httpx: imported when the first test starts
+
         self._tap = ExitStack()
         self._tap.enter_context(tapped(self._add))
 

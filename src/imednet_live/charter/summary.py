@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import io
 from collections import Counter
+from typing import TYPE_CHECKING
 
 from imednet_live.charter.markers import RESOURCES, UNASSIGNED
-from imednet_live.charter.outcomes import TestOutcome
+
+if TYPE_CHECKING:  # pydantic is imported when outcomes are built, not at plugin start-up
+    from imednet_live.charter.outcomes import TestOutcome
 
 
 def resource_counts(tests: list[TestOutcome]) -> dict[str, Counter[str]]:

@@ -14,8 +14,6 @@ import tempfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from filelock import FileLock
-
 from imednet_live.atomic_files import write_text_atomic
 from imednet_live.config import CACHE_DIR, RUN_ID, read_var
 
@@ -59,6 +57,8 @@ def load_or_compute(key: str, compute: Callable[[], str], *, directory: Path | N
     directory = cache_dir() if directory is None else directory
     directory.mkdir(parents=True, exist_ok=True)
     entry = directory / f"{key}.json"
+    from filelock import FileLock  # imported by the first discovery, not at collection
+
     with FileLock(str(entry) + ".lock", timeout=LOCK_TIMEOUT_S):
         if entry.exists():
             return entry.read_text(encoding="utf-8")

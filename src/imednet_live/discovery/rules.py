@@ -14,19 +14,11 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from imednet import ImednetSDK
-from imednet.models.forms import Form
-from imednet.models.intervals import Interval
-from imednet.models.sites import Site
-from imednet.models.studies import Study
-from imednet.models.subjects import Subject
-from imednet.models.variables import Variable
-
-from imednet_live.discovery import cache as discovery_cache
 from imednet_live.bounded_reads import walk
 from imednet_live.config import Settings
+from imednet_live.discovery import cache as discovery_cache
 from imednet_live.record_data import sample_record_data, value_for_type
 from imednet_live.statuses import (
     WRITABLE_SITE_STATUSES,
@@ -35,6 +27,14 @@ from imednet_live.statuses import (
     is_writable_subject_status,
     normalise_status,
 )
+
+if TYPE_CHECKING:  # imported where used: collecting tests/live must not import the SDK
+    from imednet import ImednetSDK
+    from imednet.models.forms import Form
+    from imednet.models.intervals import Interval
+    from imednet.models.sites import Site
+    from imednet.models.subjects import Subject
+    from imednet.models.variables import Variable
 
 __all__ = [
     "WRITABLE_SITE_STATUSES",
@@ -264,6 +264,8 @@ def _discover_form(sdk: ImednetSDK, study: str, override: str | None) -> FormRef
         form_id = variables[0].form_id if variables else 0
         key = override
     else:
+        from imednet.models.forms import Form
+
         found = _first(
             (form, variables)
             for form in walk(sdk, study, "forms", Form)
@@ -284,6 +286,11 @@ def compute_discovery(sdk: ImednetSDK, settings: Settings) -> Discovery:
 
     API errors propagate unchanged: a failed call is a failure, never absence.
     """
+    from imednet.models.intervals import Interval
+    from imednet.models.sites import Site
+    from imednet.models.studies import Study
+    from imednet.models.subjects import Subject
+
     study = settings.study_key
     if not study:
         first = _first(walk(sdk, None, "studies", Study))

@@ -74,15 +74,17 @@ def start(env: Mapping[str, str] | None = None) -> str | None:
     env = os.environ if env is None else env
     if _ACTIVE is not None:
         return _ACTIVE.mode
-    from imednet_live.recording import cassettes
-
     if read_var(env, TARGET_KIND) == "replay":
+        from imednet_live.recording import cassettes  # vcrpy: only when recording or replaying
+
         recordings = replay_recordings(env)
         own = Path(read_var(env, REPORT_DIR) or "").name
         context: AbstractContextManager[Any] = cassettes.replaying(recordings, scrubber_for(env))
         tags = cassettes.recorded_tags([r for r in recordings if r.path.parent.name == own])
         _ACTIVE = _Active("replay", context, context.__enter__(), tags)
     elif recording_enabled(env):
+        from imednet_live.recording import cassettes
+
         directory = Path(read_var(env, RECORDING_DIR) or ".")
         directory.mkdir(parents=True, exist_ok=True)
         context = cassettes.recording(directory, scrubber_for(env))

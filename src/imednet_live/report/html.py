@@ -30,6 +30,7 @@ from imednet_live.report.verdict import (
     sdk_text,
     target_text,
     wall_text,
+    workers_text,
 )
 
 _CSS = """
@@ -216,7 +217,8 @@ def _sessions(matrix: Matrix) -> str:
             f'<tr><td class="mono {status.value}" data-status="{status.value}">'
             f"{escape(column.key)}</td><td>{escape(s.profile or '-')}</td>"
             f"<td><code>{escape(target_text(s))}</code></td><td>{escape(sdk_text(s))}</td>"
-            f'{cells}<td class="num">{escape(wall_text(s))}</td>'
+            f"{cells}<td>{escape(workers_text(s))}</td>"
+            f'<td class="num">{escape(wall_text(s))}</td>'
             f'<td class="num">{escape(requests_text(s))}</td></tr>'
         )
     body = "\n".join(rows)
@@ -224,7 +226,7 @@ def _sessions(matrix: Matrix) -> str:
 <table class="sessions">
 <thead><tr><th>session</th><th>profile</th><th>target</th><th>SDK</th><th>passed</th>\
 <th>failed</th><th>unexpected</th><th>expected skips</th><th>violations</th>\
-<th>wall time</th><th>API requests</th></tr></thead>
+<th>workers</th><th>wall time</th><th>API requests</th></tr></thead>
 <tbody>
 {body}
 </tbody>

@@ -29,6 +29,7 @@ from imednet_live.report.verdict import (
     sdk_text,
     target_text,
     wall_text,
+    workers_text,
 )
 
 ICONS = {
@@ -171,8 +172,8 @@ def _sessions_section(matrix: Matrix) -> list[str]:
         "## Sessions at a glance",
         "",
         "| session | profile | target | SDK | passed | failed | unexpected | expected skips "
-        "| violations | wall time | API requests |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "| violations | workers | wall time | API requests |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for column in matrix.columns:
         s, c = column.outcomes, Counts.of([column.outcomes])
@@ -182,6 +183,7 @@ def _sessions_section(matrix: Matrix) -> list[str]:
             _cell_text(target_text(s)),
             _cell_text(sdk_text(s)),
             *(str(n) for n in (c.passed, c.failed, c.unexpected, c.expected_skips, c.violations)),
+            _cell_text(workers_text(s)),
             wall_text(s),
             requests_text(s),
         ]

@@ -170,6 +170,11 @@ def wall_text(session: SessionOutcomes) -> str:
     return f"{int(minutes)} min {seconds:.0f} s" if minutes else f"{seconds:.1f} s"
 
 
+def workers_text(session: SessionOutcomes) -> str:
+    """What the session chose for xdist and why (``-n 0: 2 cores, round-trip 1 ms ...``)."""
+    return session.concurrency or "-"
+
+
 def requests_text(session: SessionOutcomes) -> str:
     return "-" if session.api_requests is None else str(session.api_requests)
 

@@ -18,12 +18,11 @@ raises ``JobFailedError``.
 
 from __future__ import annotations
 
-import asyncio
 import importlib
 import importlib.metadata
 import importlib.util
-import json
 import itertools
+import json
 import time
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -173,6 +172,8 @@ def close_async(client: AsyncImednetSDK) -> None:
     ``aclose()`` exists everywhere and is idempotent; ``close()`` raises TypeError
     from 0.5.3 on, and on 0.8 the async client has no sync half to close.
     """
+    import asyncio  # not at import: the plugin asks this module at every worker's start-up
+
     asyncio.run(client.aclose())
 
 

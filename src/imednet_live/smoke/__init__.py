@@ -1,1 +1,2 @@
-"""The smoke gate behind scripts/post_smoke_record.py: the run and the charter's reading of its exits."""
+"""The smoke gate behind scripts/post_smoke_record.py: the run, and the charter's reading
+of its exits."""

@@ -30,7 +30,6 @@ import pydantic
 from imednet import ImednetSDK
 from imednet.errors import ApiError, AuthenticationError, RequestError
 
-from imednet_live.sdk import compat as sdk_compat
 from imednet_live.atomic_files import write_text_atomic
 from imednet_live.config import (
     API_KEY,
@@ -61,6 +60,7 @@ from imednet_live.record_data import sample_record_data
 from imednet_live.recording import session as recording_session
 from imednet_live.recording.layout import RecordingError
 from imednet_live.redaction import redact, safe_url
+from imednet_live.sdk import compat as sdk_compat
 from imednet_live.smoke.exits import SmokeExit
 
 __all__ = ["MAX_POLL_DELAY_S", "JobWait", "main", "poll_delays", "read_job", "wait_for_jobs"]

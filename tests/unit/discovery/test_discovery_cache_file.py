@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from imednet_live.discovery import cache as discovery_cache
 from imednet_live.config import CACHE_DIR, RUN_ID
+from imednet_live.discovery import cache as discovery_cache
 
 BASE = {
     "run_id": "run-1",

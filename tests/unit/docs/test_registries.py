@@ -16,7 +16,6 @@ import nox
 import pytest
 
 from imednet_live import cli, config
-from imednet_live.smoke import run as smoke
 from imednet_live.charter import classification
 from imednet_live.charter.classification import FailureKind
 from imednet_live.config import ENV_VARS, Reader
@@ -24,6 +23,7 @@ from imednet_live.doc_tables import DOCUMENTS
 from imednet_live.profiles import SESSIONS
 from imednet_live.sandbox.scenarios import SCENARIOS
 from imednet_live.skip_categories import SkipCategory
+from imednet_live.smoke import run as smoke
 from imednet_live.smoke.exits import SMOKE_RESULTS, SmokeExit
 
 # Where the project's code lives; tests/unit is excluded, it invents names on purpose.

@@ -133,6 +133,50 @@ def test_mutation_is_allowed_only_in_the_mutating_session(
     assert envs == {"core": "0", "exports": "0", "airflow": "0", "mutating": "1"}
 
 
+@pytest.mark.parametrize(
+    ("latency", "parallel", "posargs", "expected"),
+    [
+        (1.0, "4", [], ["-n", "0", "--dist", "loadgroup"]),
+        (100.0, "1", [], ["-n", "6", "--dist", "loadgroup"]),
+        (100.0, "4", ["-k", "studies"], ["-n", "2", "-k", "studies", "--dist", "loadgroup"]),
+        (100.0, "4", ["-n", "3"], ["-n", "3", "--dist", "loadgroup"]),
+        (100.0, "1", ["-p", "no:xdist"], ["-p", "no:xdist"]),
+    ],
+)
+def test_live_sessions_run_pytest_with_the_chosen_workers(
+    noxfile: dict[str, Any],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    latency: float,
+    parallel: str,
+    posargs: list[str],
+    expected: list[str],
+) -> None:
+    """Round-trip and sessions in parallel choose -n; posargs -n (or no xdist) win."""
+    globals_ = noxfile["live_session"].__globals__
+    monkeypatch.setitem(globals_, "target_env", _no_target)
+    monkeypatch.setitem(globals_, "REPORTS", tmp_path)
+    monkeypatch.setitem(globals_, "uv_pip", lambda *_: (0, ""))
+    monkeypatch.setitem(globals_, "target_round_trip", lambda *_: (latency, "test"))
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(os, "getloadavg", lambda: (1.0, 1.0, 1.0))  # an idle machine
+    monkeypatch.setenv("IMEDNET_LIVE_PARALLEL_SESSIONS", parallel)
+    monkeypatch.delenv("IMEDNET_LIVE_SANDBOX_JOB_SECONDS", raising=False)
+    monkeypatch.delenv("IMEDNET_API_KEY", raising=False)
+    monkeypatch.delenv("IMEDNET_SECURITY_KEY", raising=False)
+    monkeypatch.delenv("IMEDNET_TARGET", raising=False)
+    session = FakeSession("live-readonly(profile='core')")
+    session.posargs = posargs
+    noxfile["live_session"](session, "core")
+    ((args, kwargs),) = [(a, kw) for a, kw in session.runs if a[0] == "pytest"]
+    options = ("-n", "--dist", "-k", "-p")
+    flags = [x for i, a in enumerate(args) if a in options for x in (a, args[i + 1])]
+    assert sorted(flags) == sorted(expected)
+    assert kwargs["env"]["IMEDNET_LIVE_CONCURRENCY"].startswith(
+        "as in posargs" if "-n" in posargs or "-p" in posargs else f"-n {expected[1]}"
+    )
+
+
 def _no_target(*_: Any, **__: Any) -> Any:
     from contextlib import nullcontext
 

@@ -227,6 +227,20 @@ def test_each_session_shows_its_api_request_count(tmp_path: Path) -> None:
     assert ">1234<" in (tmp_path / "summary.html").read_text(encoding="utf-8")
 
 
+def test_each_session_shows_the_workers_it_chose_and_why(tmp_path: Path) -> None:
+    why = "-n 2: 2 cores, round-trip 100 ms (probe of 3 GETs), 4 session(s) in parallel"
+    write_session(tmp_path, "live-readonly-core", [outcome("ok", "sites")], concurrency=why)
+    write_session(tmp_path, "live-readonly-old", [outcome("ok", "sites")])  # written before
+    assert run_report(tmp_path).returncode == 0
+    markdown = (tmp_path / "summary.md").read_text(encoding="utf-8")
+    assert "| violations | workers | wall time |" in markdown
+    core = next(line for line in markdown.splitlines() if "live-readonly-core |" in line)
+    old = next(line for line in markdown.splitlines() if "live-readonly-old |" in line)
+    assert f"| {why} |" in core
+    assert "| 0 | - | - |" in old  # violations, workers unknown, wall time unknown
+    assert f"<td>{why}</td>" in (tmp_path / "summary.html").read_text(encoding="utf-8")
+
+
 def test_both_reports_name_the_sdk_build(tmp_path: Path) -> None:
     """Sessions of different SDK builds side by side: each column says which it tested."""
     from imednet_live.charter.outcomes import SessionOutcomes

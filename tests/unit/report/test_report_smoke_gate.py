@@ -9,12 +9,12 @@ from typing import Any
 import pytest
 from report_support import outcome, run_report, write_session
 
-from imednet_live.smoke import run as smoke
 from imednet_live.report import smoke_gate
 from imednet_live.report.html import render_html
 from imednet_live.report.markdown import render_markdown
 from imednet_live.report.merge import load_matrix
 from imednet_live.report.smoke_gate import SmokeGate, load_smoke_gate
+from imednet_live.smoke import run as smoke
 from imednet_live.smoke.run import ScenarioResult, SmokeReport
 
 IDENTIFIERS = {

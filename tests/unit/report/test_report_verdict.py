@@ -193,6 +193,7 @@ def test_sessions_at_a_glance(tmp_path: Path) -> None:
         sdk_distributions={"imednet": "0.8.0", "imednet-workflows": "0.6.0"},
         wall_seconds=75.2,
         api_requests=412,
+        concurrency="-n 14: 2 cores, round-trip 120 ms (probe of 3 GETs); slow jobs",
     )
     write_session(
         tmp_path,
@@ -207,11 +208,12 @@ def test_sessions_at_a_glance(tmp_path: Path) -> None:
     table = md[md.index("## Sessions at a glance") :].split("\n\n")[1].splitlines()
     assert table[2] == (
         "| 🔴 live-readonly-core | core | replay · recording recordings/nightly.jsonl "
-        "| imednet 0.5.0 | 0 | 1 | 0 | 0 | 0 | 8.2 s | - |"
+        "| imednet 0.5.0 | 0 | 1 | 0 | 0 | 0 | - | 8.2 s | - |"
     )
     assert table[3] == (
         "| 🟢 live-mutating | mutating | live · https://***@edc.example.com?*** "
-        "| imednet 0.8.0 + imednet-workflows 0.6.0 | 1 | 0 | 0 | 0 | 0 | 1 min 15 s | 412 |"
+        "| imednet 0.8.0 + imednet-workflows 0.6.0 | 1 | 0 | 0 | 0 | 0 "
+        "| -n 14: 2 cores, round-trip 120 ms (probe of 3 GETs); slow jobs | 1 min 15 s | 412 |"
     )
     for text in (md, page):
         assert "hunter2" not in text

@@ -12,7 +12,6 @@ from pathlib import Path
 import httpx
 import pytest
 
-from imednet_live.smoke import run as smoke
 from imednet_live.config import API_KEY, BASE_URL, SECURITY_KEY
 from imednet_live.discovery.rules import (
     Discovery,
@@ -30,6 +29,7 @@ from imednet_live.job_states import (
     classify,
     describe_state,
 )
+from imednet_live.smoke import run as smoke
 
 
 def test_poll_delays_start_at_200ms_double_and_cap_at_5s():

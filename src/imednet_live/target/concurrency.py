@@ -1,0 +1,182 @@
+"""How many xdist workers a live session runs: chosen from the target, not fixed.
+
+A worker pays start-up CPU before its first request, and on a 2-core machine several
+nox sessions (``nox -j auto``) share the cores, each with its own sandbox. So fan-out
+pays only where a test waits on the network: against a local sandbox the session runs
+serially (``-n 0``); as the measured round-trip grows, more workers overlap the waits,
+bounded so that the sessions running in parallel together stay within
+``WORKERS_PER_CORE`` workers a core. Jobs that take long (a live server, or
+``IMEDNET_LIVE_SANDBOX_JOB_SECONDS`` >= 1) keep one worker per job-waiting test in the
+mutating session, so its writes overlap their waits (benchmarks/bench_job_seconds.py).
+
+``choose_workers`` is pure (data in, workers and reason out); ``probe_round_trip`` is the
+measurement the noxfile feeds it, and ``parallel_live_sessions`` reads nox's own
+command line for how many live sessions ``-j`` runs at once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+# Below this round-trip the target is local: a worker's start-up costs more than it overlaps.
+# A loopback sandbox answers in 1-3 ms on an idle machine and 8-12 ms on one loaded 8x
+# (measured); a remote API takes tens of ms at least.
+LOCAL_MS = 25.0
+# CPU a request costs on this machine (SDK, pytest, a local sandbox's handler), in ms: a
+# worker waits ``latency / REQUEST_CPU_MS`` times as long as it computes. Issue 22: the
+# read-only suite took 38.3 s serially at 100 ms for 244 requests, 24.4 s of it waiting,
+# so about 57 ms of CPU a request.
+REQUEST_CPU_MS = 50.0
+# All sessions together: at most this many workers a core (start-up CPU and memory).
+WORKERS_PER_CORE = 3
+# The mutating session when jobs are slow: one worker per job-waiting test.
+JOB_BOUND_WORKERS = 14
+# Round-trip assumed for a live target the probe could not measure.
+UNMEASURED_LIVE_MS = 100.0
+
+
+@dataclass(frozen=True)
+class WorkerChoice:
+    """``workers`` for ``pytest -n`` (0: in-process, no workers; None: posargs decide)."""
+
+    workers: int | None
+    reason: str
+
+    def describe(self) -> str:
+        chosen = "as in posargs" if self.workers is None else f"-n {self.workers}"
+        return f"{chosen}: {self.reason}"
+
+
+def posargs_workers(posargs: Sequence[str]) -> str | None:
+    """The ``-n`` value posargs set (or ``"no:xdist"``), else None."""
+    for i, arg in enumerate(posargs):
+        if arg in ("-n", "--numprocesses") and i + 1 < len(posargs):
+            return posargs[i + 1]
+        if arg.startswith("--numprocesses="):
+            return arg.split("=", 1)[1]
+        if arg.startswith("-n") and len(arg) > 2 and arg[2:].isalnum():
+            return arg[2:]
+        if arg == "-pno:xdist" or (arg == "no:xdist" and i > 0 and posargs[i - 1] == "-p"):
+            return "no:xdist"
+    return None
+
+
+def choose_workers(
+    *,
+    cores: int,
+    latency_ms: float | None,
+    parallel_sessions: int,
+    slow_jobs: bool = False,
+    mutating: bool = False,
+    posargs: Sequence[str] = (),
+    latency_source: str = "probe",
+    load: float | None = None,
+) -> WorkerChoice:
+    """Workers for one live session, and why (the banner and outcomes.json show it).
+
+    ``latency_ms`` None means unmeasured (a live target whose probe failed: assumed
+    remote). An explicit ``-n`` in posargs wins; so do ``slow_jobs`` for the mutating
+    session, whose job waits need overlap whatever the round-trip. ``load`` (the 1-minute
+    load average) above the core count means a shared machine: only ``cores / load`` of
+    each core is this run's, and workers that cannot get CPU only add start-up cost.
+    """
+    explicit = posargs_workers(posargs)
+    if explicit is not None:
+        return WorkerChoice(None, f"explicit {'-p' if explicit == 'no:xdist' else '-n'} "
+                            f"{explicit} in posargs")  # fmt: skip
+    cores = max(1, cores)
+    sessions = max(1, parallel_sessions)
+    if latency_ms is None:
+        measured = f"round-trip unmeasured (assumed {UNMEASURED_LIVE_MS:.0f} ms)"
+        latency = UNMEASURED_LIVE_MS
+    else:
+        measured = f"round-trip {latency_ms:.0f} ms ({latency_source})"
+        latency = latency_ms
+    free = float(cores) if load is None or load <= cores else cores * cores / load
+    busy = f" (load {load:.1f}: ~{free:.1f} free)" if free < cores and load is not None else ""
+    facts = f"{cores} cores{busy}, {measured}, {sessions} session(s) in parallel"
+    if mutating and slow_jobs:
+        return WorkerChoice(
+            JOB_BOUND_WORKERS, f"{facts}; slow jobs: one worker per job-waiting test"
+        )
+    if latency < LOCAL_MS:
+        return WorkerChoice(0, f"{facts}; local target: serial beats worker start-up")
+    share = free / sessions  # this session's part of the machine
+    wanted = share * (1 + latency / REQUEST_CPU_MS)  # workers that keep that share busy
+    bound = WORKERS_PER_CORE * share
+    workers = min(wanted, bound)
+    if workers < 1.5:
+        return WorkerChoice(0, f"{facts}; under 2 workers fit: serial")
+    capped = " (bounded by cores)" if bound < wanted else ""
+    return WorkerChoice(int(workers + 0.5), f"{facts}; waits overlap{capped}")
+
+
+def probe_round_trip(
+    base_url: str, headers: Mapping[str, str], *, requests: int = 3, timeout_s: float = 10.0
+) -> float | None:
+    """Median ms of a one-item studies GET, the first (connection set-up) left out.
+
+    None when the target does not answer 2xx: the caller assumes a remote target.
+    """
+    url = f"{base_url.rstrip('/')}/api/v1/edc/studies?page=0&size=1"
+    seconds: list[float] = []
+    for _ in range(requests):
+        request = urllib.request.Request(url, headers=dict(headers), method="GET")
+        start = time.perf_counter()
+        try:
+            with urllib.request.urlopen(request, timeout=timeout_s) as response:
+                response.read()
+        except (OSError, urllib.error.URLError, ValueError):
+            return None
+        seconds.append(time.perf_counter() - start)
+    timed = seconds[1:] or seconds
+    return statistics.median(timed) * 1000
+
+
+# nox's own options that say which sessions run and how many at once.
+_NOX_ARGS = argparse.ArgumentParser(add_help=False, exit_on_error=False)
+_NOX_ARGS.add_argument("-j", "--parallel", default=None)
+_NOX_ARGS.add_argument("-s", "-e", "--sessions", "--session", nargs="*", default=None)
+_NOX_ARGS.add_argument("-t", "--tags", nargs="*", default=None)
+_NOX_ARGS.add_argument("--parallel-worker", action="store_true")
+
+
+def parallel_live_sessions(
+    argv: Sequence[str],
+    env: Mapping[str, str],
+    *,
+    cores: int,
+    live_sessions: Iterable[str],
+    tagged_live: bool = True,
+) -> int | None:
+    """How many live sessions ``nox`` runs at once, from its command line (None: a child).
+
+    ``live_sessions`` are the signatures of the live sessions (``live-readonly(profile='core')``
+    ...); a bare name selects all its parametrisations; no ``-s`` selects every default
+    session. ``-j auto`` is the core count, as nox reads it.
+    """
+    try:
+        known, _ = _NOX_ARGS.parse_known_args(list(argv))
+    except argparse.ArgumentError:
+        return 1  # nox itself reports its bad command line
+    if known.parallel_worker:
+        return None  # a parallel child: its parent counted
+    raw = known.parallel or env.get("NOX_PARALLEL")
+    try:
+        jobs = cores if str(raw).strip().lower() == "auto" else int(raw) if raw else 1
+    except ValueError:
+        jobs = 1
+    names = list(live_sessions)
+    if known.sessions:
+        picked = [n for n in names if any(n == s or n.split("(")[0] == s for s in known.sessions)]
+    elif known.tags:
+        picked = names if tagged_live and "live" in known.tags else []
+    else:
+        picked = names
+    return max(1, min(max(1, jobs), len(picked) or 1))
