@@ -46,7 +46,8 @@ class RunContext:
     sandbox_fail: str | None = None  # fault rules the sandbox was started with, if any
     sandbox_scenario: str = "default"  # the session sandbox's --scenario
     sandbox_subjects: int | None = None  # the session sandbox's --subjects, when scaled
-    # The SDK build under test (sdk_compat): distribution -> version, and the surfaces it
+    # The SDK build under test (sdk_compat): distribution -> build version (local label or
+    # checkout commit included), and the surfaces it
     # lacks -> the distribution that would provide them.
     sdk_distributions: Mapping[str, str] = field(default_factory=dict)
     sdk_missing: Mapping[str, str] = field(default_factory=dict)
@@ -78,7 +79,7 @@ class RunContext:
             sandbox_fail=config.read_var(env, config.SANDBOX_FAIL),
             sandbox_scenario=config.read_var(env, config.SANDBOX_SCENARIO) or "default",
             sandbox_subjects=config.read_count(env, config.SANDBOX_SUBJECTS, None),
-            sdk_distributions=sdk_compat.installed_distributions(),
+            sdk_distributions=sdk_compat.build_versions(),
             sdk_missing=sdk_compat.missing_surfaces(),
             sdk_build=sdk_compat.build_description(),
             recording=(

@@ -24,11 +24,15 @@ import importlib.metadata
 import importlib.util
 import json
 import itertools
+import shutil
+import subprocess
 import time
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, TypeVar
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
 
 from imednet_live.config import SdkKwargs
 from imednet_live.sdk.selection import DISTRIBUTION_NAMES
@@ -90,29 +94,90 @@ def sdk_version() -> str | None:
     return installed_distributions().get("imednet")
 
 
-def build_description(dists: Mapping[str, str] | None = None) -> str:
-    """``imednet 0.8.0 (imednet-0.8.0-py3-none-any.whl), imednet-workflows 0.6.0 (...)``."""
+def build_versions(dists: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Each SDK distribution's version as a build name that tells builds apart.
+
+    A wheel's version is its metadata's, local label included (``0.8.0+main.84b2fd36``);
+    a checkout (installed from a folder, editable or not) adds its git commit and a dirty
+    mark (``0.8.0+git.84b2fd36.dirty``), since every commit of main says ``0.8.0``.
+    """
     dists = installed_distributions() if dists is None else dists
+    return {
+        name: named_version(version, checkout_label(_source_dir(name)))
+        for name, version in dists.items()
+    }
+
+
+def named_version(version: str, label: str | None) -> str:
+    """``version`` with ``label`` appended as (part of) its local version label."""
+    if not label:
+        return version
+    return f"{version}{'.' if '+' in version else '+'}{label}"
+
+
+def checkout_label(folder: Path | None) -> str | None:
+    """``git.<commit>`` (``.dirty`` when the folder has changes) for a git checkout, else None."""
+    if folder is None or not folder.is_dir():
+        return None
+    git = shutil.which("git")
+    if git is None:
+        return None
+
+    def run(*args: str) -> str | None:
+        try:
+            done = subprocess.run(
+                [git, "-C", str(folder), *args],
+                capture_output=True, text=True, timeout=10, check=False,
+            )  # fmt: skip
+        except (OSError, subprocess.TimeoutExpired):
+            return None
+        return done.stdout.strip() if done.returncode == 0 else None
+
+    commit = run("rev-parse", "--short=8", "HEAD")
+    if not commit:
+        return None
+    changes = run("status", "--porcelain", "--", ".")
+    return f"git.{commit}{'.dirty' if changes else ''}"
+
+
+def build_description(dists: Mapping[str, str] | None = None) -> str:
+    """``imednet 0.8.0+main.84b2fd36 (imednet-0.8.0+main...whl), imednet-workflows ...``."""
+    dists = build_versions(dists)
     if not dists:
         return "imednet not installed"
     return ", ".join(f"{name} {version}{_source(name)}" for name, version in dists.items())
 
 
-def _source(name: str) -> str:
-    """Where a distribution came from when not an index release: a file or a checkout."""
+def _direct_url(name: str) -> dict[str, Any]:
+    """The distribution's ``direct_url.json`` (PEP 610): where it was installed from."""
     try:
         raw = importlib.metadata.distribution(name).read_text("direct_url.json")
     except importlib.metadata.PackageNotFoundError:
-        return ""
-    if not raw:
-        return ""
+        return {}
     try:
-        info = json.loads(raw)
+        info = json.loads(raw) if raw else {}
     except ValueError:
+        return {}
+    return info if isinstance(info, dict) else {}
+
+
+def _source_dir(name: str) -> Path | None:
+    """The folder a distribution was installed from (a checkout), else None."""
+    info = _direct_url(name)
+    url = str(info.get("url", ""))
+    if "dir_info" not in info or not url.startswith("file://"):
+        return None
+    return Path(url2pathname(urlsplit(url).path))
+
+
+def _source(name: str) -> str:
+    """Where a distribution came from when not an index release: a file or a checkout."""
+    info = _direct_url(name)
+    if not info:
         return ""
     url = str(info.get("url", ""))
     editable = bool(info.get("dir_info", {}).get("editable"))
-    where = url.removeprefix("file://")
+    where = url2pathname(urlsplit(url).path) if url.startswith("file://") else url
     return f" ({'editable ' if editable else ''}{Path(where).name or where})"
 
 

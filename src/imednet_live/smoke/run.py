@@ -439,7 +439,7 @@ class SmokeRun:
         settings = self.settings = Settings.from_env()
         self.base_url = self.report.base_url = safe_url(settings.base_url)
         self.report.timeout_s = self.args.timeout
-        self.report.sdk_distributions = sdk_compat.installed_distributions()
+        self.report.sdk_distributions = sdk_compat.build_versions()
         self.reporter.detail(f"SDK: {sdk_compat.build_description()}")
         with sdk_compat.open_sync(settings.sdk_kwargs()) as sdk:
             found = discover(sdk, settings)
