@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TypeVar
 
 import nox
+from nox.logger import logger as nox_logger
 from nox.virtualenv import UV
 
 # Parallel sessions (-j) arrived in 2026.08.10; requires= in 2025.02.09.
@@ -116,6 +117,10 @@ def install_profile(session: nox.Session, profile: str, *, sdk: bool = False) ->
             f"{left_out.dist.variable}: not installed in profile {profile} "
             f"({left_out.dist.name} needs {', '.join(sorted(left_out.dist.needs))})"
         )
+    for gap in selection.gaps_for(PROFILES[profile]):
+        # Red but not fatal: the build simply lacks the package, and the plugin skips
+        # its tests as dependency-missing, naming it (sdk_compat.missing_surfaces).
+        nox_logger.error(gap.line(PROFILES[profile]))
     if specs:
         install_sdk_build(session, extras, constraints, specs, selection)
     elif sdk and session.venv_backend == "uv":

@@ -56,7 +56,8 @@ POSTGRES_ERROR = "IMEDNET_LIVE_POSTGRES_ERROR"
 # each on as --fail to every session's sandbox. Default: none (no request fails on purpose).
 SANDBOX_FAIL = "IMEDNET_LIVE_SANDBOX_FAIL"
 # The SDK build under test (sdk/selection.py): each is a version specifier (==0.5.6), a
-# wheel/sdist path or a source checkout (installed editable). Unset: the pinned release.
+# wheel/sdist path or a source checkout (installed editable); IMEDNET_SDK may also be the
+# SDK's monorepo root (all three packages, editable). Unset: the pinned release.
 SDK = "IMEDNET_SDK"  # the imednet distribution; default: the constraints pin (0.5.0)
 SDK_WORKFLOWS = "IMEDNET_SDK_WORKFLOWS"  # imednet-workflows (0.8 line); default: not installed
 SDK_AIRFLOW = "IMEDNET_SDK_AIRFLOW"  # apache-airflow-providers-imednet; default: not installed
@@ -295,8 +296,9 @@ ENV_VARS: tuple[EnvVar, ...] = (
     ),
     EnvVar(
         SDK,
-        "the `imednet` build under test: a version (`==0.5.6`), a wheel/sdist path or a "
-        "source checkout (installed editable)",
+        "the `imednet` build under test: a version (`==0.5.6`), a wheel/sdist path, a "
+        "source checkout (installed editable) or the SDK's monorepo root (its `packages/core`, "
+        "`packages/plugins-workflows`, `packages/providers-airflow`, editable)",
         VarScope.HARNESS,
         (_NOX,),
         default="the pinned release (0.5.0)",

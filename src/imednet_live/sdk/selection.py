@@ -44,13 +44,21 @@ class SdkDistribution:
     variable: str
     name: str  # the distribution (PyPI) name
     needs: frozenset[str]  # optional import names the profile must hold (profiles.py)
+    folder: str  # where the SDK's monorepo keeps its source (from 0.8)
 
 
 DISTRIBUTIONS: tuple[SdkDistribution, ...] = (
-    SdkDistribution(config.SDK, "imednet", frozenset()),
-    SdkDistribution(config.SDK_WORKFLOWS, "imednet-workflows", frozenset({"pandas"})),
-    SdkDistribution(config.SDK_AIRFLOW, "apache-airflow-providers-imednet", frozenset({"airflow"})),
-)
+    SdkDistribution(config.SDK, "imednet", frozenset(), "packages/core"),
+    SdkDistribution(
+        config.SDK_WORKFLOWS, "imednet-workflows", frozenset({"pandas"}),
+        "packages/plugins-workflows",
+    ),
+    SdkDistribution(
+        config.SDK_AIRFLOW, "apache-airflow-providers-imednet", frozenset({"airflow"}),
+        "packages/providers-airflow",
+    ),
+)  # fmt: skip
+_PROJECT_FILES = ("pyproject.toml", "setup.py")
 # Names the harness reports as "the SDK build" (outcomes.json, banner) when installed.
 DISTRIBUTION_NAMES: tuple[str, ...] = tuple(d.name for d in DISTRIBUTIONS)
 
@@ -91,10 +99,27 @@ class SdkSpec:
 
 
 @dataclass(frozen=True)
+class MonorepoGap:
+    """A package the monorepo checkout in ``IMEDNET_SDK`` does not hold."""
+
+    dist: SdkDistribution
+    root: Path
+
+    def line(self, profile: Profile) -> str:
+        """The one red line: the path, what is missing, and what the profile does about it."""
+        return (
+            f"{config.SDK}={self.root}: the monorepo checkout has no {self.dist.folder} "
+            f"({self.dist.name}); profile {profile.name}'s tests of it skip as "
+            f"dependency-missing (or set {self.dist.variable})"
+        )
+
+
+@dataclass(frozen=True)
 class SdkSelection:
     """Every SDK variable that was set, in distribution order; empty: the pinned release."""
 
     specs: tuple[SdkSpec, ...] = ()
+    gaps: tuple[MonorepoGap, ...] = ()  # monorepo packages that are missing
 
     def __bool__(self) -> bool:
         return bool(self.specs)
@@ -106,6 +131,10 @@ class SdkSelection:
     def left_out(self, profile: Profile) -> tuple[SdkSpec, ...]:
         return tuple(s for s in self.specs if not s.dist.needs <= profile.packages)
 
+    def gaps_for(self, profile: Profile) -> tuple[MonorepoGap, ...]:
+        """Packages this profile would hold that the monorepo checkout lacks."""
+        return tuple(g for g in self.gaps if g.dist.needs <= profile.packages)
+
     def describe(self) -> str:
         if not self.specs:
             return "the pinned release (constraints)"
@@ -113,13 +142,48 @@ class SdkSelection:
 
 
 def parse_selection(env: Mapping[str, str], cwd: Path | None = None) -> SdkSelection:
-    """Read the three variables; raise a one-line ConfigError naming the bad one."""
-    specs = []
+    """Read the three variables; raise a one-line ConfigError naming the bad one.
+
+    ``IMEDNET_SDK`` may name the root of the SDK's monorepo checkout: it then selects
+    each package found under ``packages/`` (editable), unless that package's own
+    variable is set; a package the checkout lacks is a gap, not an error.
+    """
+    cwd = cwd or Path.cwd()
+    specs: dict[str, SdkSpec] = {}
+    gaps: list[MonorepoGap] = []
     for dist in DISTRIBUTIONS:
         value = config.read_var(env, dist.variable)
         if value is not None:
-            specs.append(parse_spec(dist, value, cwd or Path.cwd()))
-    return SdkSelection(tuple(specs))
+            specs[dist.name] = parse_spec(dist, value, cwd)
+    core_value = config.read_var(env, config.SDK)
+    root = monorepo_root(core_value, cwd) if core_value is not None else None
+    if root is not None and core_value is not None:
+        for dist in DISTRIBUTIONS[1:]:
+            if dist.name in specs:
+                continue  # its own variable wins over the checkout
+            folder = root / dist.folder
+            if _is_project(folder):
+                specs[dist.name] = SdkSpec(
+                    dist, f"{core_value} ({dist.folder})", SpecKind.SOURCE, str(folder)
+                )
+            else:
+                gaps.append(MonorepoGap(dist, root))
+    ordered = tuple(specs[d.name] for d in DISTRIBUTIONS if d.name in specs)
+    return SdkSelection(ordered, tuple(gaps))
+
+
+def _is_project(folder: Path) -> bool:
+    return any((folder / name).is_file() for name in _PROJECT_FILES)
+
+
+def monorepo_root(value: str, cwd: Path) -> Path | None:
+    """The checkout root when ``value`` is the SDK's monorepo (``packages/...``), else None."""
+    path = (cwd / Path(value).expanduser()).resolve()
+    if not (path / "packages").is_dir():
+        return None
+    if any((path / d.folder).is_dir() for d in DISTRIBUTIONS):
+        return path
+    return None
 
 
 def parse_spec(dist: SdkDistribution, value: str, cwd: Path) -> SdkSpec:
@@ -143,10 +207,19 @@ def parse_spec(dist: SdkDistribution, value: str, cwd: Path) -> SdkSpec:
 def _parse_path(dist: SdkDistribution, value: str, cwd: Path, head: str) -> SdkSpec:
     path = (cwd / Path(value).expanduser()).resolve()
     if path.is_dir():
-        if not any((path / name).is_file() for name in ("pyproject.toml", "setup.py")):
+        if dist.variable == config.SDK and monorepo_root(value, cwd) is not None:
+            core = path / dist.folder
+            if not _is_project(core):
+                raise ConfigError(
+                    f"{head}: the monorepo checkout {path} has no installable {dist.folder} "
+                    f"(no pyproject.toml or setup.py there); {dist.name} cannot be installed"
+                )
+            return SdkSpec(dist, value, SpecKind.SOURCE, str(core), _extras(dist, None))
+        if not _is_project(path):
+            where = f" nor {dist.folder}/pyproject.toml" if dist.variable == config.SDK else ""
             raise ConfigError(
-                f"{head}: {path} has no pyproject.toml or setup.py; "
-                f"point it at the {dist.name} package's own folder"
+                f"{head}: {path} has no pyproject.toml or setup.py{where}; point it at "
+                f"the {dist.name} package's own folder or the SDK's monorepo checkout"
             )
         return SdkSpec(dist, value, SpecKind.SOURCE, str(path), _extras(dist, None))
     if not path.is_file():
