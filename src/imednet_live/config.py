@@ -65,6 +65,13 @@ SDK_AIRFLOW = "IMEDNET_SDK_AIRFLOW"  # apache-airflow-providers-imednet; default
 # versions (imednet), wheels/sdists (assigned by their file name) or "pinned" (e.g.
 # "pinned; ==0.5.6; core.whl workflows.whl"). Default: pinned plus each wheel set in ../shared/sdk.
 SDK_MATRIX = "IMEDNET_LIVE_SDK_MATRIX"
+# Where SDK main finds the API contract it builds its models from (its own variables,
+# read by the SDK; passed through to every session and named in the banner).
+OPENAPI_PATH = "IMEDNET_OPENAPI_PATH"
+POSTMAN_PATH = "IMEDNET_POSTMAN_PATH"
+# 1: run the SDK with its strict drift check on where the build has one (main:
+# IMEDNET_STRICT_MODE=1, an unknown response field raises). Default: off.
+SDK_STRICT = "IMEDNET_LIVE_SDK_STRICT"
 REPORTS_ROOT = "IMEDNET_LIVE_REPORTS_ROOT"  # where sessions write reports; default: reports/
 # Seconds a sandbox job stays in progress before it finishes (default: 0.25); --job-seconds.
 SANDBOX_JOB_SECONDS = "IMEDNET_LIVE_SANDBOX_JOB_SECONDS"
@@ -328,6 +335,29 @@ ENV_VARS: tuple[EnvVar, ...] = (
         default="pinned plus each wheel set in `../shared/sdk`",
     ),
     EnvVar(
+        POSTMAN_PATH,
+        "the SDK's own: the Postman collection SDK main builds its models from (its wheels "
+        "carry none); passed through to every session and named in the banner",
+        VarScope.HARNESS,
+        (_NOX, _SMOKE, _LIVE),
+        default="unset (main's models have no fields: a known defect, red at once)",
+    ),
+    EnvVar(
+        OPENAPI_PATH,
+        "the SDK's own: an OpenAPI contract SDK main builds its models from, before "
+        "`IMEDNET_POSTMAN_PATH`; passed through and named in the banner",
+        VarScope.HARNESS,
+        (_NOX, _SMOKE, _LIVE),
+    ),
+    EnvVar(
+        SDK_STRICT,
+        "`1` runs the SDK with its strict drift check on where the build has one (main: "
+        "`IMEDNET_STRICT_MODE=1`, an undefined response field raises)",
+        VarScope.HARNESS,
+        (_SMOKE, _LIVE),
+        default="off",
+    ),
+    EnvVar(
         REPORTS_ROOT,
         "where the sessions write their reports (`sdk-matrix` gives each build its own)",
         VarScope.HARNESS,
@@ -532,6 +562,7 @@ class Settings:
     profile: str | None = None
     export_db_url: str | None = field(default=None, repr=False)
     max_records: int = DEFAULT_MAX_RECORDS
+    sdk_strict: bool = False  # IMEDNET_LIVE_SDK_STRICT: the SDK's strict drift check on
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -550,6 +581,7 @@ class Settings:
             profile=read_var(env, PROFILE),
             export_db_url=read_var(env, EXPORT_DB_URL),
             max_records=read_count(env, MAX_RECORDS, DEFAULT_MAX_RECORDS) or 0,
+            sdk_strict=_flag(env, SDK_STRICT),
         )
 
     @property

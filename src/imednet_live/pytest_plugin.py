@@ -94,6 +94,9 @@ def pytest_configure(config: pytest.Config) -> None:
         ctx = RunContext.from_env()
     except ConfigError as exc:
         raise pytest.UsageError(str(exc)) from None
+    if ctx.sdk_contract_defect and not ctx.suite_disabled_reason:
+        # Every test would fail on a missing attribute: one line instead, before any runs.
+        raise pytest.UsageError(ctx.sdk_contract_defect)
     config.pluginmanager.register(CharterPlugin(config, ctx), PLUGIN_NAME)
 
 

@@ -52,6 +52,9 @@ class RunContext:
     sdk_distributions: Mapping[str, str] = field(default_factory=dict)
     sdk_missing: Mapping[str, str] = field(default_factory=dict)
     sdk_build: str = ""
+    sdk_contract: str | None = None  # IMEDNET_POSTMAN_PATH / IMEDNET_OPENAPI_PATH as set
+    sdk_contract_defect: str | None = None  # the build's models lack fields (SDK main wheel)
+    sdk_strict: str = "off"  # the SDK's strict drift check, as the banner names it
     recording: str | None = None  # replay target: the recordings replayed
 
     @classmethod
@@ -82,6 +85,9 @@ class RunContext:
             sdk_distributions=sdk_compat.build_versions(),
             sdk_missing=sdk_compat.missing_surfaces(),
             sdk_build=sdk_compat.build_description(),
+            sdk_contract=sdk_compat.contract_source(env),
+            sdk_contract_defect=sdk_compat.contract_defect(env),
+            sdk_strict=sdk_compat.apply_strict(settings.sdk_strict),
             recording=(
                 config.read_var(env, config.REPLAY_DIR) or "reports" if kind == "replay" else None
             ),
@@ -159,6 +165,8 @@ class RunContext:
             f"  profile: {profile}",
             f"  SDK: {self.sdk_build or 'unknown'}",
             f"  SDK surfaces missing: {_missing(self.sdk_missing)}",
+            *([f"  SDK contract: {self.sdk_contract}"] if self.sdk_contract else []),
+            *([f"  SDK strict drift check: {self.sdk_strict}"] if s.sdk_strict else []),
             f"  credentials: {creds}",
             f"  optional dependencies: {deps}",
             f"  suite: {self.suite_disabled_reason or 'enabled'}",

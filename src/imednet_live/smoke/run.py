@@ -61,6 +61,7 @@ from imednet_live.record_data import sample_record_data
 from imednet_live.recording import session as recording_session
 from imednet_live.recording.layout import RecordingError
 from imednet_live.redaction import redact, safe_url
+from imednet_live.skip_categories import SkipCategory
 from imednet_live.smoke.exits import SmokeExit
 
 __all__ = ["MAX_POLL_DELAY_S", "JobWait", "main", "poll_delays", "read_job", "wait_for_jobs"]
@@ -70,6 +71,7 @@ EXIT_RED = int(SmokeExit.RED)
 EXIT_SKIP = int(SmokeExit.SKIP)
 
 DEFAULT_TIMEOUT_S = DEFAULT_JOB_TIMEOUT_S
+KNOWN_SDK_DEFECT = SkipCategory.KNOWN_SDK_DEFECT.value  # the build itself is the cause
 REASON_MAX_CHARS = 300  # a FAILED job's reason, cut to keep the red line one readable line
 
 
@@ -142,6 +144,7 @@ class SmokeReport:
     scenarios: list[ScenarioResult] = field(default_factory=list)
     exit_code: int = EXIT_RED
     reason: str = "not started"
+    classification: str | None = None  # known-sdk-defect: red because of the build itself
     duration_s: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
@@ -441,6 +444,16 @@ class SmokeRun:
         self.report.timeout_s = self.args.timeout
         self.report.sdk_distributions = sdk_compat.build_versions()
         self.reporter.detail(f"SDK: {sdk_compat.build_description()}")
+        contract = sdk_compat.contract_source()
+        if contract:
+            self.reporter.detail(f"SDK contract: {contract}")
+        strict = sdk_compat.apply_strict(settings.sdk_strict)
+        self.reporter.detail(f"SDK strict drift check: {strict}")
+        defect = sdk_compat.contract_defect()
+        if defect is not None:  # before any request: every model would lack its fields
+            self.report.classification = KNOWN_SDK_DEFECT
+            self.reporter.error(defect)
+            return EXIT_RED, defect
         with sdk_compat.open_sync(settings.sdk_kwargs()) as sdk:
             found = discover(sdk, settings)
             self.report.identifiers = _identifiers(found)

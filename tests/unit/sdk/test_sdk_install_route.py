@@ -181,7 +181,8 @@ def test_a_monorepo_checkout_installs_its_packages_editable_and_names_a_gap(
     ]
     red = [r.getMessage() for r in caplog.records if r.levelname == "ERROR"]
     assert len(red) == 1
-    assert str(root) in red[0] and "packages/plugins-workflows (imednet-workflows)" in red[0]
+    assert str(root) in red[0]
+    assert "packages/plugins-workflows (imednet-workflows)" in red[0]
     # The missing package is not asked for, and an earlier one is removed.
     assert not any("imednet-workflows @" in arg for c in calls for arg in c)
     assert ("uninstall", "imednet-workflows") in calls

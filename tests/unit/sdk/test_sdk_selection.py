@@ -246,7 +246,8 @@ def test_a_checkout_with_no_installable_package_is_one_line(tmp_path: Path) -> N
         parse_selection({config.SDK: str(root)})
     message = str(raised.value)
     assert "\n" not in message
-    assert str(root) in message and "packages/core" in message
+    assert str(root) in message
+    assert "packages/core" in message
     empty = tmp_path / "empty"
     empty.mkdir()
     with pytest.raises(ConfigError, match=r"no pyproject\.toml or setup\.py nor packages/core"):
