@@ -53,7 +53,7 @@ from imednet_live.sdk.selection import (
     install_failure_line,
     parse_matrix,
     parse_selection,
-    wheel_builds,
+    shared_builds,
 )
 from imednet_live.target.resolve import Target, TargetKind, resolve_target
 
@@ -482,7 +482,9 @@ def sdk_matrix(session: nox.Session) -> None:
 
     Posargs replace the session list (e.g. `-- smoke "live-readonly(profile='core')"`).
     Builds come from IMEDNET_LIVE_SDK_MATRIX, else the pinned release and each wheel set
-    in ../shared/sdk. Venvs are reused: a switch reinstalls only the SDK distributions.
+    in ../shared/sdk and its folders (main-84b2fd36/: SDK main, with the collection beside
+    its wheels as the build's IMEDNET_POSTMAN_PATH). Venvs are reused: a switch
+    reinstalls only the SDK distributions.
     Each build reports to reports/sdk-matrix/<build>/ (summary.md, summary.html).
     """
     text = os.environ.get(config.SDK_MATRIX, "").strip()
@@ -490,7 +492,7 @@ def sdk_matrix(session: nox.Session) -> None:
         if text:
             builds = parse_matrix(text, ROOT)
         else:
-            builds = [{}, *(wheel_builds(SHARED_SDK) if SHARED_SDK.is_dir() else [])]
+            builds = [{}, *(shared_builds(SHARED_SDK) if SHARED_SDK.is_dir() else [])]
     except ConfigError as exc:
         session.error(str(exc))
     sessions = session.posargs or ["smoke", "live-readonly", "live-mutating"]

@@ -63,7 +63,9 @@ SDK_WORKFLOWS = "IMEDNET_SDK_WORKFLOWS"  # imednet-workflows (0.8 line); default
 SDK_AIRFLOW = "IMEDNET_SDK_AIRFLOW"  # apache-airflow-providers-imednet; default: not installed
 # nox -s sdk-matrix: the builds to run, separated by ";"; each build is space-separated
 # versions (imednet), wheels/sdists (assigned by their file name) or "pinned" (e.g.
-# "pinned; ==0.5.6; core.whl workflows.whl"). Default: pinned plus each wheel set in ../shared/sdk.
+# "pinned; ==0.5.6; core.whl workflows.whl"), plus a contract file for the build
+# ("main.whl imednet.postman_collection.json": its IMEDNET_POSTMAN_PATH). Default: pinned
+# plus each wheel set in ../shared/sdk and its folders.
 SDK_MATRIX = "IMEDNET_LIVE_SDK_MATRIX"
 # Where SDK main finds the API contract it builds its models from (its own variables,
 # read by the SDK; passed through to every session and named in the banner).
@@ -329,10 +331,12 @@ ENV_VARS: tuple[EnvVar, ...] = (
     EnvVar(
         SDK_MATRIX,
         "`nox -s sdk-matrix`: the builds to run, `;`-separated; each is space-separated "
-        "versions, wheels/sdists or `pinned`",
+        "versions, wheels/sdists, a checkout or `pinned`, plus the contract file the build "
+        "needs (`*.json`: its `IMEDNET_POSTMAN_PATH`; `*.yaml`: its `IMEDNET_OPENAPI_PATH`)",
         VarScope.HARNESS,
         (_NOX,),
-        default="pinned plus each wheel set in `../shared/sdk`",
+        default="pinned plus each wheel set in `../shared/sdk` and its folders (SDK main with "
+        "the collection beside its wheels)",
     ),
     EnvVar(
         POSTMAN_PATH,

@@ -308,6 +308,16 @@ def _installer_reason(output: str) -> str:
 
 
 PINNED = "pinned"  # a matrix entry meaning "no SDK variable set"
+# A matrix build may carry the API contract a build needs (SDK main builds its models from
+# one, and its wheels carry none): a file item with one of these endings sets the SDK's
+# own variable for that build only, e.g. "core.whl wf.whl imednet.postman_collection.json".
+CONTRACT_SUFFIXES: dict[str, str] = {
+    ".json": config.POSTMAN_PATH,
+    ".yaml": config.OPENAPI_PATH,
+    ".yml": config.OPENAPI_PATH,
+}
+CONTRACT_FILE = "imednet.postman_collection.json"  # its name beside main's wheels
+SDK_VARIABLE_NAMES = tuple(d.variable for d in DISTRIBUTIONS)
 
 
 def parse_matrix(text: str, cwd: Path) -> list[dict[str, str]]:
@@ -332,8 +342,13 @@ def parse_matrix(text: str, cwd: Path) -> list[dict[str, str]]:
                 )
             build[variable] = item
         for variable, value in build.items():  # the same checks as the variables get
-            dist = next(d for d in DISTRIBUTIONS if d.variable == variable)
-            parse_spec(dist, value, cwd)
+            dist = next((d for d in DISTRIBUTIONS if d.variable == variable), None)
+            if dist is not None:
+                parse_spec(dist, value, cwd)
+            elif not (cwd / Path(value).expanduser()).is_file():
+                raise ConfigError(
+                    f"{config.SDK_MATRIX}: {value} (the build's {variable}) is not a file"
+                )
         builds.append(build)
     if not builds:
         raise ConfigError(f"{config.SDK_MATRIX} names no build; e.g. 'pinned; ==0.5.6'")
@@ -341,6 +356,9 @@ def parse_matrix(text: str, cwd: Path) -> list[dict[str, str]]:
 
 
 def _variable_for(item: str, cwd: Path) -> str:
+    for suffix, variable in CONTRACT_SUFFIXES.items():
+        if item.endswith(suffix):
+            return variable
     if item.endswith(_ARCHIVES):
         named = archive_distribution(Path(item).name)
         for dist in DISTRIBUTIONS:
@@ -356,7 +374,10 @@ def wheel_builds(folder: Path) -> list[dict[str, str]]:
     """One build per ``imednet`` wheel in ``folder``, with the companions it satisfies.
 
     A companion (workflows, Airflow provider) joins a core wheel when the core's version
-    meets the companion's own ``Requires-Dist: imednet`` range: the wheels say it.
+    meets the companion's own ``Requires-Dist: imednet`` range: the wheels say it. An
+    ``imednet.postman_collection.json`` beside the wheels is their API contract (SDK main
+    builds its models from one): every build of the folder carries it as
+    ``IMEDNET_POSTMAN_PATH``.
     """
     cores: list[tuple[str, Path]] = []
     companions: list[tuple[SdkDistribution, SpecifierSet, Path]] = []
@@ -369,14 +390,23 @@ def wheel_builds(folder: Path) -> list[dict[str, str]]:
             cores.append((path.name.split("-")[1], path))
         else:
             companions.append((dist, _requires_imednet(path), path))
+    contract = folder / CONTRACT_FILE
     builds = []
     for version, core in cores:
         build = {config.SDK: str(core)}
         for dist, needs, path in companions:
             if needs.contains(version, prereleases=True):
                 build[dist.variable] = str(path)
+        if contract.is_file():
+            build[config.POSTMAN_PATH] = str(contract)
         builds.append(build)
     return builds
+
+
+def shared_builds(folder: Path) -> list[dict[str, str]]:
+    """``wheel_builds`` of ``folder`` and of each folder in it (``main-84b2fd36/``)."""
+    folders = [folder, *sorted(p for p in folder.iterdir() if p.is_dir())]
+    return [build for f in folders for build in wheel_builds(f)]
 
 
 def _requires_imednet(path: Path) -> SpecifierSet:
@@ -403,5 +433,5 @@ def build_label(build: Mapping[str, str]) -> str:
         head = "-".join(Path(core).name.split("-")[:2])
     else:
         head = "imednet" + re.sub(r"[^A-Za-z0-9.]+", "-", core).strip("-")
-    extra = len(build) - (1 if core is not None else 0)
+    extra = sum(v in SDK_VARIABLE_NAMES for v in build) - (1 if core is not None else 0)
     return f"{head}+{extra}" if extra else head

@@ -19,6 +19,7 @@ from imednet_live.sdk.selection import (
     install_failure_line,
     parse_matrix,
     parse_selection,
+    shared_builds,
     wheel_builds,
 )
 
@@ -257,3 +258,44 @@ def test_a_checkout_with_no_installable_package_is_one_line(tmp_path: Path) -> N
 def test_a_monorepo_in_the_matrix_is_one_build(tmp_path: Path) -> None:
     make_monorepo(tmp_path / "sdk", *MONOREPO)
     assert parse_matrix("sdk", tmp_path) == [{config.SDK: "sdk"}]
+
+
+def test_main_joins_the_shared_builds_with_its_collection_as_the_build_contract(
+    tmp_path: Path,
+) -> None:
+    """A folder of wheels with the collection beside them (../shared/sdk/main-84b2fd36/)."""
+    release = make_wheel(tmp_path, "imednet", "0.8.0")
+    main = tmp_path / "main-84b2fd36"
+    main.mkdir()
+    core = make_wheel(main, "imednet", "0.8.0+main.84b2fd36")
+    flows = make_wheel(
+        main, "imednet-workflows", "0.6.0+main.84b2fd36", "Requires-Dist: imednet<1.0.0,>=0.8.0\n"
+    )
+    collection = main / "imednet.postman_collection.json"
+    collection.write_text("{}")
+    builds = shared_builds(tmp_path)
+    assert builds == [
+        {config.SDK: str(release)},
+        {
+            config.SDK: str(core),
+            config.SDK_WORKFLOWS: str(flows),
+            config.POSTMAN_PATH: str(collection),
+        },
+    ]
+    # The contract is not a distribution: the label counts the companion only.
+    assert build_label(builds[1]) == "imednet-0.8.0+main.84b2fd36+1"
+
+
+def test_a_matrix_build_carries_its_contract_file(tmp_path: Path) -> None:
+    core = make_wheel(tmp_path, "imednet", "0.8.0+main.84b2fd36")
+    collection = tmp_path / "imednet.postman_collection.json"
+    collection.write_text("{}")
+    spec = tmp_path / "mednet.yaml"
+    spec.write_text("openapi: 3.0.0\n")
+    builds = parse_matrix(f"{core} {collection.name}; ==0.5.6 mednet.yaml", tmp_path)
+    assert builds == [
+        {config.SDK: str(core), config.POSTMAN_PATH: collection.name},
+        {config.SDK: "==0.5.6", config.OPENAPI_PATH: "mednet.yaml"},
+    ]
+    with pytest.raises(ConfigError, match=r"nowhere\.json \(the build's IMEDNET_POSTMAN_PATH\)"):
+        parse_matrix(f"{core} nowhere.json", tmp_path)
