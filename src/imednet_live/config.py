@@ -74,6 +74,7 @@ POSTMAN_PATH = "IMEDNET_POSTMAN_PATH"
 # 1: run the SDK with its strict drift check on where the build has one (main:
 # IMEDNET_STRICT_MODE=1, an unknown response field raises). Default: off.
 SDK_STRICT = "IMEDNET_LIVE_SDK_STRICT"
+STRICT_MODE = "IMEDNET_STRICT_MODE"  # the SDK's own switch (main); set by SDK_STRICT
 REPORTS_ROOT = "IMEDNET_LIVE_REPORTS_ROOT"  # where sessions write reports; default: reports/
 # Seconds a sandbox job stays in progress before it finishes (default: 0.25); --job-seconds.
 SANDBOX_JOB_SECONDS = "IMEDNET_LIVE_SANDBOX_JOB_SECONDS"
@@ -360,6 +361,15 @@ ENV_VARS: tuple[EnvVar, ...] = (
         VarScope.HARNESS,
         (_SMOKE, _LIVE),
         default="off",
+    ),
+    EnvVar(
+        STRICT_MODE,
+        "the SDK's own (main): `1` makes a response field its model lacks an error "
+        "(`Drift detected (additive)`); set for you by `IMEDNET_LIVE_SDK_STRICT=1` where the "
+        "build reads it",
+        VarScope.HARNESS,
+        (_SMOKE, _LIVE),
+        default="unset (such fields are only logged)",
     ),
     EnvVar(
         REPORTS_ROOT,

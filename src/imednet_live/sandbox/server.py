@@ -154,6 +154,7 @@ class SandboxServer:
             finish_after=options.job_seconds,
             state_spelling=scenario.state_spelling,
             seed_jobs=scenario.seed_jobs,
+            job_extras=scenario.job_extras,
         )
         try:
             self.audit = AuditLog(options.audit_path)

@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
-from imednet_live.config import OPENAPI_PATH, POSTMAN_PATH, SdkKwargs
+from imednet_live.config import OPENAPI_PATH, POSTMAN_PATH, STRICT_MODE, SdkKwargs
 from imednet_live.sdk.selection import DISTRIBUTION_NAMES
 
 if TYPE_CHECKING:
@@ -300,7 +300,6 @@ def contract_source(env: Mapping[str, str] | None = None) -> str | None:
 
 # -- strict drift check --------------------------------------------------------------
 
-STRICT_MODE = "IMEDNET_STRICT_MODE"  # the SDK's own switch (main): unknown fields raise
 _STRICT_SOURCES = ("config.py", "models/base.py")
 
 
