@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from imednet_live.explained_enum import ExplainedEnum
 from imednet_live.redaction import safe_url
+from imednet_live.sdk import compat as sdk_compat
 
 if TYPE_CHECKING:
     import httpx
@@ -66,6 +67,15 @@ class FailureKind(ExplainedEnum):
         "two problems: the server's status (read it as for api-error) and an SDK defect that "
         "hid it (docs/live-suite.md lists the releases that have it)",
     )
+    SDK_DRIFT = (
+        "sdk-drift",
+        "the SDK's strict drift check (`IMEDNET_LIVE_SDK_STRICT=1`) rejected a response field "
+        "its model does not define",
+        "fail: SDK drift: the response carries <Model.field>, which the SDK's <Model> model "
+        "does not define; ...",
+        "an SDK finding: the model lags the API (the default sandbox sends only documented "
+        "fields); report it to the SDK, or run without strict mode",
+    )
     SDK_DEFECT_FIXED = (
         "sdk-defect-fixed",
         "a test marked `sdk_defect(reason)` passed (strict XPASS)",
@@ -81,6 +91,7 @@ ASSERTION = FailureKind.ASSERTION.value
 OTHER = FailureKind.OTHER.value
 SDK_SWALLOWED_API_ERROR = FailureKind.SDK_SWALLOWED_API_ERROR.value
 SDK_DEFECT_FIXED = FailureKind.SDK_DEFECT_FIXED.value
+SDK_DRIFT = FailureKind.SDK_DRIFT.value
 
 HEADLINE_BODY_CHARS = 300
 DETAIL_BODY_CHARS = 4000
@@ -178,6 +189,9 @@ def describe_failure(exc: BaseException, base_url: str) -> FailureInfo:
     transport = _find(exc, httpx.TransportError)
     if transport is not None or _find(exc, RequestError) is not None:
         return _describe_network_error(transport, base_url)
+    drift = sdk_compat.strict_drift(exc)
+    if drift is not None:
+        return FailureInfo(SDK_DRIFT, sdk_compat.describe_strict_drift(*drift), None)
     if isinstance(exc, AssertionError):
         return FailureInfo(ASSERTION, None, None)
     return FailureInfo(OTHER, None, None)

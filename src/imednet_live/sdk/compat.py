@@ -25,6 +25,7 @@ import importlib.util
 import itertools
 import json
 import os
+import re
 import shutil
 import subprocess
 import time
@@ -319,6 +320,44 @@ def strict_mode_variable() -> str | None:
         except OSError:
             continue
     return None
+
+
+# How SDK main words a response field its model lacks, with its strict check on.
+_DRIFT_ADDITIVE = re.compile(
+    r"Drift detected \(additive\): (?P<model>\w+) received unexpected fields: "
+    r"(?P<fields>[\w$]+(?:, [\w$]+)*)"
+)
+
+
+def strict_drift(exc: BaseException) -> tuple[str, tuple[str, ...]] | None:
+    """(model, fields) when ``exc`` (or its cause) is the strict check rejecting fields.
+
+    The response carried fields the build's model does not define: the SDK's drift from
+    the API it talks to (the sandbox's default sends only documented fields).
+    """
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    todo = [exc]
+    while todo:
+        current = todo.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        match = _DRIFT_ADDITIVE.search(str(current))
+        if match:
+            return match["model"], tuple(match["fields"].split(", "))
+        todo.extend(e for e in (current.__cause__, current.__context__) if e is not None)
+    return None
+
+
+def describe_strict_drift(model: str, fields: tuple[str, ...]) -> str:
+    """One line naming the SDK's drift: the fields its model lacks."""
+    named = ", ".join(f"{model}.{f}" for f in fields)
+    return (
+        f"SDK drift: the response carries {named}, which the SDK's {model} model does not "
+        f"define; the strict drift check ({STRICT_MODE}=1) rejects it (a finding about the "
+        "SDK build, not the target: the default sandbox sends only documented fields)"
+    )
 
 
 def apply_strict(requested: bool) -> str:

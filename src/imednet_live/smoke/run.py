@@ -72,6 +72,7 @@ EXIT_SKIP = int(SmokeExit.SKIP)
 
 DEFAULT_TIMEOUT_S = DEFAULT_JOB_TIMEOUT_S
 KNOWN_SDK_DEFECT = SkipCategory.KNOWN_SDK_DEFECT.value  # the build itself is the cause
+SDK_DRIFT = "sdk-drift"  # the strict drift check rejected a field (charter/classification)
 REASON_MAX_CHARS = 300  # a FAILED job's reason, cut to keep the red line one readable line
 
 
@@ -125,7 +126,8 @@ class Reporter:
 @dataclass
 class ScenarioResult:
     name: str
-    status: str  # completed | failed | timed-out | unknown-state | api-contract | error | skipped
+    # completed | failed | timed-out | unknown-state | api-contract | sdk-drift | error | skipped
+    status: str
     batch_id: str | None = None
     job_id: str | None = None
     state: str | None = None
@@ -420,10 +422,16 @@ class SmokeRun:
             self.reporter.traceback()
         except Exception as exc:
             code = EXIT_RED
-            reason = f"Unhandled error: {type(exc).__name__}: {exc}"
-            self.reporter.error(
-                reason + ("" if self.reporter.verbose else " (--verbose shows the traceback)")
-            )
+            drift = sdk_compat.strict_drift(exc)
+            if drift is not None:  # IMEDNET_LIVE_SDK_STRICT=1: a finding about the SDK
+                self.report.classification = SDK_DRIFT
+                reason = sdk_compat.describe_strict_drift(*drift)
+                self.reporter.error(reason)
+            else:
+                reason = f"Unhandled error: {type(exc).__name__}: {exc}"
+                self.reporter.error(
+                    reason + ("" if self.reporter.verbose else " (--verbose shows the traceback)")
+                )
             self.reporter.traceback()
         self.report.exit_code, self.report.reason = code, self.reporter.scrub(reason)
         self.report.duration_s = round(time.monotonic() - started, 3)
@@ -474,6 +482,12 @@ class SmokeRun:
         try:
             job = sdk.records.create(study, [scenario.payload])
         except pydantic.ValidationError as exc:
+            drift = sdk_compat.strict_drift(exc)
+            if drift is not None:
+                raise _ScenarioRed(
+                    SDK_DRIFT,
+                    f"Scenario '{scenario.name}': {sdk_compat.describe_strict_drift(*drift)}",
+                ) from None
             seen = exc.errors()[0].get("input") if exc.errors() else None
             raise _ScenarioRed(
                 "api-contract",

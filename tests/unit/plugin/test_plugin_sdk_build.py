@@ -87,3 +87,18 @@ def test_a_build_whose_models_lack_their_fields_is_red_at_once_in_one_line(
     assert "known SDK defect of imednet" in errors[0]
     assert "models have no fields (Study.study_key missing)" in errors[0]
     assert "IMEDNET_POSTMAN_PATH" in errors[0]
+
+
+def test_the_banner_names_the_contract_and_the_strict_check(suite: LiveSuite) -> None:
+    suite.write("test_live.py", SURFACE_TESTS)
+    contract = suite.root / "imednet.postman_collection.json"
+    env = enabled_env(IMEDNET_POSTMAN_PATH=str(contract), IMEDNET_LIVE_SDK_STRICT="1")
+    run = suite.run(env=env)
+    assert run.returncode == 0, run
+    run.lines.fnmatch_lines(
+        [
+            f"  SDK contract: IMEDNET_POSTMAN_PATH={contract}",
+            # 0.5.0 has no strict drift check: said, not silently ignored.
+            "  SDK strict drift check: requested, but this build has no strict drift check",
+        ]
+    )

@@ -11,6 +11,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -109,15 +110,41 @@ def test_strict_drift_check_is_found_by_feature(tmp_path: Path) -> None:
 
 
 SHARED_MAIN = Path(__file__).resolve().parents[4] / "shared" / "sdk" / "main-84b2fd36"
+COLLECTION = SHARED_MAIN / "imednet.postman_collection.json"
 
 
-@pytest.mark.skipif(not SHARED_MAIN.is_dir(), reason="../shared/sdk/main-84b2fd36 is absent")
-def test_main_wheel_is_red_without_its_collection_and_whole_with_it(tmp_path: Path) -> None:
-    """The real wheel: its models are empty until IMEDNET_POSTMAN_PATH names its collection."""
+def test_strict_drift_is_read_from_the_exception_chain() -> None:
+    from imednet_live.sdk import compat
+
+    cause = ValueError("Drift detected (additive): Record received unexpected fields: a, keywords")
+    with pytest.raises(RuntimeError) as raised:
+        raise RuntimeError("validation failed") from cause
+    assert compat.strict_drift(raised.value) == ("Record", ("a", "keywords"))
+    assert compat.strict_drift(ValueError("Drift detected (destructive): Record missing")) is None
+    line = compat.describe_strict_drift("Record", ("keywords",))
+    assert line.startswith("SDK drift: the response carries Record.keywords, which the SDK's ")
+    assert "IMEDNET_STRICT_MODE=1" in line
+
+
+def test_a_strict_drift_failure_is_classified_as_sdk_drift() -> None:
+    from imednet_live.charter.classification import SDK_DRIFT, describe_failure
+
+    exc = ValueError("Drift detected (additive): Record received unexpected fields: keywords")
+    info = describe_failure(exc, "http://127.0.0.1:1")
+    assert info.kind == SDK_DRIFT
+    assert info.headline is not None
+    assert "Record.keywords" in info.headline
+
+
+@pytest.fixture(scope="module")
+def main_python(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A venv holding SDK main's core wheel, as a user installs it."""
+    if not SHARED_MAIN.is_dir():
+        pytest.skip("../shared/sdk/main-84b2fd36 is absent")
     uv = shutil.which("uv")
     if uv is None:
         pytest.skip("uv is not on PATH")
-    venv = tmp_path / "venv"
+    venv = tmp_path_factory.mktemp("main") / "venv"
     python = venv / "bin" / "python"
     subprocess.run([uv, "venv", "-q", str(venv)], check=True, timeout=INSTALL_TIMEOUT_S)
     wheel = next(SHARED_MAIN.glob("imednet-*.whl"))
@@ -125,19 +152,79 @@ def test_main_wheel_is_red_without_its_collection_and_whole_with_it(tmp_path: Pa
         [uv, "pip", "install", "-q", "--python", str(python), str(wheel), "packaging"],
         check=True, timeout=INSTALL_TIMEOUT_S,
     )  # fmt: skip
+    return python
 
-    def run(**env: str) -> dict[str, str | None]:
-        clean = {k: v for k, v in os.environ.items() if not k.startswith("IMEDNET_")}
-        done = subprocess.run(
-            [str(python), "-c", PROBE],
-            env={**clean, **env, "PYTHONPATH": str(SRC)},
-            capture_output=True, text=True, timeout=120, check=True, cwd=tmp_path,
-        )  # fmt: skip
-        return json.loads(done.stdout)
 
-    bare = run()
+def run_in(python: Path, code: str, cwd: Path, **env: str) -> dict[str, Any]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("IMEDNET_")}
+    done = subprocess.run(
+        [str(python), "-c", code],
+        env={**clean, **env, "PYTHONPATH": str(SRC)},
+        capture_output=True, text=True, timeout=120, check=True, cwd=cwd,
+    )  # fmt: skip
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_main_wheel_is_red_without_its_collection_and_whole_with_it(
+    main_python: Path, tmp_path: Path
+) -> None:
+    """The real wheel: its models are empty until IMEDNET_POSTMAN_PATH names its collection."""
+    bare = run_in(main_python, PROBE, tmp_path)
     assert "known SDK defect of imednet 0.8.0+main.84b2fd36" in str(bare["defect"])
     assert "Study.study_key" in str(bare["defect"])
     assert bare["strict_variable"] == "IMEDNET_STRICT_MODE"
-    collection = SHARED_MAIN / "imednet.postman_collection.json"
-    assert run(IMEDNET_POSTMAN_PATH=str(collection))["defect"] is None
+    whole = run_in(main_python, PROBE, tmp_path, IMEDNET_POSTMAN_PATH=str(COLLECTION))
+    assert whole["defect"] is None
+
+
+STRICT_READS = """
+import json, sys
+from imednet_live.sdk import compat
+compat.apply_strict(True)
+base_url, api_key, security_key = sys.argv[1:4]
+found = {}
+kw = {"api_key": api_key, "security_key": security_key, "base_url": base_url}
+with compat.open_sync(kw) as sdk:
+    for name in ("sites", "subjects", "forms", "intervals", "variables", "records", "visits",
+                 "queries", "codings", "record_revisions", "users", "jobs"):
+        try:
+            compat.first(getattr(sdk, name).list("PHARMADEMO"), 5)
+            found[name] = None
+        except Exception as exc:
+            drift = compat.strict_drift(exc)
+            found[name] = list(drift) if drift else f"{type(exc).__name__}: {exc}"
+print(json.dumps(found))
+"""
+
+
+@pytest.mark.parametrize(
+    ("scenario", "expected"),
+    [
+        # Only the SDK's own drift: the spec's Record.keywords is missing from main's model.
+        ("default", {"records": ["Record", ["keywords"]]}),
+        # The sandbox's convenience fields on jobs, which a strict client rejects.
+        (
+            "job-extras",
+            {"records": ["Record", ["keywords"]], "jobs": ["JobStatus", ["recordIds", "studyKey"]]},
+        ),
+    ],
+)
+def test_a_strict_client_meets_only_the_sdks_own_drift_in_the_default_sandbox(
+    main_python: Path, tmp_path: Path, scenario: str, expected: dict[str, Any]
+) -> None:
+    from imednet_live import sandbox
+
+    with sandbox.running(scenario=scenario) as sb:
+        found = _strict_reads(main_python, tmp_path, sb)
+    failures = {name: value for name, value in found.items() if value is not None}
+    assert failures == expected
+
+
+def _strict_reads(python: Path, cwd: Path, sb: Any) -> dict[str, Any]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("IMEDNET_")}
+    done = subprocess.run(
+        [str(python), "-c", STRICT_READS, sb.base_url, sb.api_key, sb.security_key],
+        env={**clean, "IMEDNET_POSTMAN_PATH": str(COLLECTION), "PYTHONPATH": str(SRC)},
+        capture_output=True, text=True, timeout=120, check=True, cwd=cwd,
+    )  # fmt: skip
+    return json.loads(done.stdout.strip().splitlines()[-1])
