@@ -13,7 +13,10 @@ What changed, per public tag (../shared/imednet-api/REAL-API-OBSERVATIONS.md):
 0.8 workflows (and the SDK's own job poller and record export) move to
 ``imednet-workflows``, Airflow to ``apache-airflow-providers-imednet``, extras renamed
 (``export``, ``cli``); after 0.8 the CLI becomes a plain function and ``poll_job``
-raises ``JobFailedError``.
+raises ``JobFailedError``. SDK main (0.8.0+main) also builds its models at import time
+from an API contract it looks for outside the package (``contract_defect`` says when it
+found none) and has a strict drift check (``strict_mode_variable``, ``strict_drift``).
+Builds are named apart by their local label or checkout commit (``build_versions``).
 """
 
 from __future__ import annotations
@@ -336,7 +339,6 @@ def strict_drift(exc: BaseException) -> tuple[str, tuple[str, ...]] | None:
     the API it talks to (the sandbox's default sends only documented fields).
     """
     seen: set[int] = set()
-    current: BaseException | None = exc
     todo = [exc]
     while todo:
         current = todo.pop()
