@@ -33,6 +33,7 @@ from imednet_live.charter.classification import (
     SDK_DEFECT_FIXED,
     describe_failure,
     describe_swallowed,
+    drift_in_log,
 )
 from imednet_live.charter.collector import (
     PROP_EXPECTED_SKIP,
@@ -240,6 +241,8 @@ class CharterPlugin:
             if swallowed and info.kind in (ASSERTION, OTHER):
                 first, logged_line = swallowed[0]
                 info = describe_swallowed(first, crash_message(report), logged_line)
+            elif info.kind in (ASSERTION, OTHER):  # a strict drift error the SDK only logged
+                info = drift_in_log(lines, crash_message(report)) or info
             report.user_properties.append((PROP_FAILURE_KIND, info.kind))
             headline = info.headline
             if lines:

@@ -71,8 +71,8 @@ class FailureKind(ExplainedEnum):
         "sdk-drift",
         "the SDK's strict drift check (`IMEDNET_LIVE_SDK_STRICT=1`) rejected a response field "
         "its model does not define",
-        "fail: SDK drift: the response carries <Model.field>, which the SDK's <Model> model "
-        "does not define; ...",
+        "fail: SDK drift: the SDK's <Model> model does not define <Model.field>, which its "
+        "data carries; ... (also when the SDK only logged it and the test then failed)",
         "an SDK finding: the model lags the API (the default sandbox sends only documented "
         "fields); report it to the SDK, or run without strict mode",
     )
@@ -171,6 +171,24 @@ def describe_swallowed(swallowed: SwallowedApiError, failed_with: str, logged: s
         ]
     )
     return FailureInfo(SDK_SWALLOWED_API_ERROR, headline, details)
+
+
+def drift_in_log(lines: list[str], failed_with: str) -> FailureInfo | None:
+    """A test that failed after the SDK logged (and swallowed) its strict drift error.
+
+    SDK main's record mapper catches the strict check's error, logs it and exports
+    nothing; the empty export is a consequence, the SDK's drift the cause.
+    """
+    for line in lines:
+        drift = sdk_compat.strict_drift(ValueError(line))
+        if drift is not None:
+            then = (failed_with.strip().splitlines() or ["failed"])[0]
+            headline = (
+                f"{sdk_compat.describe_strict_drift(*drift)}; the SDK logged it and carried on, "
+                f"the test then failed: {_shorten(then, HEADLINE_BODY_CHARS)}"
+            )
+            return FailureInfo(SDK_DRIFT, headline, None)
+    return None
 
 
 def _group(pattern: re.Pattern[str], text: str) -> str | None:

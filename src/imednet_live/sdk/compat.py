@@ -356,8 +356,8 @@ def describe_strict_drift(model: str, fields: tuple[str, ...]) -> str:
     """One line naming the SDK's drift: the fields its model lacks."""
     named = ", ".join(f"{model}.{f}" for f in fields)
     return (
-        f"SDK drift: the response carries {named}, which the SDK's {model} model does not "
-        f"define; the strict drift check ({STRICT_MODE}=1) rejects it (a finding about the "
+        f"SDK drift: the SDK's {model} model does not define {named}, which its data "
+        f"carries; the strict drift check ({STRICT_MODE}=1) rejects it (a finding about the "
         "SDK build, not the target: the default sandbox sends only documented fields)"
     )
 

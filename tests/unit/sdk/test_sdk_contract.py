@@ -122,7 +122,7 @@ def test_strict_drift_is_read_from_the_exception_chain() -> None:
     assert compat.strict_drift(raised.value) == ("Record", ("a", "keywords"))
     assert compat.strict_drift(ValueError("Drift detected (destructive): Record missing")) is None
     line = compat.describe_strict_drift("Record", ("keywords",))
-    assert line.startswith("SDK drift: the response carries Record.keywords, which the SDK's ")
+    assert line.startswith("SDK drift: the SDK's Record model does not define Record.keywords")
     assert "IMEDNET_STRICT_MODE=1" in line
 
 
@@ -134,6 +134,22 @@ def test_a_strict_drift_failure_is_classified_as_sdk_drift() -> None:
     assert info.kind == SDK_DRIFT
     assert info.headline is not None
     assert "Record.keywords" in info.headline
+
+
+def test_a_failure_after_the_sdk_logged_its_strict_drift_is_sdk_drift() -> None:
+    """SDK main's record mapper logs the strict error and exports nothing."""
+    from imednet_live.charter.classification import SDK_DRIFT, drift_in_log
+
+    logged = [
+        "ERROR imednet_workflows.record_mapper: Failed to fetch records: 1 validation error for "
+        "Record Value error, Drift detected (additive): Record received unexpected fields: keywords"
+    ]
+    info = drift_in_log(logged, "AssertionError: export json wrote no rows\nassert 0 > 0")
+    assert info is not None
+    assert info.kind == SDK_DRIFT
+    assert info.headline is not None
+    assert info.headline.endswith("the test then failed: AssertionError: export json wrote no rows")
+    assert drift_in_log(["WARNING imednet: retrying"], "AssertionError") is None
 
 
 @pytest.fixture(scope="module")

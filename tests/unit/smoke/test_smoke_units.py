@@ -444,5 +444,7 @@ def test_a_strict_drift_is_named_as_the_sdks_not_unhandled(
     assert smoke.main(["--report", str(report)]) == smoke.EXIT_RED
     out, _ = capsys.readouterr()
     (line,) = out.splitlines()
-    assert line.startswith("::error::SDK drift: the response carries Site.siteRegion, ")
+    assert line.startswith(
+        "::error::SDK drift: the SDK's Site model does not define Site.siteRegion"
+    )
     assert json.loads(report.read_text())["classification"] == "sdk-drift"
