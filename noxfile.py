@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TypeVar
 
 import nox
+from nox.logger import logger as nox_logger
 from nox.virtualenv import UV
 
 # Parallel sessions (-j) arrived in 2026.08.10; requires= in 2025.02.09.
@@ -51,7 +52,7 @@ from imednet_live.sdk.selection import (
     install_failure_line,
     parse_matrix,
     parse_selection,
-    wheel_builds,
+    shared_builds,
 )
 from imednet_live.target import concurrency, sandbox_launcher
 from imednet_live.target.resolve import Target, TargetKind, resolve_target
@@ -122,6 +123,10 @@ def install_profile(session: nox.Session, profile: str, *, sdk: bool = False) ->
             f"{left_out.dist.variable}: not installed in profile {profile} "
             f"({left_out.dist.name} needs {', '.join(sorted(left_out.dist.needs))})"
         )
+    for gap in selection.gaps_for(PROFILES[profile]):
+        # Red but not fatal: the build simply lacks the package, and the plugin skips
+        # its tests as dependency-missing, naming it (sdk_compat.missing_surfaces).
+        nox_logger.error(gap.line(PROFILES[profile]))
     if specs:
         install_sdk_build(session, extras, constraints, specs, selection)
     elif sdk and session.venv_backend == "uv":
@@ -531,7 +536,9 @@ def sdk_matrix(session: nox.Session) -> None:
 
     Posargs replace the session list (e.g. `-- smoke "live-readonly(profile='core')"`).
     Builds come from IMEDNET_LIVE_SDK_MATRIX, else the pinned release and each wheel set
-    in ../shared/sdk. Venvs are reused: a switch reinstalls only the SDK distributions.
+    in ../shared/sdk and its folders (main-84b2fd36/: SDK main, with the collection beside
+    its wheels as the build's IMEDNET_POSTMAN_PATH). Venvs are reused: a switch
+    reinstalls only the SDK distributions.
     Each build reports to reports/sdk-matrix/<build>/ (summary.md, summary.html).
     """
     text = os.environ.get(config.SDK_MATRIX, "").strip()
@@ -539,7 +546,7 @@ def sdk_matrix(session: nox.Session) -> None:
         if text:
             builds = parse_matrix(text, ROOT)
         else:
-            builds = [{}, *(wheel_builds(SHARED_SDK) if SHARED_SDK.is_dir() else [])]
+            builds = [{}, *(shared_builds(SHARED_SDK) if SHARED_SDK.is_dir() else [])]
     except ConfigError as exc:
         session.error(str(exc))
     sessions = session.posargs or ["smoke", "live-readonly", "live-mutating"]

@@ -56,14 +56,25 @@ POSTGRES_ERROR = "IMEDNET_LIVE_POSTGRES_ERROR"
 # each on as --fail to every session's sandbox. Default: none (no request fails on purpose).
 SANDBOX_FAIL = "IMEDNET_LIVE_SANDBOX_FAIL"
 # The SDK build under test (sdk/selection.py): each is a version specifier (==0.5.6), a
-# wheel/sdist path or a source checkout (installed editable). Unset: the pinned release.
+# wheel/sdist path or a source checkout (installed editable); IMEDNET_SDK may also be the
+# SDK's monorepo root (all three packages, editable). Unset: the pinned release.
 SDK = "IMEDNET_SDK"  # the imednet distribution; default: the constraints pin (0.5.0)
 SDK_WORKFLOWS = "IMEDNET_SDK_WORKFLOWS"  # imednet-workflows (0.8 line); default: not installed
 SDK_AIRFLOW = "IMEDNET_SDK_AIRFLOW"  # apache-airflow-providers-imednet; default: not installed
 # nox -s sdk-matrix: the builds to run, separated by ";"; each build is space-separated
 # versions (imednet), wheels/sdists (assigned by their file name) or "pinned" (e.g.
-# "pinned; ==0.5.6; core.whl workflows.whl"). Default: pinned plus each wheel set in ../shared/sdk.
+# "pinned; ==0.5.6; core.whl workflows.whl"), plus a contract file for the build
+# ("main.whl imednet.postman_collection.json": its IMEDNET_POSTMAN_PATH). Default: pinned
+# plus each wheel set in ../shared/sdk and its folders.
 SDK_MATRIX = "IMEDNET_LIVE_SDK_MATRIX"
+# Where SDK main finds the API contract it builds its models from (its own variables,
+# read by the SDK; passed through to every session and named in the banner).
+OPENAPI_PATH = "IMEDNET_OPENAPI_PATH"
+POSTMAN_PATH = "IMEDNET_POSTMAN_PATH"
+# 1: run the SDK with its strict drift check on where the build has one (main:
+# IMEDNET_STRICT_MODE=1, an unknown response field raises). Default: off.
+SDK_STRICT = "IMEDNET_LIVE_SDK_STRICT"
+STRICT_MODE = "IMEDNET_STRICT_MODE"  # the SDK's own switch (main); set by SDK_STRICT
 REPORTS_ROOT = "IMEDNET_LIVE_REPORTS_ROOT"  # where sessions write reports; default: reports/
 # Seconds a sandbox job stays in progress before it finishes (default: 0.25); --job-seconds.
 SANDBOX_JOB_SECONDS = "IMEDNET_LIVE_SANDBOX_JOB_SECONDS"
@@ -316,8 +327,9 @@ ENV_VARS: tuple[EnvVar, ...] = (
     ),
     EnvVar(
         SDK,
-        "the `imednet` build under test: a version (`==0.5.6`), a wheel/sdist path or a "
-        "source checkout (installed editable)",
+        "the `imednet` build under test: a version (`==0.5.6`), a wheel/sdist path, a "
+        "source checkout (installed editable) or the SDK's monorepo root (its `packages/core`, "
+        "`packages/plugins-workflows`, `packages/providers-airflow`, editable)",
         VarScope.HARNESS,
         (_NOX,),
         default="the pinned release (0.5.0)",
@@ -341,10 +353,44 @@ ENV_VARS: tuple[EnvVar, ...] = (
     EnvVar(
         SDK_MATRIX,
         "`nox -s sdk-matrix`: the builds to run, `;`-separated; each is space-separated "
-        "versions, wheels/sdists or `pinned`",
+        "versions, wheels/sdists, a checkout or `pinned`, plus the contract file the build "
+        "needs (`*.json`: its `IMEDNET_POSTMAN_PATH`; `*.yaml`: its `IMEDNET_OPENAPI_PATH`)",
         VarScope.HARNESS,
         (_NOX,),
-        default="pinned plus each wheel set in `../shared/sdk`",
+        default="pinned plus each wheel set in `../shared/sdk` and its folders (SDK main with "
+        "the collection beside its wheels)",
+    ),
+    EnvVar(
+        POSTMAN_PATH,
+        "the SDK's own: the Postman collection SDK main builds its models from (its wheels "
+        "carry none); passed through to every session and named in the banner",
+        VarScope.HARNESS,
+        (_NOX, _SMOKE, _LIVE),
+        default="unset (main's models have no fields: a known defect, red at once)",
+    ),
+    EnvVar(
+        OPENAPI_PATH,
+        "the SDK's own: an OpenAPI contract SDK main builds its models from, before "
+        "`IMEDNET_POSTMAN_PATH`; passed through and named in the banner",
+        VarScope.HARNESS,
+        (_NOX, _SMOKE, _LIVE),
+    ),
+    EnvVar(
+        SDK_STRICT,
+        "`1` runs the SDK with its strict drift check on where the build has one (main: "
+        "`IMEDNET_STRICT_MODE=1`, an undefined response field raises)",
+        VarScope.HARNESS,
+        (_SMOKE, _LIVE),
+        default="off",
+    ),
+    EnvVar(
+        STRICT_MODE,
+        "the SDK's own (main): `1` makes a response field its model lacks an error "
+        "(`Drift detected (additive)`); set for you by `IMEDNET_LIVE_SDK_STRICT=1` where the "
+        "build reads it",
+        VarScope.HARNESS,
+        (_SMOKE, _LIVE),
+        default="unset (such fields are only logged)",
     ),
     EnvVar(
         REPORTS_ROOT,
@@ -551,6 +597,7 @@ class Settings:
     profile: str | None = None
     export_db_url: str | None = field(default=None, repr=False)
     max_records: int = DEFAULT_MAX_RECORDS
+    sdk_strict: bool = False  # IMEDNET_LIVE_SDK_STRICT: the SDK's strict drift check on
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -569,6 +616,7 @@ class Settings:
             profile=read_var(env, PROFILE),
             export_db_url=read_var(env, EXPORT_DB_URL),
             max_records=read_count(env, MAX_RECORDS, DEFAULT_MAX_RECORDS) or 0,
+            sdk_strict=_flag(env, SDK_STRICT),
         )
 
     @property

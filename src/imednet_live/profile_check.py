@@ -98,6 +98,9 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     print(f"profile {profile.name}: optional packages {sorted(present) or 'none'} as expected")
     print(f"SDK build: {sdk_compat.build_description()}")
+    contract = sdk_compat.contract_source()
+    if contract:
+        print(f"SDK contract: {contract}")
     return 0
 
 

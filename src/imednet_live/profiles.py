@@ -140,7 +140,8 @@ SESSIONS: tuple[NoxSession, ...] = (
         "sdk-matrix",
         None,
         "`smoke`, `live-readonly`, `live-mutating` once per SDK build (`IMEDNET_LIVE_SDK_MATRIX`, "
-        "default: pinned + each wheel set in `../shared/sdk`), a report per build in "
+        "default: pinned + each wheel set in `../shared/sdk` and its folders, SDK main with "
+        "its collection as `IMEDNET_POSTMAN_PATH`), a report per build in "
         "`reports/sdk-matrix/<build>/`",
     ),
     NoxSession(

@@ -33,6 +33,7 @@ from imednet_live.charter.classification import (
     SDK_DEFECT_FIXED,
     describe_failure,
     describe_swallowed,
+    drift_in_log,
 )
 from imednet_live.charter.collector import (
     PROP_EXPECTED_SKIP,
@@ -99,6 +100,9 @@ def pytest_configure(config: pytest.Config) -> None:
         ctx = RunContext.from_env()
     except ConfigError as exc:
         raise pytest.UsageError(str(exc)) from None
+    if ctx.sdk_contract_defect and not ctx.suite_disabled_reason:
+        # Every test would fail on a missing attribute: one line instead, before any runs.
+        raise pytest.UsageError(ctx.sdk_contract_defect)
     config.pluginmanager.register(CharterPlugin(config, ctx), PLUGIN_NAME)
 
 
@@ -241,6 +245,8 @@ class CharterPlugin:
             if swallowed and info.kind in (ASSERTION, OTHER):
                 first, logged_line = swallowed[0]
                 info = describe_swallowed(first, crash_message(report), logged_line)
+            elif info.kind in (ASSERTION, OTHER):  # a strict drift error the SDK only logged
+                info = drift_in_log(lines, crash_message(report)) or info
             report.user_properties.append((PROP_FAILURE_KIND, info.kind))
             headline = info.headline
             if lines:

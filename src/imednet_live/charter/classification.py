@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from imednet_live.explained_enum import ExplainedEnum
 from imednet_live.redaction import safe_url
+from imednet_live.sdk import compat as sdk_compat
 
 if TYPE_CHECKING:
     import httpx
@@ -66,6 +67,15 @@ class FailureKind(ExplainedEnum):
         "two problems: the server's status (read it as for api-error) and an SDK defect that "
         "hid it (docs/live-suite.md lists the releases that have it)",
     )
+    SDK_DRIFT = (
+        "sdk-drift",
+        "the SDK's strict drift check (`IMEDNET_LIVE_SDK_STRICT=1`) rejected a response field "
+        "its model does not define",
+        "fail: SDK drift: the SDK's <Model> model does not define <Model.field>, which its "
+        "data carries; ... (also when the SDK only logged it and the test then failed)",
+        "an SDK finding: the model lags the API (the default sandbox sends only documented "
+        "fields); report it to the SDK, or run without strict mode",
+    )
     SDK_DEFECT_FIXED = (
         "sdk-defect-fixed",
         "a test marked `sdk_defect(reason)` passed (strict XPASS)",
@@ -81,6 +91,7 @@ ASSERTION = FailureKind.ASSERTION.value
 OTHER = FailureKind.OTHER.value
 SDK_SWALLOWED_API_ERROR = FailureKind.SDK_SWALLOWED_API_ERROR.value
 SDK_DEFECT_FIXED = FailureKind.SDK_DEFECT_FIXED.value
+SDK_DRIFT = FailureKind.SDK_DRIFT.value
 
 HEADLINE_BODY_CHARS = 300
 DETAIL_BODY_CHARS = 4000
@@ -162,6 +173,24 @@ def describe_swallowed(swallowed: SwallowedApiError, failed_with: str, logged: s
     return FailureInfo(SDK_SWALLOWED_API_ERROR, headline, details)
 
 
+def drift_in_log(lines: list[str], failed_with: str) -> FailureInfo | None:
+    """A test that failed after the SDK logged (and swallowed) its strict drift error.
+
+    SDK main's record mapper catches the strict check's error, logs it and exports
+    nothing; the empty export is a consequence, the SDK's drift the cause.
+    """
+    for line in lines:
+        drift = sdk_compat.strict_drift(ValueError(line))
+        if drift is not None:
+            then = (failed_with.strip().splitlines() or ["failed"])[0]
+            headline = (
+                f"{sdk_compat.describe_strict_drift(*drift)}; the SDK logged it and carried on, "
+                f"the test then failed: {_shorten(then, HEADLINE_BODY_CHARS)}"
+            )
+            return FailureInfo(SDK_DRIFT, headline, None)
+    return None
+
+
 def _group(pattern: re.Pattern[str], text: str) -> str | None:
     match = pattern.search(text)
     return match.group(1) if match else None
@@ -178,6 +207,9 @@ def describe_failure(exc: BaseException, base_url: str) -> FailureInfo:
     transport = _find(exc, httpx.TransportError)
     if transport is not None or _find(exc, RequestError) is not None:
         return _describe_network_error(transport, base_url)
+    drift = sdk_compat.strict_drift(exc)
+    if drift is not None:
+        return FailureInfo(SDK_DRIFT, sdk_compat.describe_strict_drift(*drift), None)
     if isinstance(exc, AssertionError):
         return FailureInfo(ASSERTION, None, None)
     return FailureInfo(OTHER, None, None)

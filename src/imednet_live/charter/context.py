@@ -46,11 +46,15 @@ class RunContext:
     sandbox_fail: str | None = None  # fault rules the sandbox was started with, if any
     sandbox_scenario: str = "default"  # the session sandbox's --scenario
     sandbox_subjects: int | None = None  # the session sandbox's --subjects, when scaled
-    # The SDK build under test (sdk_compat): distribution -> version, and the surfaces it
+    # The SDK build under test (sdk_compat): distribution -> build version (local label or
+    # checkout commit included), and the surfaces it
     # lacks -> the distribution that would provide them.
     sdk_distributions: Mapping[str, str] = field(default_factory=dict)
     sdk_missing: Mapping[str, str] = field(default_factory=dict)
     sdk_build: str = ""
+    sdk_contract: str | None = None  # IMEDNET_POSTMAN_PATH / IMEDNET_OPENAPI_PATH as set
+    sdk_contract_defect: str | None = None  # the build's models lack fields (SDK main wheel)
+    sdk_strict: str = "off"  # the SDK's strict drift check, as the banner names it
     recording: str | None = None  # replay target: the recordings replayed
     concurrency: str | None = None  # the workers nox chose and why (IMEDNET_LIVE_CONCURRENCY)
 
@@ -79,9 +83,12 @@ class RunContext:
             sandbox_fail=config.read_var(env, config.SANDBOX_FAIL),
             sandbox_scenario=config.read_var(env, config.SANDBOX_SCENARIO) or "default",
             sandbox_subjects=config.read_count(env, config.SANDBOX_SUBJECTS, None),
-            sdk_distributions=sdk_compat.installed_distributions(),
+            sdk_distributions=sdk_compat.build_versions(),
             sdk_missing=sdk_compat.missing_surfaces(),
             sdk_build=sdk_compat.build_description(),
+            sdk_contract=sdk_compat.contract_source(env),
+            sdk_contract_defect=sdk_compat.contract_defect(env),
+            sdk_strict=sdk_compat.apply_strict(settings.sdk_strict),
             recording=(
                 config.read_var(env, config.REPLAY_DIR) or "reports" if kind == "replay" else None
             ),
@@ -160,6 +167,8 @@ class RunContext:
             f"  profile: {profile}",
             f"  SDK: {self.sdk_build or 'unknown'}",
             f"  SDK surfaces missing: {_missing(self.sdk_missing)}",
+            *([f"  SDK contract: {self.sdk_contract}"] if self.sdk_contract else []),
+            *([f"  SDK strict drift check: {self.sdk_strict}"] if s.sdk_strict else []),
             f"  credentials: {creds}",
             f"  optional dependencies: {deps}",
             f"  suite: {self.suite_disabled_reason or 'enabled'}",

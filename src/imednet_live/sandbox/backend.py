@@ -209,6 +209,7 @@ class Backend:
         now: Callable[[], datetime] = datetime.now,
         state_spelling: StateSpelling | None = None,
         seed_jobs: bool = True,
+        job_extras: bool = False,
     ) -> None:
         self._studies: dict[str, StudyData] = {s.study["studyKey"]: s for s in studies}
         self._job_outcome = job_outcome
@@ -217,6 +218,7 @@ class Backend:
         self._clock = clock
         self._now = now
         self._spell = state_spelling
+        self._job_extras = job_extras  # the job-extras scenario's undocumented convenience
         self._jobs: dict[str, Job] = {}
         self._pending: list[Job] = []
         self._lock = threading.RLock()
@@ -409,11 +411,13 @@ class Backend:
             "state": shown,
             "progress": 100 if job.finished else (50 if state == "PROCESSING" else 0),
             "resultUrl": result_url(job.study_key, job.batch_id),
-            "studyKey": job.study_key,
             "dateCreated": _fmt(job.created_at),
             "dateStarted": _fmt(job.started_at),
             "dateFinished": _fmt(job.finished_at),
         }
+        if not self._job_extras:
+            return body  # the spec's fields, progress and resultUrl (W8) only
+        body["studyKey"] = job.study_key
         if job.finished:
             body["recordIds"] = list(job.records)
         if job.reason:

@@ -65,6 +65,9 @@ class Scenario:
     state_spelling: StateSpelling = _as_is
     post_answer: PostAnswer = PostAnswer.JOB
     seed_jobs: bool = True  # one finished job per study, for jobs.list/jobs.get to read
+    # Job objects also carry studyKey, recordIds and (FAILED) reason/message: fields no
+    # document gives them, which a strict client (SDK main's drift check) rejects.
+    job_extras: bool = False
 
 
 def _no_studies(_studies: list[StudyData]) -> list[StudyData]:
@@ -276,6 +279,13 @@ SCENARIOS: dict[str, Scenario] = {
             'date-times with short fractions, empty dates, codingId "C1", booleans as ""',
             transform=_wire_quirks,
             observation="R3/R4",
+        ),
+        Scenario(
+            "job-extras",
+            "the sandbox's own convenience, in no spec or observation: job objects also carry "
+            "studyKey, recordIds and, when FAILED, reason and message (the real API serves "
+            "the reason at resultUrl, W8)",
+            job_extras=True,
         ),
         Scenario(
             "drift",

@@ -156,6 +156,7 @@ def build_state(options: SandboxOptions, scenario: Scenario) -> SandboxState:
         finish_after=options.job_seconds,
         state_spelling=scenario.state_spelling,
         seed_jobs=scenario.seed_jobs,
+        job_extras=scenario.job_extras,
     )
     return SandboxState(
         backend=backend,

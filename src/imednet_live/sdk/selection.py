@@ -44,13 +44,21 @@ class SdkDistribution:
     variable: str
     name: str  # the distribution (PyPI) name
     needs: frozenset[str]  # optional import names the profile must hold (profiles.py)
+    folder: str  # where the SDK's monorepo keeps its source (from 0.8)
 
 
 DISTRIBUTIONS: tuple[SdkDistribution, ...] = (
-    SdkDistribution(config.SDK, "imednet", frozenset()),
-    SdkDistribution(config.SDK_WORKFLOWS, "imednet-workflows", frozenset({"pandas"})),
-    SdkDistribution(config.SDK_AIRFLOW, "apache-airflow-providers-imednet", frozenset({"airflow"})),
-)
+    SdkDistribution(config.SDK, "imednet", frozenset(), "packages/core"),
+    SdkDistribution(
+        config.SDK_WORKFLOWS, "imednet-workflows", frozenset({"pandas"}),
+        "packages/plugins-workflows",
+    ),
+    SdkDistribution(
+        config.SDK_AIRFLOW, "apache-airflow-providers-imednet", frozenset({"airflow"}),
+        "packages/providers-airflow",
+    ),
+)  # fmt: skip
+_PROJECT_FILES = ("pyproject.toml", "setup.py")
 # Names the harness reports as "the SDK build" (outcomes.json, banner) when installed.
 DISTRIBUTION_NAMES: tuple[str, ...] = tuple(d.name for d in DISTRIBUTIONS)
 
@@ -91,10 +99,27 @@ class SdkSpec:
 
 
 @dataclass(frozen=True)
+class MonorepoGap:
+    """A package the monorepo checkout in ``IMEDNET_SDK`` does not hold."""
+
+    dist: SdkDistribution
+    root: Path
+
+    def line(self, profile: Profile) -> str:
+        """The one red line: the path, what is missing, and what the profile does about it."""
+        return (
+            f"{config.SDK}={self.root}: the monorepo checkout has no {self.dist.folder} "
+            f"({self.dist.name}); profile {profile.name}'s tests of it skip as "
+            f"dependency-missing (or set {self.dist.variable})"
+        )
+
+
+@dataclass(frozen=True)
 class SdkSelection:
     """Every SDK variable that was set, in distribution order; empty: the pinned release."""
 
     specs: tuple[SdkSpec, ...] = ()
+    gaps: tuple[MonorepoGap, ...] = ()  # monorepo packages that are missing
 
     def __bool__(self) -> bool:
         return bool(self.specs)
@@ -106,6 +131,10 @@ class SdkSelection:
     def left_out(self, profile: Profile) -> tuple[SdkSpec, ...]:
         return tuple(s for s in self.specs if not s.dist.needs <= profile.packages)
 
+    def gaps_for(self, profile: Profile) -> tuple[MonorepoGap, ...]:
+        """Packages this profile would hold that the monorepo checkout lacks."""
+        return tuple(g for g in self.gaps if g.dist.needs <= profile.packages)
+
     def describe(self) -> str:
         if not self.specs:
             return "the pinned release (constraints)"
@@ -113,13 +142,48 @@ class SdkSelection:
 
 
 def parse_selection(env: Mapping[str, str], cwd: Path | None = None) -> SdkSelection:
-    """Read the three variables; raise a one-line ConfigError naming the bad one."""
-    specs = []
+    """Read the three variables; raise a one-line ConfigError naming the bad one.
+
+    ``IMEDNET_SDK`` may name the root of the SDK's monorepo checkout: it then selects
+    each package found under ``packages/`` (editable), unless that package's own
+    variable is set; a package the checkout lacks is a gap, not an error.
+    """
+    cwd = cwd or Path.cwd()
+    specs: dict[str, SdkSpec] = {}
+    gaps: list[MonorepoGap] = []
     for dist in DISTRIBUTIONS:
         value = config.read_var(env, dist.variable)
         if value is not None:
-            specs.append(parse_spec(dist, value, cwd or Path.cwd()))
-    return SdkSelection(tuple(specs))
+            specs[dist.name] = parse_spec(dist, value, cwd)
+    core_value = config.read_var(env, config.SDK)
+    root = monorepo_root(core_value, cwd) if core_value is not None else None
+    if root is not None and core_value is not None:
+        for dist in DISTRIBUTIONS[1:]:
+            if dist.name in specs:
+                continue  # its own variable wins over the checkout
+            folder = root / dist.folder
+            if _is_project(folder):
+                specs[dist.name] = SdkSpec(
+                    dist, f"{core_value} ({dist.folder})", SpecKind.SOURCE, str(folder)
+                )
+            else:
+                gaps.append(MonorepoGap(dist, root))
+    ordered = tuple(specs[d.name] for d in DISTRIBUTIONS if d.name in specs)
+    return SdkSelection(ordered, tuple(gaps))
+
+
+def _is_project(folder: Path) -> bool:
+    return any((folder / name).is_file() for name in _PROJECT_FILES)
+
+
+def monorepo_root(value: str, cwd: Path) -> Path | None:
+    """The checkout root when ``value`` is the SDK's monorepo (``packages/...``), else None."""
+    path = (cwd / Path(value).expanduser()).resolve()
+    if not (path / "packages").is_dir():
+        return None
+    if any((path / d.folder).is_dir() for d in DISTRIBUTIONS):
+        return path
+    return None
 
 
 def parse_spec(dist: SdkDistribution, value: str, cwd: Path) -> SdkSpec:
@@ -143,10 +207,19 @@ def parse_spec(dist: SdkDistribution, value: str, cwd: Path) -> SdkSpec:
 def _parse_path(dist: SdkDistribution, value: str, cwd: Path, head: str) -> SdkSpec:
     path = (cwd / Path(value).expanduser()).resolve()
     if path.is_dir():
-        if not any((path / name).is_file() for name in ("pyproject.toml", "setup.py")):
+        if dist.variable == config.SDK and monorepo_root(value, cwd) is not None:
+            core = path / dist.folder
+            if not _is_project(core):
+                raise ConfigError(
+                    f"{head}: the monorepo checkout {path} has no installable {dist.folder} "
+                    f"(no pyproject.toml or setup.py there); {dist.name} cannot be installed"
+                )
+            return SdkSpec(dist, value, SpecKind.SOURCE, str(core), _extras(dist, None))
+        if not _is_project(path):
+            where = f" nor {dist.folder}/pyproject.toml" if dist.variable == config.SDK else ""
             raise ConfigError(
-                f"{head}: {path} has no pyproject.toml or setup.py; "
-                f"point it at the {dist.name} package's own folder"
+                f"{head}: {path} has no pyproject.toml or setup.py{where}; point it at "
+                f"the {dist.name} package's own folder or the SDK's monorepo checkout"
             )
         return SdkSpec(dist, value, SpecKind.SOURCE, str(path), _extras(dist, None))
     if not path.is_file():
@@ -235,6 +308,16 @@ def _installer_reason(output: str) -> str:
 
 
 PINNED = "pinned"  # a matrix entry meaning "no SDK variable set"
+# A matrix build may carry the API contract a build needs (SDK main builds its models from
+# one, and its wheels carry none): a file item with one of these endings sets the SDK's
+# own variable for that build only, e.g. "core.whl wf.whl imednet.postman_collection.json".
+CONTRACT_SUFFIXES: dict[str, str] = {
+    ".json": config.POSTMAN_PATH,
+    ".yaml": config.OPENAPI_PATH,
+    ".yml": config.OPENAPI_PATH,
+}
+CONTRACT_FILE = "imednet.postman_collection.json"  # its name beside main's wheels
+SDK_VARIABLE_NAMES = tuple(d.variable for d in DISTRIBUTIONS)
 
 
 def parse_matrix(text: str, cwd: Path) -> list[dict[str, str]]:
@@ -259,8 +342,13 @@ def parse_matrix(text: str, cwd: Path) -> list[dict[str, str]]:
                 )
             build[variable] = item
         for variable, value in build.items():  # the same checks as the variables get
-            dist = next(d for d in DISTRIBUTIONS if d.variable == variable)
-            parse_spec(dist, value, cwd)
+            dist = next((d for d in DISTRIBUTIONS if d.variable == variable), None)
+            if dist is not None:
+                parse_spec(dist, value, cwd)
+            elif not (cwd / Path(value).expanduser()).is_file():
+                raise ConfigError(
+                    f"{config.SDK_MATRIX}: {value} (the build's {variable}) is not a file"
+                )
         builds.append(build)
     if not builds:
         raise ConfigError(f"{config.SDK_MATRIX} names no build; e.g. 'pinned; ==0.5.6'")
@@ -268,6 +356,9 @@ def parse_matrix(text: str, cwd: Path) -> list[dict[str, str]]:
 
 
 def _variable_for(item: str, cwd: Path) -> str:
+    for suffix, variable in CONTRACT_SUFFIXES.items():
+        if item.endswith(suffix):
+            return variable
     if item.endswith(_ARCHIVES):
         named = archive_distribution(Path(item).name)
         for dist in DISTRIBUTIONS:
@@ -283,7 +374,10 @@ def wheel_builds(folder: Path) -> list[dict[str, str]]:
     """One build per ``imednet`` wheel in ``folder``, with the companions it satisfies.
 
     A companion (workflows, Airflow provider) joins a core wheel when the core's version
-    meets the companion's own ``Requires-Dist: imednet`` range: the wheels say it.
+    meets the companion's own ``Requires-Dist: imednet`` range: the wheels say it. An
+    ``imednet.postman_collection.json`` beside the wheels is their API contract (SDK main
+    builds its models from one): every build of the folder carries it as
+    ``IMEDNET_POSTMAN_PATH``.
     """
     cores: list[tuple[str, Path]] = []
     companions: list[tuple[SdkDistribution, SpecifierSet, Path]] = []
@@ -296,14 +390,23 @@ def wheel_builds(folder: Path) -> list[dict[str, str]]:
             cores.append((path.name.split("-")[1], path))
         else:
             companions.append((dist, _requires_imednet(path), path))
+    contract = folder / CONTRACT_FILE
     builds = []
     for version, core in cores:
         build = {config.SDK: str(core)}
         for dist, needs, path in companions:
             if needs.contains(version, prereleases=True):
                 build[dist.variable] = str(path)
+        if contract.is_file():
+            build[config.POSTMAN_PATH] = str(contract)
         builds.append(build)
     return builds
+
+
+def shared_builds(folder: Path) -> list[dict[str, str]]:
+    """``wheel_builds`` of ``folder`` and of each folder in it (``main-84b2fd36/``)."""
+    folders = [folder, *sorted(p for p in folder.iterdir() if p.is_dir())]
+    return [build for f in folders for build in wheel_builds(f)]
 
 
 def _requires_imednet(path: Path) -> SpecifierSet:
@@ -330,5 +433,5 @@ def build_label(build: Mapping[str, str]) -> str:
         head = "-".join(Path(core).name.split("-")[:2])
     else:
         head = "imednet" + re.sub(r"[^A-Za-z0-9.]+", "-", core).strip("-")
-    extra = len(build) - (1 if core is not None else 0)
+    extra = sum(v in SDK_VARIABLE_NAMES for v in build) - (1 if core is not None else 0)
     return f"{head}+{extra}" if extra else head

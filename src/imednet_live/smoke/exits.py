@@ -110,6 +110,15 @@ SMOKE_RESULTS: tuple[SmokeResult, ...] = (
     ),
     SmokeResult(
         SmokeExit.RED,
+        "`::error::known SDK defect of imednet V: the build's models have no fields "
+        "(Study.study_key, … missing); cause: …`",
+        "The SDK build generates its models from an API contract it cannot find (SDK main's "
+        "wheels carry none); checked before any request.",
+        "Set `IMEDNET_POSTMAN_PATH` to the SDK's `imednet.postman_collection.json` from the "
+        "same commit.",
+    ),
+    SmokeResult(
+        SmokeExit.RED,
         "`::error::Unhandled error: …`",
         "Anything else.",
         "Re-run with `--verbose` for the traceback.",

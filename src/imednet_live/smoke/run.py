@@ -61,6 +61,7 @@ from imednet_live.recording import session as recording_session
 from imednet_live.recording.layout import RecordingError
 from imednet_live.redaction import redact, safe_url
 from imednet_live.sdk import compat as sdk_compat
+from imednet_live.skip_categories import SkipCategory
 from imednet_live.smoke.exits import SmokeExit
 
 __all__ = ["MAX_POLL_DELAY_S", "JobWait", "main", "poll_delays", "read_job", "wait_for_jobs"]
@@ -70,6 +71,8 @@ EXIT_RED = int(SmokeExit.RED)
 EXIT_SKIP = int(SmokeExit.SKIP)
 
 DEFAULT_TIMEOUT_S = DEFAULT_JOB_TIMEOUT_S
+KNOWN_SDK_DEFECT = SkipCategory.KNOWN_SDK_DEFECT.value  # the build itself is the cause
+SDK_DRIFT = "sdk-drift"  # the strict drift check rejected a field (charter/classification)
 REASON_MAX_CHARS = 300  # a FAILED job's reason, cut to keep the red line one readable line
 
 
@@ -123,7 +126,8 @@ class Reporter:
 @dataclass
 class ScenarioResult:
     name: str
-    status: str  # completed | failed | timed-out | unknown-state | api-contract | error | skipped
+    # completed | failed | timed-out | unknown-state | api-contract | sdk-drift | error | skipped
+    status: str
     batch_id: str | None = None
     job_id: str | None = None
     state: str | None = None
@@ -142,6 +146,7 @@ class SmokeReport:
     scenarios: list[ScenarioResult] = field(default_factory=list)
     exit_code: int = EXIT_RED
     reason: str = "not started"
+    classification: str | None = None  # known-sdk-defect: red because of the build itself
     duration_s: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
@@ -417,10 +422,16 @@ class SmokeRun:
             self.reporter.traceback()
         except Exception as exc:
             code = EXIT_RED
-            reason = f"Unhandled error: {type(exc).__name__}: {exc}"
-            self.reporter.error(
-                reason + ("" if self.reporter.verbose else " (--verbose shows the traceback)")
-            )
+            drift = sdk_compat.strict_drift(exc)
+            if drift is not None:  # IMEDNET_LIVE_SDK_STRICT=1: a finding about the SDK
+                self.report.classification = SDK_DRIFT
+                reason = sdk_compat.describe_strict_drift(*drift)
+                self.reporter.error(reason)
+            else:
+                reason = f"Unhandled error: {type(exc).__name__}: {exc}"
+                self.reporter.error(
+                    reason + ("" if self.reporter.verbose else " (--verbose shows the traceback)")
+                )
             self.reporter.traceback()
         self.report.exit_code, self.report.reason = code, self.reporter.scrub(reason)
         self.report.duration_s = round(time.monotonic() - started, 3)
@@ -439,8 +450,18 @@ class SmokeRun:
         settings = self.settings = Settings.from_env()
         self.base_url = self.report.base_url = safe_url(settings.base_url)
         self.report.timeout_s = self.args.timeout
-        self.report.sdk_distributions = sdk_compat.installed_distributions()
+        self.report.sdk_distributions = sdk_compat.build_versions()
         self.reporter.detail(f"SDK: {sdk_compat.build_description()}")
+        contract = sdk_compat.contract_source()
+        if contract:
+            self.reporter.detail(f"SDK contract: {contract}")
+        strict = sdk_compat.apply_strict(settings.sdk_strict)
+        self.reporter.detail(f"SDK strict drift check: {strict}")
+        defect = sdk_compat.contract_defect()
+        if defect is not None:  # before any request: every model would lack its fields
+            self.report.classification = KNOWN_SDK_DEFECT
+            self.reporter.error(defect)
+            return EXIT_RED, defect
         with sdk_compat.open_sync(settings.sdk_kwargs()) as sdk:
             found = discover(sdk, settings)
             self.report.identifiers = _identifiers(found)
@@ -461,6 +482,12 @@ class SmokeRun:
         try:
             job = sdk.records.create(study, [scenario.payload])
         except pydantic.ValidationError as exc:
+            drift = sdk_compat.strict_drift(exc)
+            if drift is not None:
+                raise _ScenarioRed(
+                    SDK_DRIFT,
+                    f"Scenario '{scenario.name}': {sdk_compat.describe_strict_drift(*drift)}",
+                ) from None
             seen = exc.errors()[0].get("input") if exc.errors() else None
             raise _ScenarioRed(
                 "api-contract",

@@ -65,3 +65,40 @@ def test_a_build_without_workflows_or_airflow_skips_their_tests_as_expected(
         assert test["expected"] is True
         assert test["message"] == f"optional dependency {package!r} is not installed"
     assert skipped["test_core"]["outcome"] == "passed"
+
+
+def test_a_build_whose_models_lack_their_fields_is_red_at_once_in_one_line(
+    suite: LiveSuite,
+) -> None:
+    """A stand-in for an SDK main wheel: models generated from a contract it cannot find."""
+    models = suite.root / "imednet" / "models"
+    models.mkdir(parents=True)
+    (suite.root / "imednet" / "__init__.py").write_text("")
+    (models / "engine.py").write_text("")
+    (models / "__init__.py").write_text(
+        "from pydantic import BaseModel\nclass Study(BaseModel):\n    pass\n"
+    )
+    suite.write("test_live.py", SURFACE_TESTS)
+    run = suite.run(env=enabled_env())
+    assert run.returncode == 4, run  # a usage error: nothing ran
+    errors = [line for line in run.stderr.splitlines() if line.strip()]
+    assert len(errors) == 1, run
+    assert errors[0].startswith("ERROR: "), run
+    assert "known SDK defect of imednet" in errors[0]
+    assert "models have no fields (Study.study_key missing)" in errors[0]
+    assert "IMEDNET_POSTMAN_PATH" in errors[0]
+
+
+def test_the_banner_names_the_contract_and_the_strict_check(suite: LiveSuite) -> None:
+    suite.write("test_live.py", SURFACE_TESTS)
+    contract = suite.root / "imednet.postman_collection.json"
+    env = enabled_env(IMEDNET_POSTMAN_PATH=str(contract), IMEDNET_LIVE_SDK_STRICT="1")
+    run = suite.run(env=env)
+    assert run.returncode == 0, run
+    run.lines.fnmatch_lines(
+        [
+            f"  SDK contract: IMEDNET_POSTMAN_PATH={contract}",
+            # 0.5.0 has no strict drift check: said, not silently ignored.
+            "  SDK strict drift check: requested, but this build has no strict drift check",
+        ]
+    )

@@ -47,11 +47,20 @@ def items(backend: Backend, resource: str, **query: object) -> list[dict[str, ob
 
 
 def run_job(backend: Backend, clock: FakeClock, body: list[object]) -> dict[str, object]:
+    """The finished job as served, plus what its resultUrl serves: ``recordIds`` or ``reason``.
+
+    The default job object carries neither (no document gives them to a job); the real
+    API serves a failure's reason at resultUrl (W8), and so does the sandbox.
+    """
     batch = backend.create_job(STUDY_KEY, body)["batchId"]
     clock.now += 1
     job = backend.job(STUDY_KEY, str(batch))
     assert job is not None
-    return job
+    assert not {"recordIds", "reason", "message", "studyKey"} & set(job), job
+    result = backend.job_result(STUDY_KEY, str(batch))
+    assert result is not None
+    outcome, value = result
+    return {**job, ("reason" if outcome == "failed" else "recordIds"): value}
 
 
 class TestSeed:
@@ -300,7 +309,6 @@ class TestJobs:
         )
         assert job["state"] == "FAILED"
         assert reason in str(job["reason"])
-        assert job["message"] == job["reason"]
         assert len(items(backend, "records")) == records_before  # all or nothing
 
     def test_item_without_subject_or_site_is_a_noop(self, clock: FakeClock) -> None:
@@ -410,3 +418,15 @@ class TestJobClockDrivenByATest:
         clock.now += 1
         (mine,) = [j for j in backend.job_summaries() if j["batchId"] == batch]
         assert mine["state"] == "PROCESSING"
+
+
+def test_the_job_extras_scenario_adds_its_convenience_fields(clock: FakeClock) -> None:
+    studies = build_studies(get_scenario("job-extras"))
+    backend = Backend(studies, clock=clock, job_extras=get_scenario("job-extras").job_extras)
+    batch = str(backend.create_job(STUDY_KEY, [{"formKey": "NOPE", "data": {"X": 1}}])["batchId"])
+    clock.now += 1
+    job = backend.job(STUDY_KEY, batch)
+    assert job is not None
+    assert job["studyKey"] == STUDY_KEY
+    assert job["recordIds"] == []
+    assert job["reason"] == job["message"] == "record 0: Form with formKey of NOPE not found."

@@ -15,16 +15,31 @@ import httpx
 import pytest
 
 from imednet_live.sandbox import SandboxHandle, seed
-from imednet_live.sandbox.deviations import DEVIATIONS, EXTRA_PROPERTIES, SCHEMA_OVERRIDES
+from imednet_live.sandbox.deviations import (
+    DEVIATIONS,
+    DOCUMENTED_BY,
+    EXTRA_PROPERTIES,
+    JOB_EXTRAS_SCENARIO,
+    SCENARIO_EXTRA_PROPERTIES,
+    SCHEMA_OVERRIDES,
+)
 from imednet_live.sandbox.seed import FORM_KEY, RESOURCES, STUDY_KEY
 
 jsonschema = pytest.importorskip("jsonschema")
 yaml = pytest.importorskip("yaml")
 
 
+API_DOCS = Path(__file__).resolve().parents[3].parent / "shared" / "imednet-api"
+
+
 @pytest.fixture(scope="module")
 def spec() -> dict[str, Any]:
-    path = Path(__file__).resolve().parents[3].parent / "shared" / "imednet-api" / "mednet.yaml"
+    return tightened_spec()
+
+
+def tightened_spec(scenario_extras: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
+    """The spec with the documented extras (and a scenario's own) and nothing else allowed."""
+    path = API_DOCS / "mednet.yaml"
     if not path.is_file():
         pytest.skip("../shared/imednet-api/mednet.yaml is not beside the repo")
     raw = yaml.safe_load(path.read_text())
@@ -32,6 +47,8 @@ def spec() -> dict[str, Any]:
     for (schema, prop), override in SCHEMA_OVERRIDES.items():
         schemas[schema]["properties"][prop] = override
     for schema, extra in EXTRA_PROPERTIES.items():
+        schemas[schema]["properties"].update(extra)
+    for schema, extra in (scenario_extras or {}).items():
         schemas[schema]["properties"].update(extra)
     for name, schema in schemas.items():
         if name != "RecordCreateRequest" and "properties" in schema:
@@ -134,3 +151,35 @@ def test_job_not_found_body(spec: dict[str, Any], client: httpx.Client) -> None:
     response = client.get(f"/studies/{STUDY_KEY}/jobs/missing")
     assert response.status_code == 404
     check(spec, response.json(), "get", "/studies/{studyKey}/jobs/{batchId}", "404")
+
+
+def test_every_field_the_default_sandbox_adds_is_documented() -> None:
+    """The spec's schemas plus these extras are all the default scenario may send (the tests
+    above validate its bodies against exactly that), and each extra is in a document."""
+    assert set(DOCUMENTED_BY) == {(s, p) for s, props in EXTRA_PROPERTIES.items() for p in props}
+    for (schema, prop), (document, text) in DOCUMENTED_BY.items():
+        path = API_DOCS / document
+        if not path.is_file():
+            pytest.skip(f"../shared/imednet-api/{document} is not beside the repo")
+        content = path.read_text(encoding="utf-8")
+        assert text in content, f"{schema}.{prop}: {document} does not say {text!r}"
+        assert prop in text
+
+
+def test_bare_study(spec: dict[str, Any], client: httpx.Client) -> None:
+    body = client.get(f"/studies/{STUDY_KEY}").json()
+    jsonschema.validate(body, resolve(spec["components"]["schemas"]["Study"], spec))
+
+
+def test_job_extras_are_only_in_their_scenario(
+    spec: dict[str, Any], scenario_sandboxes: Callable[[str], SandboxHandle],
+    raw_client: Callable[..., httpx.Client],
+) -> None:  # fmt: skip
+    client = raw_client(scenario_sandboxes(JOB_EXTRAS_SCENARIO))
+    (job,) = client.get(f"/studies/{STUDY_KEY}/jobs").json()
+    assert {"studyKey", "recordIds"} <= set(job)
+    job_schema = response_schema(spec, "get", "/studies/{studyKey}/jobs/{batchId}", "200")
+    with pytest.raises(jsonschema.ValidationError, match="Additional properties"):
+        jsonschema.validate(job, job_schema)
+    extended = tightened_spec(SCENARIO_EXTRA_PROPERTIES[JOB_EXTRAS_SCENARIO])
+    check(extended, job, "get", "/studies/{studyKey}/jobs/{batchId}", "200")

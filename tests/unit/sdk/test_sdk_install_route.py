@@ -158,3 +158,31 @@ def test_profile_check_proves_the_build(
 def test_profile_check_does_not_ask_core_for_workflows() -> None:
     selection = parse_selection({config.SDK_WORKFLOWS: "==0.6.0"})
     assert sdk_mismatches(PROFILES["core"], selection, {"imednet": "0.8.0"}) == []
+
+
+def test_a_monorepo_checkout_installs_its_packages_editable_and_names_a_gap(
+    noxfile: tuple[dict[str, Any], list[tuple[str, ...]]],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    from test_sdk_selection import make_monorepo
+
+    namespace, calls = noxfile
+    root = make_monorepo(tmp_path / "sdk", "packages/core", "packages/providers-airflow")
+    monkeypatch.setenv(config.SDK, str(root))
+    session = InstallSession("live-mutating", tmp_path)
+    with caplog.at_level("ERROR"):
+        namespace["install_profile"](session, "mutating", sdk=True)
+    editable = [c for c in calls if c[:3] == ("install", "--no-deps", "-e")]
+    assert editable == [
+        ("install", "--no-deps", "-e", str(root / "packages/core")),
+        ("install", "--no-deps", "-e", str(root / "packages/providers-airflow")),
+    ]
+    red = [r.getMessage() for r in caplog.records if r.levelname == "ERROR"]
+    assert len(red) == 1
+    assert str(root) in red[0]
+    assert "packages/plugins-workflows (imednet-workflows)" in red[0]
+    # The missing package is not asked for, and an earlier one is removed.
+    assert not any("imednet-workflows @" in arg for c in calls for arg in c)
+    assert ("uninstall", "imednet-workflows") in calls

@@ -19,6 +19,7 @@ from imednet_live.sdk.selection import (
     install_failure_line,
     parse_matrix,
     parse_selection,
+    shared_builds,
     wheel_builds,
 )
 
@@ -184,3 +185,117 @@ def test_matrix_assigns_archives_by_file_name(tmp_path: Path) -> None:
         parse_matrix("==0.5.6 ==0.6.0", tmp_path)
     with pytest.raises(ConfigError, match="names no build"):
         parse_matrix(" ; ", tmp_path)
+
+
+def make_monorepo(root: Path, *folders: str) -> Path:
+    """The SDK's monorepo layout: a workspace pyproject and one project per package."""
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "pyproject.toml").write_text("[tool.uv.workspace]\nmembers = ['packages/*']\n")
+    for folder in folders:
+        (root / folder).mkdir(parents=True)
+        (root / folder / "pyproject.toml").write_text("[project]\nname = 'x'\n")
+    return root
+
+
+MONOREPO = ("packages/core", "packages/plugins-workflows", "packages/providers-airflow")
+
+
+def test_a_monorepo_root_selects_its_three_packages_editable(tmp_path: Path) -> None:
+    root = make_monorepo(tmp_path / "sdk", *MONOREPO)
+    selection = parse_selection({config.SDK: "sdk"}, tmp_path)
+    targets = {s.dist.name: (s.kind, s.target) for s in selection.specs}
+    assert targets == {
+        "imednet": (SpecKind.SOURCE, str(root / "packages/core")),
+        "imednet-workflows": (SpecKind.SOURCE, str(root / "packages/plugins-workflows")),
+        "apache-airflow-providers-imednet": (
+            SpecKind.SOURCE, str(root / "packages/providers-airflow"),
+        ),
+    }  # fmt: skip
+    assert all(s.editable for s in selection.specs)
+    assert selection.specs[0].extras == (CLI_EXTRA,)
+    assert not selection.gaps
+    # Filtered per profile as any selection: core holds neither pandas nor Airflow.
+    assert [s.dist.name for s in selection.for_profile(PROFILES["core"])] == ["imednet"]
+
+
+def test_a_companion_variable_wins_over_the_monorepo(tmp_path: Path) -> None:
+    make_monorepo(tmp_path / "sdk", *MONOREPO)
+    wheel = make_wheel(tmp_path, "imednet-workflows", "0.6.0")
+    selection = parse_selection({config.SDK: "sdk", config.SDK_WORKFLOWS: str(wheel)}, tmp_path)
+    kinds = {s.dist.name: s.kind for s in selection.specs}
+    assert kinds["imednet-workflows"] is SpecKind.ARCHIVE
+    assert kinds["apache-airflow-providers-imednet"] is SpecKind.SOURCE
+
+
+def test_a_monorepo_missing_a_package_is_a_gap_naming_path_and_package(tmp_path: Path) -> None:
+    root = make_monorepo(tmp_path / "sdk", "packages/core", "packages/providers-airflow")
+    selection = parse_selection({config.SDK: str(root)})
+    assert [s.dist.name for s in selection.specs] == ["imednet", "apache-airflow-providers-imednet"]
+    assert selection.gaps_for(PROFILES["core"]) == ()  # core would not hold workflows anyway
+    (gap,) = selection.gaps_for(PROFILES["exports"])
+    line = gap.line(PROFILES["exports"])
+    assert "\n" not in line
+    assert str(root) in line
+    assert "packages/plugins-workflows (imednet-workflows)" in line
+    assert "dependency-missing" in line
+
+
+def test_a_checkout_with_no_installable_package_is_one_line(tmp_path: Path) -> None:
+    root = make_monorepo(tmp_path / "sdk")
+    (root / "packages" / "core").mkdir(parents=True)  # a folder, but no project in it
+    with pytest.raises(ConfigError) as raised:
+        parse_selection({config.SDK: str(root)})
+    message = str(raised.value)
+    assert "\n" not in message
+    assert str(root) in message
+    assert "packages/core" in message
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with pytest.raises(ConfigError, match=r"no pyproject\.toml or setup\.py nor packages/core"):
+        parse_selection({config.SDK: str(empty)})
+
+
+def test_a_monorepo_in_the_matrix_is_one_build(tmp_path: Path) -> None:
+    make_monorepo(tmp_path / "sdk", *MONOREPO)
+    assert parse_matrix("sdk", tmp_path) == [{config.SDK: "sdk"}]
+
+
+def test_main_joins_the_shared_builds_with_its_collection_as_the_build_contract(
+    tmp_path: Path,
+) -> None:
+    """A folder of wheels with the collection beside them (../shared/sdk/main-84b2fd36/)."""
+    release = make_wheel(tmp_path, "imednet", "0.8.0")
+    main = tmp_path / "main-84b2fd36"
+    main.mkdir()
+    core = make_wheel(main, "imednet", "0.8.0+main.84b2fd36")
+    flows = make_wheel(
+        main, "imednet-workflows", "0.6.0+main.84b2fd36", "Requires-Dist: imednet<1.0.0,>=0.8.0\n"
+    )
+    collection = main / "imednet.postman_collection.json"
+    collection.write_text("{}")
+    builds = shared_builds(tmp_path)
+    assert builds == [
+        {config.SDK: str(release)},
+        {
+            config.SDK: str(core),
+            config.SDK_WORKFLOWS: str(flows),
+            config.POSTMAN_PATH: str(collection),
+        },
+    ]
+    # The contract is not a distribution: the label counts the companion only.
+    assert build_label(builds[1]) == "imednet-0.8.0+main.84b2fd36+1"
+
+
+def test_a_matrix_build_carries_its_contract_file(tmp_path: Path) -> None:
+    core = make_wheel(tmp_path, "imednet", "0.8.0+main.84b2fd36")
+    collection = tmp_path / "imednet.postman_collection.json"
+    collection.write_text("{}")
+    spec = tmp_path / "mednet.yaml"
+    spec.write_text("openapi: 3.0.0\n")
+    builds = parse_matrix(f"{core} {collection.name}; ==0.5.6 mednet.yaml", tmp_path)
+    assert builds == [
+        {config.SDK: str(core), config.POSTMAN_PATH: collection.name},
+        {config.SDK: "==0.5.6", config.OPENAPI_PATH: "mednet.yaml"},
+    ]
+    with pytest.raises(ConfigError, match=r"nowhere\.json \(the build's IMEDNET_POSTMAN_PATH\)"):
+        parse_matrix(f"{core} nowhere.json", tmp_path)

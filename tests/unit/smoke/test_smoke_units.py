@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import itertools
+import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -406,3 +407,44 @@ def test_the_request_tracker_sees_every_send_and_restores_httpx():
     assert httpx.Client.send is original
     assert (last.method, last.path) == ("GET", "/api/jobs/1")
     assert last.sent[("POST", "/api/records")] == [503, 503]
+
+
+DEFECT = "known SDK defect of imednet 0.8.0+main.1: the build's models have no fields (...)"
+
+
+def test_a_build_defect_is_red_at_once_before_any_request(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """The contract check comes first: a build whose models lack fields never reaches discovery."""
+    monkeypatch.setenv(API_KEY, "api-key-0001")
+    monkeypatch.setenv(SECURITY_KEY, "security-key-0002")
+    monkeypatch.setenv(BASE_URL, "http://127.0.0.1:9")
+    monkeypatch.setattr(smoke.sdk_compat, "contract_defect", lambda *a: DEFECT)
+    monkeypatch.setattr(smoke, "discover", lambda *a: pytest.fail("discovery ran"))
+    report = tmp_path / "smoke.json"
+    assert smoke.main(["--report", str(report)]) == smoke.EXIT_RED
+    out, _ = capsys.readouterr()
+    assert out.splitlines() == [f"::error::{DEFECT}"]
+    written = json.loads(report.read_text())
+    assert (written["reason"], written["classification"]) == (DEFECT, "known-sdk-defect")
+
+
+def test_a_strict_drift_is_named_as_the_sdks_not_unhandled(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    monkeypatch.setenv(API_KEY, "api-key-0001")
+    monkeypatch.setenv(SECURITY_KEY, "security-key-0002")
+    monkeypatch.setenv(BASE_URL, "http://127.0.0.1:9")
+
+    def strict(*_args: object) -> None:
+        raise ValueError("Drift detected (additive): Site received unexpected fields: siteRegion")
+
+    monkeypatch.setattr(smoke, "discover", strict)
+    report = tmp_path / "smoke.json"
+    assert smoke.main(["--report", str(report)]) == smoke.EXIT_RED
+    out, _ = capsys.readouterr()
+    (line,) = out.splitlines()
+    assert line.startswith(
+        "::error::SDK drift: the SDK's Site model does not define Site.siteRegion"
+    )
+    assert json.loads(report.read_text())["classification"] == "sdk-drift"
