@@ -235,7 +235,8 @@ def test_sensor_raises_on_failed_job(
     batch = sensor_batches["failed"]
     ended = wait_finished(sdk, study_key, batch)
     assert ended.state.upper() == "FAILED", f"job {batch} ended {ended.state!r}"
-    with pytest.raises(sdk_compat.job_failed_error(), match="failed"):  # the job really is FAILED
+    failed = sdk_compat.job_failed_pattern(batch)  # the job really is FAILED
+    with pytest.raises(sdk_compat.job_failed_error(), match=failed):
         sdk.poll_job(study_key, batch, interval=POLL_INTERVAL_S, timeout=JOB_TIMEOUT_S)
 
     sensor = integration.ImednetJobSensor(task_id="wait", study_key=study_key, batch_id=batch)

@@ -19,6 +19,7 @@ from study_size import require_walkable
 from imednet_live.config import Settings
 from imednet_live.discovery.rules import FormRef, IntervalRef, SiteRef, SubjectRef
 from imednet_live.redaction import redact
+from imednet_live.sdk import compat as sdk_compat
 from imednet_live.skips import first_or_skip
 
 TERMINAL = re.compile(r"'state': '(COMPLETED|FAILED|CANCELLED)'", re.IGNORECASE)
@@ -118,7 +119,7 @@ def test_queries_list(
     settings: Settings, cli_env: dict[str, str], sdk: ImednetSDK, study_key: str
 ) -> None:
     require_walkable(sdk, settings, study_key, "queries", "queries", "imednet queries list")
-    queries = sdk.queries.list(study_key)
+    queries = sdk_compat.items(sdk.queries.list(study_key))
     first_or_skip(queries, "queries", study_key)
     output = invoke(settings, cli_env, "queries", "list", study_key)
     assert f"Found {len(queries)} queries" in output

@@ -23,11 +23,12 @@ from study_size import require_walkable
 
 from imednet_live.config import Settings
 from imednet_live.discovery.rules import FormRef
+from imednet_live.sdk import compat as sdk_compat
 from imednet_live.skips import first_or_skip
 
 
 def _records(sdk: ImednetSDK, study_key: str) -> list[Record]:
-    return sdk.records.list(study_key)
+    return sdk_compat.items(sdk.records.list(study_key))  # the export reads it whole too
 
 
 def _exportable(sdk: ImednetSDK, settings: Settings, study_key: str, function: str) -> None:
@@ -162,7 +163,9 @@ def test_export_to_sql(
         study_key=study_key,
         what="export_to_sql table",
     )
-    assert_one_value_per_type(table, before, sdk.variables.list(study_key), "export_to_sql table")
+    assert_one_value_per_type(
+        table, before, sdk_compat.items(sdk.variables.list(study_key)), "export_to_sql table"
+    )
 
 
 @pytest.mark.resource("export.sql")
@@ -181,7 +184,7 @@ def test_export_to_sql_by_form(
 
     _exportable(sdk, settings, study_key, "export_to_sql_by_form")
     url = sql_url
-    variables = sdk.variables.list(study_key)
+    variables = sdk_compat.items(sdk.variables.list(study_key))
     before = _records(sdk, study_key)
     with_records = sorted({r.form_id for r in before})
     first_or_skip(with_records, "records", study_key)
