@@ -23,7 +23,6 @@ from imednet import ImednetSDK
 from live_checks import JOB_TIMEOUT_S, POLL_INTERVAL_S, assert_snapshot, tagged_data, wait_finished
 from study_size import require_walkable
 
-from imednet_live.sdk import compat as sdk_compat
 from imednet_live.config import Settings
 from imednet_live.discovery.rules import FormRef, SubjectRef, sample_record_data
 from imednet_live.live_support import (
@@ -32,6 +31,7 @@ from imednet_live.live_support import (
     migrate_airflow_db,
 )
 from imednet_live.live_support import write_tag as new_write_tag
+from imednet_live.sdk import compat as sdk_compat
 
 pytestmark = [pytest.mark.requires_package("airflow"), pytest.mark.xdist_group("airflow")]
 
@@ -142,6 +142,7 @@ def test_hook_with_unknown_connection_id_fails(airflow_home: Path) -> None:
 
 @pytest.mark.resource("airflow.operator")
 @pytest.mark.requires_package("airflow", "pandas")
+@pytest.mark.sdk_defect(known="export_quality_gate")
 def test_export_operator_in_dag_test(
     airflow_db: Path,
     sdk: ImednetSDK,

@@ -203,7 +203,15 @@ def test_subject_data(
 
 
 EXPORTS = [
-    pytest.param("csv", "out.csv", marks=pytest.mark.requires_package("pandas"), id="csv"),
+    pytest.param(
+        "csv",
+        "out.csv",
+        marks=[
+            pytest.mark.requires_package("pandas"),
+            pytest.mark.sdk_defect(known="export_quality_gate"),
+        ],
+        id="csv",
+    ),
     pytest.param("json", "out.json", marks=pytest.mark.requires_package("pandas"), id="json"),
     pytest.param(
         "excel", "out.xlsx", marks=pytest.mark.requires_package("pandas", "openpyxl"), id="excel"

@@ -18,6 +18,7 @@ from live_checks import assert_snapshot, run_cli
 
 from imednet_live.config import Settings
 from imednet_live.discovery.rules import FormRef
+from imednet_live.sdk import compat as sdk_compat
 from imednet_live.skips import first_or_skip, skip_no_data
 
 # PostgreSQL's NAMEDATALEN - 1: longer identifiers are truncated (columns) or rejected.
@@ -42,7 +43,7 @@ def _long_form(sdk: ImednetSDK) -> LongForm:
     """The first form with records, in any study, whose key or a variable name exceeds 63
     characters. Records are listed only for a study that has such a form, once."""
     for study in sdk.studies.list():
-        variables = sdk.variables.list(study.study_key)
+        variables = sdk_compat.items(sdk.variables.list(study.study_key))
         candidates = []
         for each in sdk.forms.list(study.study_key):
             names = tuple(v.variable_name for v in variables if v.form_id == each.form_id)
@@ -71,6 +72,7 @@ def _columns(url: str, table: str) -> list[str]:
     "PostgreSQL, so the column no longer carries the variable's name",
     raises=AssertionError,
 )
+@pytest.mark.sdk_defect(known="export_quality_gate")  # exports nothing at all: hides the above
 def test_export_to_sql_keeps_long_variable_names_postgres(
     sdk: ImednetSDK, postgres_url: str
 ) -> None:
@@ -138,6 +140,7 @@ def test_export_to_sql_by_form_exports_long_form_key_postgres(
 
 
 @pytest.mark.resource("cli")
+@pytest.mark.sdk_defect(known="export_quality_gate")
 def test_cli_export_sql_into_postgres(
     settings: Settings,
     cli_env: dict[str, str],
@@ -147,7 +150,7 @@ def test_cli_export_sql_into_postgres(
     postgres_url: str,
 ) -> None:
     """On PostgreSQL the CLI writes one wide table named by its argument (SQLite: by form)."""
-    before = sdk.records.list(study_key)
+    before = sdk_compat.items(sdk.records.list(study_key))
     first_or_skip(before, "records", study_key)
     columns = expected_columns([v.variable_name for v in sdk.variables.list(study_key)])
     result = run_cli(settings, cli_env, "export", "sql", study_key, "cli_records", postgres_url)
@@ -172,11 +175,12 @@ def _ids(url: str) -> list[int]:
     return sorted(read_sql_table(url, "records").record_ids())
 
 
+@pytest.mark.sdk_defect(known="export_quality_gate")
 def test_postgres_second_export_replaces_the_table(
     sdk: ImednetSDK, study_key: str, postgres_url: str
 ) -> None:
     """``if_exists="replace"`` (the SDK's default): the second export holds each record once."""
-    before: list[Record] = sdk.records.list(study_key)
+    before: list[Record] = sdk_compat.items(sdk.records.list(study_key))
     first_or_skip(before, "records", study_key)
     _export(sdk, study_key, postgres_url, "replace")
     first = _ids(postgres_url)
@@ -192,6 +196,7 @@ def test_postgres_second_export_replaces_the_table(
     assert set(first) <= set(second)
 
 
+@pytest.mark.sdk_defect(known="export_quality_gate")
 def test_postgres_failed_append_leaves_the_table_whole(
     sdk: ImednetSDK, study_key: str, postgres_url: str
 ) -> None:
@@ -203,7 +208,7 @@ def test_postgres_failed_append_leaves_the_table_whole(
     from sqlalchemy import create_engine, text
     from sqlalchemy.exc import IntegrityError
 
-    records = sdk.records.list(study_key)
+    records = sdk_compat.items(sdk.records.list(study_key))
     first_or_skip(records[1:], "two records", study_key)
     _export(sdk, study_key, postgres_url, "replace")
     first = _ids(postgres_url)
