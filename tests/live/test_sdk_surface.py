@@ -20,8 +20,53 @@ from live_checks import JOB_TIMEOUT_S, POLL_INTERVAL_S, run_async, tagged_data, 
 
 from imednet_live.discovery.rules import FormRef, sample_record_data
 from imednet_live.sdk import compat as sdk_compat
+from imednet_live.sdk import surface_changes, surface_snapshot
 
 pytestmark = pytest.mark.resource("sdk.surface")
+
+
+def test_no_undeclared_surface_change() -> None:
+    """Against the nearest earlier build's committed snapshot, every difference in
+    endpoints, signatures, return kinds and model fields is a declared change or a
+    known defect of this build; against its own snapshot (if committed), none at all."""
+    current = surface_snapshot.take_installed()
+    snapshots = surface_snapshot.load_all()
+    own = next((s for s in snapshots if s["version"] == current["version"]), None)
+    if own is not None:
+        stale = surface_snapshot.diff(own, current)
+        assert not stale, (
+            f"imednet {current['version']} differs from its committed snapshot "
+            f"(scripts/snapshot_sdk_surface.py): {stale}"
+        )
+    base = surface_snapshot.previous(snapshots, current["version"])
+    if base is None:
+        assert own is not None, f"no snapshot at or before imednet {current['version']}"
+        return
+    changed = surface_snapshot.diff(base, current)
+    found = surface_snapshot.undeclared(changed, surface_changes.covered_in_build())
+    assert not found, (
+        f"undeclared SDK surface changes since {base['version']} (declare each in "
+        f"sdk/surface_changes.py or report it upstream): {found}"
+    )
+
+
+@pytest.mark.sdk_surface_change("sync_async_split")
+def test_sync_endpoints_have_async_methods(sdk: ImednetSDK) -> None:
+    assert callable(getattr(sdk.records, "async_list", None)), "sdk.records has no async_list"
+
+
+@pytest.mark.sdk_surface_change("list_by_attribute")
+def test_endpoints_have_list_by_attribute(sdk: ImednetSDK) -> None:
+    found = getattr(sdk.sites, "list_by_attribute", None)
+    assert callable(found), "sdk.sites has no list_by_attribute"
+
+
+@pytest.mark.sdk_defect(known="record_keywords")
+def test_record_model_has_keywords() -> None:
+    """The API spec lists ``keywords`` on a record; a model without it drops them."""
+    from imednet.models import Record
+
+    assert "keywords" in Record.model_fields, "Record has no keywords field"
 
 
 @pytest.mark.sdk_surface_change("workflows_package")

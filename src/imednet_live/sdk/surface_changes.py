@@ -35,6 +35,8 @@ class SurfaceChange:
     summary: str  # what breaks for user code, one line
     first_build: str
     present: Callable[[], bool]
+    # The snapshot differences it explains (surface_snapshot.diff lines, fnmatch patterns).
+    covers: tuple[str, ...] = ()
 
     @property
     def reason(self) -> str:
@@ -46,6 +48,7 @@ class BuildDefect:
     key: str
     reason: str  # names the builds and the defect, like a static sdk_defect reason
     present: Callable[[], bool]
+    covers: tuple[str, ...] = ()
 
 
 def _has(module: str, attribute: str | None = None) -> bool:
@@ -69,7 +72,7 @@ def _lazy_listings() -> bool:
 
 def _async_prefix_gone() -> bool:
     try:
-        from imednet.endpoints.records import AsyncRecordsEndpoint  # type: ignore[attr-defined]
+        from imednet.endpoints.records import AsyncRecordsEndpoint  # type: ignore[attr-defined,unused-ignore]
     except ImportError:
         return _lazy_listings()  # the unified endpoints: one class, async by context
     return not hasattr(AsyncRecordsEndpoint, "async_list")
@@ -112,7 +115,52 @@ def _airflow_split() -> bool:
     return not _has("imednet.integrations.airflow")
 
 
+def _sync_async_split() -> bool:
+    try:
+        from imednet.endpoints.records import RecordsEndpoint
+    except ImportError:
+        return False
+    return not hasattr(RecordsEndpoint, "async_list")
+
+
+def _list_by_attribute_gone() -> bool:
+    try:
+        from imednet.endpoints.records import RecordsEndpoint
+    except ImportError:
+        return False
+    return not hasattr(RecordsEndpoint, "list_by_attribute")
+
+
+def _record_keywords_missing() -> bool:
+    try:
+        from imednet.models import Record
+    except ImportError:
+        return False
+    return "keywords" not in Record.model_fields
+
+
 CHANGES: tuple[SurfaceChange, ...] = (
+    SurfaceChange(
+        "sync_async_split",
+        "the sync client's endpoints lost `async_list`/`async_get`/`async_create` "
+        "(async calls go through `AsyncImednetSDK`'s own endpoints) and `get()` takes "
+        "exactly `(study_key, item_id)` again (0.5.6's optional arguments and `**kwargs` gone)",
+        "0.8.0",
+        _sync_async_split,
+        (
+            "endpoint *.async_*: removed",
+            "endpoint *.get: signature (study_key=, item_id=, **kwargs) -> * "
+            "became (study_key, item_id) -> *",
+        ),
+    ),
+    SurfaceChange(
+        "list_by_attribute",
+        "`<endpoint>.list_by_attribute()` (and its async twin) is gone: filter with "
+        "`list(**filters)`",
+        "0.5.6",
+        _list_by_attribute_gone,
+        ("endpoint *.list_by_attribute: removed", "endpoint *.async_list_by_attribute: removed"),
+    ),
     SurfaceChange(
         "workflows_package",
         "`imednet.workflows` moved to the `imednet-workflows` distribution "
@@ -133,6 +181,10 @@ CHANGES: tuple[SurfaceChange, ...] = (
         "`len()` and a second pass break",
         MAIN,
         _lazy_listings,
+        (
+            "endpoint *.list: signature * -> list became * -> ListOperation",
+            "endpoint *.list_by_site: signature * -> list became * -> ListBySiteOperation",
+        ),
     ),
     SurfaceChange(
         "async_dispatch",
@@ -140,6 +192,11 @@ CHANGES: tuple[SurfaceChange, ...] = (
         "endpoints: their own `list`/`get`/`create` are async",
         MAIN,
         _async_prefix_gone,
+        # the methods are dispatch descriptors: they declare the operation they execute
+        (
+            "endpoint *.get: signature * became * -> *GetOperation",
+            "endpoint *.create: signature * became * -> RecordCreateOperation",
+        ),
     ),
     SurfaceChange(
         "cli_argparse",
@@ -154,6 +211,7 @@ CHANGES: tuple[SurfaceChange, ...] = (
         "enrols a new subject (the server assigns its key); a given key is ignored",
         MAIN,
         _register_without_subject_key,
+        ("model RegisterSubjectRequest.subject_key: removed",),
     ),
     SurfaceChange(
         "export_json_rows",
@@ -180,6 +238,14 @@ DEFECTS: tuple[BuildDefect, ...] = (
         "`export csv`/`export sql`, the Airflow export operator) write nothing, silently",
         lambda: _has("imednet.integrations.sink_base", "apply_quality_gate"),
     ),
+    BuildDefect(
+        "record_keywords",
+        f"SDK {MAIN}: `Record` has no `keywords` and `Keyword` no fields: main builds its "
+        "models from its own API contract, which lacks what the API spec (mednet.yaml) "
+        "lists; the keywords of every record are lost (SDK drift)",
+        _record_keywords_missing,
+        ("model Record.keywords: removed", "model Keyword.*: removed"),
+    ),
 )
 
 _CHANGES = {c.key: c for c in CHANGES}
@@ -193,6 +259,12 @@ def change(key: str) -> SurfaceChange:
 
 def defect(key: str) -> BuildDefect:
     return _DEFECTS[key]
+
+
+def covered_in_build() -> list[str]:
+    """Snapshot differences the installed build's declared changes and defects explain."""
+    covers = [c.covers for c in changes_in_build()] + [d.covers for d in DEFECTS if d.present()]
+    return [pattern for patterns in covers for pattern in patterns]
 
 
 def changes_in_build() -> list[SurfaceChange]:
