@@ -228,6 +228,8 @@ class CharterPlugin:
                 imperative = isinstance(exc, pytest.xfail.Exception)
                 known = defect is not None and not imperative
                 category = SkipCategory.KNOWN_SDK_DEFECT if known else SkipCategory.UNCLASSIFIED
+                if defect is not None and known and defect.surface_change:
+                    category = SkipCategory.SDK_SURFACE_CHANGE
             report.user_properties.append((PROP_SKIP_CATEGORY, str(category)))
             if isinstance(exc, CharterSkip):
                 _plain_skip_reason(report, item, exc)
@@ -236,6 +238,11 @@ class CharterPlugin:
                 f"SDK defect fixed: {defect.reason}: the test now passes (strict XPASS); "
                 "remove its @pytest.mark.sdk_defect marker"
             )
+            if defect.surface_change:
+                fixed = (
+                    f"declared surface change absent: {defect.reason}: its contract test "
+                    "passes (strict XPASS); fix its detection in sdk/surface_changes.py"
+                )
             report.user_properties.append((PROP_FAILURE_KIND, SDK_DEFECT_FIXED))
             report.user_properties.append((PROP_FAILURE, fixed))
             report.longrepr = fixed

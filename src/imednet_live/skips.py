@@ -8,7 +8,7 @@ category, so the pytest plugin can classify skips mechanically; a plain
 from __future__ import annotations
 
 import importlib.util
-from collections.abc import Sequence
+from collections.abc import Iterable
 from typing import NoReturn, TypeVar
 
 import pytest
@@ -91,11 +91,14 @@ def require_package(package: str) -> None:
         skip_dependency_missing(package)
 
 
-def first_or_skip(items: Sequence[T], entity: str, study_key: str) -> T:
-    """The first listed item; an empty listing skips naming the entity and study."""
-    if not items:
-        skip_no_data(entity, study_key)
-    return items[0]
+def first_or_skip(items: Iterable[T], entity: str, study_key: str) -> T:
+    """The first listed item; an empty listing skips naming the entity and study.
+
+    Reads one item, so a lazy listing (SDK main) costs one page, not the whole resource.
+    """
+    for item in items:
+        return item
+    skip_no_data(entity, study_key)
 
 
 def category_of(exc: BaseException) -> SkipCategory:

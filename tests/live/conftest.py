@@ -155,7 +155,7 @@ def batch_id(settings: Settings, study_key: str) -> str:
             f"was passed on ({SMOKE_BATCH_ID})"
         )
     with sdk_compat.open_sync(settings.sdk_kwargs()) as client:
-        jobs = client.jobs.list(study_key)
+        jobs = sdk_compat.first(client.jobs.list(study_key), 1)
     if not jobs or not jobs[0].batch_id:
         raise NoEligibleData(
             f"No job to read for study {study_key}: {BATCH_ID} is not set and jobs.list "

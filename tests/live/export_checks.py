@@ -54,8 +54,12 @@ def _csv(path: Path) -> Table:
 
 
 def _json(path: Path) -> Table:
-    # pandas' default orient for frames: {column: {row_index: value}}
-    data: dict[str, dict[str, Any]] = json.loads(path.read_text(encoding="utf-8"))
+    """Either layout: a list of row objects (SDK main, a declared surface change) or
+    pandas' default orient for frames, ``{column: {row_index: value}}`` (up to 0.8)."""
+    data: Any = json.loads(path.read_text(encoding="utf-8"))
+    if isinstance(data, list):
+        columns = tuple(data[0]) if data else ()
+        return Table(columns, tuple(data))
     columns = tuple(data)
     index = list(data[columns[0]]) if columns else []
     return Table(columns, tuple({c: data[c][i] for c in columns} for i in index))

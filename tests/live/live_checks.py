@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import time
 from collections.abc import Awaitable, Iterable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from imednet_live.config import Settings, job_timeout_s
 from imednet_live.discovery.rules import FormRef, VariableRef
@@ -43,53 +41,14 @@ def run_async(client: AsyncImednetSDK, work: Awaitable[T]) -> T:
     return asyncio.run(main())
 
 
-@dataclass(frozen=True)
-class CliResult:
-    """What a CLI run left: the fields of click's ``Result`` that the tests read."""
-
-    exit_code: int
-    output: str
-    exception: BaseException | None
-
-
 def run_cli(
     settings: Settings, env: dict[str, str], *args: str, cwd: Path | None = None
-) -> CliResult:
-    """Run ``imednet ARGS`` in-process; no credential may appear in what it printed."""
-    from click.testing import CliRunner
-
-    entry = sdk_compat.cli_entry()
-    typer_app = sdk_compat.cli_is_click(entry)
-    if typer_app:
-        from typer.testing import CliRunner
-    runner = CliRunner()
-    with contextlib.ExitStack() as stack:
-        if cwd is not None:
-            stack.enter_context(runner.isolated_filesystem(temp_dir=cwd))
-        if typer_app:
-            done = runner.invoke(entry, list(args), env=env)
-            result = CliResult(done.exit_code, done.output, done.exception)
-        else:
-            result = _run_plain(runner, entry, list(args), env)
+) -> sdk_compat.CliResult:
+    """Run ``imednet ARGS`` as the build's users do; no credential may appear in its output."""
+    result = sdk_compat.run_cli(list(args), env, cwd)
     leaked = [s for s in settings.secrets if s in result.output]
     assert not leaked, f"imednet {args[0]} printed a credential"
     return result
-
-
-def _run_plain(runner: Any, main: Any, argv: list[str], env: dict[str, str]) -> CliResult:
-    """A plain ``main(argv)`` CLI under CliRunner's isolation (output and environment)."""
-    code: int = 0
-    error: BaseException | None = None
-    with runner.isolation(env=env) as streams:
-        try:
-            returned = main(argv)
-            code = returned if isinstance(returned, int) else 0
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-        except Exception as exc:  # reported like click reports it
-            code, error = 1, exc
-        output = streams[0].getvalue().decode(errors="replace")
-    return CliResult(code, output, error)
 
 
 def text_variable(form: FormRef, study_key: str) -> VariableRef:
@@ -154,7 +113,7 @@ def records_tagged(sdk: ImednetSDK, study_key: str, variable: str, tag: str) -> 
     Every returned record must carry the tag: a server that ignored the filter would
     otherwise pass this check with unrelated data.
     """
-    found = sdk.records.list(study_key, record_data_filter=f"{variable}=={tag}")
+    found = sdk_compat.items(sdk.records.list(study_key, record_data_filter=f"{variable}=={tag}"))
     strays = [r.record_id for r in found if r.record_data.get(variable) != tag]
     assert not strays, f"recordDataFilter {variable}=={tag} also returned records {strays}"
     return found

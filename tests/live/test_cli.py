@@ -19,6 +19,7 @@ from study_size import export_forms, form_records, require_walkable
 from imednet_live.config import Settings
 from imednet_live.discovery.rules import FormRef, IntervalRef, SiteRef, SubjectRef
 from imednet_live.redaction import redact
+from imednet_live.sdk import compat as sdk_compat
 from imednet_live.skips import first_or_skip
 
 if TYPE_CHECKING:  # the SDK (and pandas with it) is imported by the tests that run
@@ -121,7 +122,7 @@ def test_queries_list(
     settings: Settings, cli_env: dict[str, str], sdk: ImednetSDK, study_key: str
 ) -> None:
     require_walkable(sdk, settings, study_key, "queries", "queries", "imednet queries list")
-    queries = sdk.queries.list(study_key)
+    queries = sdk_compat.items(sdk.queries.list(study_key))
     first_or_skip(queries, "queries", study_key)
     output = invoke(settings, cli_env, "queries", "list", study_key)
     assert f"Found {len(queries)} queries" in output
@@ -207,7 +208,15 @@ def test_subject_data(
 
 
 EXPORTS = [
-    pytest.param("csv", "out.csv", marks=pytest.mark.requires_package("pandas"), id="csv"),
+    pytest.param(
+        "csv",
+        "out.csv",
+        marks=[
+            pytest.mark.requires_package("pandas"),
+            pytest.mark.sdk_defect(known="export_quality_gate"),
+        ],
+        id="csv",
+    ),
     pytest.param("json", "out.json", marks=pytest.mark.requires_package("pandas"), id="json"),
     pytest.param(
         "excel", "out.xlsx", marks=pytest.mark.requires_package("pandas", "openpyxl"), id="excel"

@@ -26,6 +26,7 @@ from study_size import export_forms, form_records, form_variables, require_walka
 
 from imednet_live.config import Settings
 from imednet_live.discovery.rules import FormRef
+from imednet_live.sdk import compat as sdk_compat
 from imednet_live.skips import first_or_skip
 
 if TYPE_CHECKING:  # the SDK (and pandas with it) is imported by the tests that run
@@ -34,7 +35,7 @@ if TYPE_CHECKING:  # the SDK (and pandas with it) is imported by the tests that 
 
 
 def _records(sdk: ImednetSDK, study_key: str) -> list[Record]:
-    return sdk.records.list(study_key)
+    return sdk_compat.items(sdk.records.list(study_key))  # the export reads it whole too
 
 
 def _exportable(sdk: ImednetSDK, settings: Settings, study_key: str, function: str) -> None:
@@ -70,18 +71,21 @@ def _check_table(
     )
 
 
-def _file_export(kind: str, function: str, filename: str, *packages: str) -> object:
+# The builds whose tabular quality gate drops every record (sdk/surface_changes.DEFECTS).
+QUALITY_GATE = pytest.mark.sdk_defect(known="export_quality_gate")
+
+
+def _file_export(
+    kind: str, function: str, filename: str, *packages: str, gated: bool = False
+) -> object:
+    marks = [pytest.mark.resource(f"export.{kind}"), pytest.mark.requires_package(*packages)]
     return pytest.param(
-        kind,
-        function,
-        filename,
-        marks=[pytest.mark.resource(f"export.{kind}"), pytest.mark.requires_package(*packages)],
-        id=kind,
+        kind, function, filename, marks=[*marks, *([QUALITY_GATE] if gated else [])], id=kind
     )
 
 
 FILE_EXPORTS = [
-    _file_export("csv", "export_to_csv", "out.csv", "pandas"),
+    _file_export("csv", "export_to_csv", "out.csv", "pandas", gated=True),
     _file_export("json", "export_to_json", "out.json", "pandas"),
     _file_export("excel", "export_to_excel", "out.xlsx", "pandas", "openpyxl"),
     _file_export("parquet", "export_to_parquet", "out.parquet", "pandas", "pyarrow"),
@@ -163,6 +167,7 @@ def _check_form_table(
 
 @pytest.mark.resource("export.sql")
 @pytest.mark.requires_package("pandas", "sqlalchemy")
+@QUALITY_GATE
 def test_export_to_sql(
     sdk: ImednetSDK,
     settings: Settings,

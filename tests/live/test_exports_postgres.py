@@ -89,6 +89,7 @@ def _columns(url: str, table: str) -> list[str]:
     "PostgreSQL, so the column no longer carries the variable's name",
     raises=AssertionError,
 )
+@pytest.mark.sdk_defect(known="export_quality_gate")  # exports nothing at all: hides the above
 def test_export_to_sql_keeps_long_variable_names_postgres(
     sdk: ImednetSDK, settings: Settings, postgres_url: str
 ) -> None:
@@ -172,6 +173,7 @@ def test_export_to_sql_by_form_exports_long_form_key_postgres(
 
 
 @pytest.mark.resource("cli")
+@pytest.mark.sdk_defect(known="export_quality_gate")
 def test_cli_export_sql_into_postgres(
     settings: Settings,
     cli_env: dict[str, str],
@@ -227,6 +229,7 @@ def _export_form(
     return chosen
 
 
+@pytest.mark.sdk_defect(known="export_quality_gate")
 def test_postgres_second_export_replaces_the_table(
     sdk: ImednetSDK, settings: Settings, study_key: str, postgres_url: str
 ) -> None:
@@ -247,6 +250,7 @@ def test_postgres_second_export_replaces_the_table(
     assert set(first) <= set(second)
 
 
+@pytest.mark.sdk_defect(known="export_quality_gate")
 def test_postgres_failed_append_leaves_the_table_whole(
     sdk: ImednetSDK, settings: Settings, study_key: str, postgres_url: str
 ) -> None:

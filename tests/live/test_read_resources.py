@@ -20,6 +20,7 @@ import pytest
 from live_checks import run_async
 from study_size import first_item
 
+from imednet_live.sdk import compat as sdk_compat
 from imednet_live.skips import first_or_skip
 
 if TYPE_CHECKING:  # the SDK (and pandas with it) is imported by the tests that run
@@ -156,7 +157,7 @@ PARAMS = [pytest.param(r, id=r.attr, marks=_marks(r)) for r in RESOURCES]
 def test_list_and_get(resource: Resource, sdk: ImednetSDK, study_key: str) -> None:
     endpoint = getattr(sdk, resource.attr)
     narrowing = _narrowing(resource, sdk, study_key)
-    items = endpoint.list(*resource.list_args(study_key), **narrowing.filters)
+    items = sdk_compat.items(endpoint.list(*resource.list_args(study_key), **narrowing.filters))
     scope = study_key if resource.study_scoped else None
     listed = _check_listing(resource, items, scope, narrowing)
     _check_same(resource, listed, endpoint.get(*resource.get_args(study_key, listed)))
@@ -172,11 +173,16 @@ def test_async_list_and_get(
     narrowing = _narrowing(resource, sdk, study_key)
 
     async def scenario() -> tuple[list[Any], Any, Any]:
-        items = await endpoint.async_list(*resource.list_args(study_key), **narrowing.filters)
+        args = resource.list_args(study_key)
+        items = await sdk_compat.async_list(endpoint, *args, **narrowing.filters)
         if not items:
             return items, None, None
         listed = items[-1]
-        return items, listed, await endpoint.async_get(*resource.get_args(study_key, listed))
+        return (
+            items,
+            listed,
+            await sdk_compat.async_get(endpoint, *resource.get_args(study_key, listed)),
+        )
 
     items, listed, got = run_async(async_sdk, scenario())
     scope = study_key if resource.study_scoped else None

@@ -18,6 +18,7 @@ from imednet_live.discovery.rules import (
     SubjectRef,
     sample_record_data,
 )
+from imednet_live.sdk import compat as sdk_compat
 
 if TYPE_CHECKING:  # the SDK (and pandas with it) is imported by the tests that run
     from imednet import ImednetSDK
@@ -49,7 +50,7 @@ def test_register_subject_at_write_site(
     assert record.form_key == form.form_key
     assert record.site_id == write_site.site_id
     assert record.subject_key, "a registration must create a subject"
-    registered = sdk.subjects.list(study_key, subject_key=record.subject_key)
+    registered = sdk_compat.items(sdk.subjects.list(study_key, subject_key=record.subject_key))
     assert [s.site_name for s in registered] == [write_site.site_name], (
         f"subject {record.subject_key} is not listed at {write_site.site_name}: {registered!r}"
     )

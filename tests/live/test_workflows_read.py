@@ -138,14 +138,14 @@ def test_query_state_counts_and_open_queries(sdk: ImednetSDK, study_key: str) ->
 
     anchor = first_item(sdk, study_key, "queries", Query, "queries")
     subject = {"subject_key": anchor.subject_key}
-    queries = sdk.queries.list(study_key, **subject)
+    queries = sdk_compat.items(sdk.queries.list(study_key, **subject))
     assert anchor.annotation_id in {q.annotation_id for q in queries}
     workflow = sdk.workflows.query_management
     counts = workflow.get_query_state_counts(study_key, **subject)
     assert set(counts) == {"open", "closed", "unknown"}
     assert sum(counts.values()) == len(queries)
 
-    open_queries = workflow.get_open_queries(study_key, **subject)
+    open_queries = sdk_compat.items(workflow.get_open_queries(study_key, **subject))
     assert len(open_queries) == counts["open"]
     assert {q.subject_key for q in open_queries} <= {anchor.subject_key}
     for query in open_queries:
@@ -188,10 +188,10 @@ def _check_structure(
 
     assert isinstance(structure, StudyStructure)
     assert structure.study_key == study_key
-    intervals: list[Interval] = sdk.intervals.list(study_key)
+    intervals: list[Interval] = sdk_compat.items(sdk.intervals.list(study_key))
     first_or_skip(intervals, "intervals", study_key)
     known: dict[int, Form] = {f.form_id: f for f in sdk.forms.list(study_key)}
-    variables: list[Variable] = sdk.variables.list(study_key)
+    variables: list[Variable] = sdk_compat.items(sdk.variables.list(study_key))
     listed = {i.interval_id: [f.form_id for f in i.forms if f.form_id in known] for i in intervals}
     built = {i.interval_id: [f.form_id for f in i.forms] for i in structure.intervals}
     assert built == listed, f"structure intervals/forms {built} differ from the listings {listed}"

@@ -77,7 +77,8 @@ class OutcomeCollector:
             entry.outcome = "skipped"
             entry.category = str(props.get(PROP_SKIP_CATEGORY, SkipCategory.UNCLASSIFIED))
             entry.message = skip_reason(report)
-            if entry.category == SkipCategory.KNOWN_SDK_DEFECT:  # the marker's reason, bare
+            if entry.category in (SkipCategory.KNOWN_SDK_DEFECT, SkipCategory.SDK_SURFACE_CHANGE):
+                # the marker's reason, bare
                 entry.message = str(getattr(report, "wasxfail", "") or entry.message)
         elif report.failed:
             broken_fixture = report.when != "call" and entry.outcome != "failed"

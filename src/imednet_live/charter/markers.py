@@ -43,6 +43,7 @@ RESOURCES: tuple[str, ...] = (
     "airflow.operator",
     "airflow.sensor",
     "optional_deps",
+    "sdk.surface",  # the contract tests of declared SDK surface changes
 )
 UNASSIGNED = "(no resource marker)"  # the row of tests without a resource marker
 # SDK surfaces (sdk_compat.SURFACES) a resource needs beyond the core client, by resource
@@ -65,7 +66,12 @@ MARKERS: tuple[str, ...] = (
     "airflow)",
     "sdk_defect(reason, raises=None): the test asserts the correct behaviour and the SDK "
     "release named in the reason gets it wrong: a strict xfail, classified known-sdk-defect; "
-    "a pass fails the session (the defect is fixed: remove the marker)",
+    "a pass fails the session (the defect is fixed: remove the marker); "
+    "sdk_defect(known=key) names a defect of some builds (sdk.surface_changes.DEFECTS): "
+    "applied only where the build has it",
+    "sdk_surface_change(key): the contract test of a declared SDK surface change "
+    "(sdk.surface_changes.CHANGES); where the build has the change it fails as declared, "
+    "classified sdk-surface-change; elsewhere it must pass",
 )
 
 
@@ -95,6 +101,7 @@ class SdkDefect:
 
     reason: str
     raises: type[BaseException] | tuple[type[BaseException], ...] | None = None
+    surface_change: bool = False  # a declared surface change, not a defect
 
     def as_xfail(self) -> pytest.MarkDecorator:
         """Strict whatever the ini says: a pass means the defect is gone and must show."""
@@ -103,13 +110,48 @@ class SdkDefect:
 
 def sdk_defect_of(item: pytest.Item) -> SdkDefect | str | None:
     """The test's known SDK defect; a str names what is wrong with its marker."""
-    marker = item.get_closest_marker("sdk_defect")
+    change = item.get_closest_marker("sdk_surface_change")
+    if change is not None:
+        return _declared_change(change)
+    static = None
+    for marker in item.iter_markers("sdk_defect"):  # a build's own defect comes first
+        if "known" not in marker.kwargs:
+            static = static or marker
+            continue
+        found = _build_defect(marker)
+        if found is not None:
+            return found
+    marker = static
     if marker is None:
         return None
     reason = marker.args[0] if marker.args else marker.kwargs.get("reason")
     if not isinstance(reason, str) or not reason.strip():
         return "has @pytest.mark.sdk_defect without a reason naming the SDK release and defect"
     return SdkDefect(reason.strip(), marker.kwargs.get("raises"))
+
+
+def _declared_change(marker: pytest.Mark) -> SdkDefect | str | None:
+    """The declared change, when the installed build has it (else the test must pass)."""
+    from imednet_live.sdk import surface_changes
+
+    key = str(marker.args[0]) if marker.args else ""
+    try:
+        change = surface_changes.change(key)
+    except KeyError:
+        return f"names unknown SDK surface change {key!r} (see sdk.surface_changes.CHANGES)"
+    return SdkDefect(change.reason, surface_change=True) if change.present() else None
+
+
+def _build_defect(marker: pytest.Mark) -> SdkDefect | str | None:
+    """A known defect of some builds, when the installed build has it."""
+    from imednet_live.sdk import surface_changes
+
+    key = str(marker.kwargs["known"])
+    try:
+        defect = surface_changes.defect(key)
+    except KeyError:
+        return f"names unknown SDK build defect {key!r} (see sdk.surface_changes.DEFECTS)"
+    return SdkDefect(defect.reason, marker.kwargs.get("raises")) if defect.present() else None
 
 
 def requirements_of(item: pytest.Item, env: Mapping[str, str]) -> Requirements:

@@ -93,7 +93,8 @@ class SessionOutcomes(BaseModel):
     context: list[str] = Field(default_factory=list, description="the startup banner, redacted")
     counts: dict[str, int] = Field(
         description="passed, failed, skipped, error, expected_skips, unexpected_skips, "
-        "known_sdk_defects (expected skips of category known-sdk-defect), total"
+        "known_sdk_defects (expected skips of category known-sdk-defect), "
+        "sdk_surface_changes (of category sdk-surface-change), total"
     )
     violations: list[Violation] = Field(
         default_factory=list, description="charter breaches; any one fails the session"
@@ -111,8 +112,15 @@ def count_outcomes(tests: list[TestOutcome]) -> dict[str, int]:
     counts["expected_skips"] = sum(t.outcome == "skipped" and t.expected for t in tests)
     counts["unexpected_skips"] = sum(t.outcome == "skipped" and not t.expected for t in tests)
     counts["known_sdk_defects"] = sum(is_known_sdk_defect(t) for t in tests)
+    counts["sdk_surface_changes"] = sum(is_sdk_surface_change(t) for t in tests)
     counts["total"] = len(tests)
     return counts
+
+
+def is_sdk_surface_change(test: TestOutcome) -> bool:
+    """The contract test of a declared surface change, failing as declared on this build."""
+    changed = test.category == SkipCategory.SDK_SURFACE_CHANGE
+    return test.outcome == "skipped" and test.expected and changed
 
 
 def is_known_sdk_defect(test: TestOutcome) -> bool:

@@ -28,6 +28,7 @@ from imednet_live.report.verdict import (
     known_defects,
     requests_text,
     sdk_text,
+    surface_changes,
     target_text,
     wall_text,
     workers_text,
@@ -102,6 +103,7 @@ def render_html(
 {_verdict(verdict)}
 {_failures(found)}
 {_known_defects(known_defects(matrix))}
+{_surface_changes(surface_changes(matrix))}
 {_violations(matrix)}
 {_history(history)}
 {_sessions(matrix)}
@@ -157,6 +159,20 @@ def _known_defects(found: list[KnownDefect]) -> str:
         for d in found
     )
     return f'<h2>Known SDK defects ({len(found)})</h2><ul id="known-defects">{items}</ul>'
+
+
+def _surface_changes(found: list[KnownDefect]) -> str:
+    if not found:
+        return ""
+    items = "".join(
+        f"<li><b>{escape(d.column.key)}</b> <code>{escape(d.test.nodeid)}</code>: "
+        f"{escape(first_line(d.test.message))}</li>"
+        for d in found
+    )
+    return (
+        f"<h2>SDK surface changes in this build ({len(found)})</h2>"
+        f'<ul id="surface-changes">{items}</ul>'
+    )
 
 
 def _failure_details(found: list[Failure]) -> str:

@@ -27,6 +27,7 @@ from imednet_live.report.verdict import (
     known_defects,
     requests_text,
     sdk_text,
+    surface_changes,
     target_text,
     wall_text,
     workers_text,
@@ -70,6 +71,7 @@ def render_markdown(
     ]
     lines += _failures_section(failures(matrix))
     lines += _known_defects_section(known_defects(matrix))
+    lines += _surface_changes_section(surface_changes(matrix))
     lines += _violations_section(matrix)
     if history is not None:
         lines += _history_section(history)
@@ -125,6 +127,18 @@ def _known_defects_section(found: list[KnownDefect]) -> list[str]:
     lines = [f"## Known SDK defects ({len(found)})", ""]
     lines += [
         f"- 🐞 **{_text(d.column.key)}** · <code>{_text(d.test.nodeid)}</code>: "
+        f"{_text(first_line(d.test.message))}"
+        for d in found
+    ]
+    return [*lines, ""]
+
+
+def _surface_changes_section(found: list[KnownDefect]) -> list[str]:
+    if not found:
+        return []
+    lines = [f"## SDK surface changes in this build ({len(found)})", ""]
+    lines += [
+        f"- 🔀 **{_text(d.column.key)}** · <code>{_text(d.test.nodeid)}</code>: "
         f"{_text(first_line(d.test.message))}"
         for d in found
     ]

@@ -22,6 +22,7 @@ from imednet_live.charter.outcomes import (
     TestOutcome,
     Violation,
     is_known_sdk_defect,
+    is_sdk_surface_change,
 )
 from imednet_live.profiles import PROFILES
 
@@ -54,6 +55,8 @@ class Cell:
             self.counts["unexpected"] += 1
         elif is_known_sdk_defect(test):
             self.counts["known_defects"] += 1
+        elif is_sdk_surface_change(test):
+            self.counts["surface_changes"] += 1
         elif test.outcome == "skipped":
             self.counts["skipped"] += 1
         else:
@@ -69,7 +72,7 @@ class Cell:
             return CellStatus.UNEXPECTED_SKIP
         if self.counts["passed"]:
             return CellStatus.PASS
-        if self.counts["skipped"] or self.counts["known_defects"]:
+        if self.counts["skipped"] or self.counts["known_defects"] or self.counts["surface_changes"]:
             return CellStatus.EXPECTED_SKIP
         return CellStatus.EMPTY
 
@@ -80,6 +83,7 @@ class Cell:
                 ("passed", "pass"),
                 ("skipped", "skip"),
                 ("known_defects", "known defect"),
+                ("surface_changes", "surface change"),
                 ("unexpected", "unexpected"),
                 ("failed", "fail"),
             )

@@ -12,7 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
-from imednet_live.charter.outcomes import SessionOutcomes, TestOutcome, is_known_sdk_defect
+from imednet_live.charter.outcomes import (
+    SessionOutcomes,
+    TestOutcome,
+    is_known_sdk_defect,
+    is_sdk_surface_change,
+)
 from imednet_live.redaction import safe_url
 from imednet_live.report.merge import CellStatus, Column, Matrix, sdk_build
 from imednet_live.report.smoke_gate import SmokeGate
@@ -34,6 +39,7 @@ class Counts:
     expected_skips: int = 0
     passed: int = 0
     known_defects: int = 0  # expected skips of category known-sdk-defect, counted apart
+    surface_changes: int = 0  # declared SDK surface changes this build has, counted apart
 
     @classmethod
     def of(cls, sessions: list[SessionOutcomes]) -> Counts:
@@ -43,10 +49,15 @@ class Counts:
             unexpected=sum(not is_failure(t) and not t.expected for t in tests),
             violations=sum(len(s.violations) for s in sessions),
             expected_skips=sum(
-                t.outcome == "skipped" and t.expected and not is_known_sdk_defect(t) for t in tests
+                t.outcome == "skipped"
+                and t.expected
+                and not is_known_sdk_defect(t)
+                and not is_sdk_surface_change(t)
+                for t in tests
             ),
             passed=sum(t.outcome == "passed" and t.expected for t in tests),
             known_defects=sum(is_known_sdk_defect(t) for t in tests),
+            surface_changes=sum(is_sdk_surface_change(t) for t in tests),
         )
 
     def parts(self) -> list[str]:
@@ -56,6 +67,11 @@ class Counts:
             _plural(self.violations, "charter violation"),
             _plural(self.expected_skips, "expected skip"),
             *([_plural(self.known_defects, "known SDK defect")] if self.known_defects else []),
+            *(
+                [_plural(self.surface_changes, "SDK surface change")]
+                if self.surface_changes
+                else []
+            ),
             f"{self.passed} passed",
         ]
 
@@ -149,6 +165,16 @@ def known_defects(matrix: Matrix) -> list[KnownDefect]:
         for column in matrix.columns
         for test in column.outcomes.tests
         if is_known_sdk_defect(test)
+    ]
+
+
+def surface_changes(matrix: Matrix) -> list[KnownDefect]:
+    """The declared SDK surface changes the build has (their contract tests' outcomes)."""
+    return [
+        KnownDefect(column, test)
+        for column in matrix.columns
+        for test in column.outcomes.tests
+        if is_sdk_surface_change(test)
     ]
 
 

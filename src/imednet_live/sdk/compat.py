@@ -13,10 +13,14 @@ What changed, per public tag (../shared/imednet-api/REAL-API-OBSERVATIONS.md):
 0.8 workflows (and the SDK's own job poller and record export) move to
 ``imednet-workflows``, Airflow to ``apache-airflow-providers-imednet``, extras renamed
 (``export``, ``cli``); after 0.8 the CLI becomes a plain function and ``poll_job``
-raises ``JobFailedError``. SDK main (0.8.0+main) also builds its models at import time
-from an API contract it looks for outside the package (``contract_defect`` says when it
-found none) and has a strict drift check (``strict_mode_variable``, ``strict_drift``).
-Builds are named apart by their local label or checkout commit (``build_versions``).
+raises ``JobFailedError``. SDK main (0.8.0+main) makes every ``list()`` a lazy iterator,
+dispatches ``list``/``get``/``create`` to async on ``AsyncImednetSDK`` endpoints instead of
+``async_list``/``async_create``, and makes the CLI an argparse function (``app(argv)``);
+the deliberate ones that break user code are declared in ``surface_changes``. It also
+builds its models at import time from an API contract it looks for outside the package
+(``contract_defect`` says when it found none) and has a strict drift check
+(``strict_mode_variable``, ``strict_drift``). Builds are named apart by their local
+label or checkout commit (``build_versions``).
 """
 
 from __future__ import annotations
@@ -24,14 +28,18 @@ from __future__ import annotations
 import importlib
 import importlib.metadata
 import importlib.util
+import inspect
 import itertools
 import json
 import os
 import re
 import shutil
 import subprocess
+import sys
+import tempfile
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import AsyncIterable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -411,6 +419,7 @@ def job_failed_error() -> type[Exception]:
     """What ``poll_job`` raises on a FAILED job: ``JobFailedError`` where it exists."""
     for module in (
         "imednet.errors",
+        "imednet.utils.job_poller",  # SDK main: the poller is back in core
         "imednet_workflows.job_poller",
         "imednet.workflows.job_poller",
     ):
@@ -421,6 +430,12 @@ def job_failed_error() -> type[Exception]:
         if isinstance(found, type) and issubclass(found, Exception):
             return found
     return RuntimeError
+
+
+def job_failed_pattern(batch_id: str = "") -> str:
+    """A regex for what the poller says of a FAILED job: ``Job B failed`` up to 0.8,
+    ``Job B ended in state FAILED`` on SDK main (either names the batch and the failure)."""
+    return rf"Job {re.escape(batch_id)}\S* (failed|ended in state FAILED)"
 
 
 def poll_job(
@@ -486,6 +501,15 @@ def cli_entry() -> Any:
     return app if app is not None else module.main
 
 
+@dataclass(frozen=True)
+class CliResult:
+    """What a CLI run left: the fields of click's ``Result`` that the tests read."""
+
+    exit_code: int
+    output: str
+    exception: BaseException | None
+
+
 def cli_is_click(entry: Any) -> bool:
     """Whether ``entry`` can run under click's CliRunner (typer apps can)."""
     try:
@@ -493,6 +517,11 @@ def cli_is_click(entry: Any) -> bool:
     except ImportError:
         return False
     return isinstance(entry, typer.Typer)
+
+
+def has_field(model: type, name: str) -> bool:
+    """Whether a pydantic model of the build defines ``name`` (its Python name)."""
+    return name in (getattr(model, "model_fields", None) or {})
 
 
 # -- listings ------------------------------------------------------------------------
@@ -506,3 +535,106 @@ def first(listing: Iterable[T], n: int) -> list[T]:
     tests take what they need through here and never read a study whole by accident.
     """
     return list(itertools.islice(listing, n))
+
+
+def cli_script() -> str:
+    """The ``imednet`` console script of this interpreter's environment (what users run)."""
+    here = Path(sys.executable).parent
+    found = shutil.which("imednet", path=str(here)) or shutil.which("imednet")
+    if found is None:
+        raise RuntimeError("the SDK build installs no `imednet` console script")
+    return found
+
+
+def run_cli(argv: list[str], env: Mapping[str, str], cwd: Path | None = None) -> CliResult:
+    """Run ``imednet ARGV`` as the build's users do.
+
+    A typer app (0.5 to 0.8) runs in-process under typer's ``CliRunner``, as the charter
+    asks; an argparse ``app(argv)`` (SDK main) cannot run under it (its output bypasses the
+    runner's streams), so it runs as the console script in a subprocess, stdout and stderr
+    merged like ``CliRunner`` merges them.
+    """
+    entry = cli_entry()
+    if cli_is_click(entry):
+        return _run_typer(entry, argv, env, cwd)
+    if cwd is not None:  # a fresh folder inside it, as CliRunner's isolated_filesystem
+        cwd = Path(tempfile.mkdtemp(dir=cwd))
+    done = subprocess.run(
+        [cli_script(), *argv],
+        env={**os.environ, **env},
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    return CliResult(done.returncode, done.stdout, None)
+
+
+def _run_typer(entry: Any, argv: list[str], env: Mapping[str, str], cwd: Path | None) -> CliResult:
+    import contextlib
+
+    from typer.testing import CliRunner
+
+    runner = CliRunner()
+    with contextlib.ExitStack() as stack:
+        if cwd is not None:
+            stack.enter_context(runner.isolated_filesystem(temp_dir=cwd))
+        done = runner.invoke(entry, argv, env=dict(env))
+    return CliResult(done.exit_code, done.output, done.exception)
+
+
+def is_lazy(listing: object) -> bool:
+    """Whether a ``list()`` result is a lazy iterator (SDK main) rather than a list."""
+    return not isinstance(listing, Sequence)
+
+
+def items(listing: Iterable[T]) -> list[T]:
+    """Every item of a listing the caller has already bounded (a filter, a structure).
+
+    For a whole growing resource use ``first``: on SDK main every item read past the
+    first page costs another request.
+    """
+    return listing if isinstance(listing, list) else list(listing)
+
+
+# -- async dispatch ------------------------------------------------------------------
+
+
+def _async_method(endpoint: Any, name: str) -> Any:
+    """``async_<name>`` up to 0.8; on SDK main the endpoint's own ``<name>`` is async."""
+    legacy = getattr(endpoint, f"async_{name}", None)
+    return legacy if legacy is not None else getattr(endpoint, name)
+
+
+def has_async_prefix(endpoint: Any) -> bool:
+    """Whether async endpoints spell their methods ``async_list``/``async_get``."""
+    return getattr(endpoint, "async_list", None) is not None
+
+
+async def async_list(
+    endpoint: Any, *args: Any, limit: int | None = None, **kwargs: Any
+) -> list[Any]:
+    """An async endpoint's listing as a list (at most ``limit`` items), in any build."""
+    result = _async_method(endpoint, "list")(*args, **kwargs)
+    if inspect.isawaitable(result):
+        result = await result
+    if isinstance(result, AsyncIterable):
+        taken: list[Any] = []
+        async for item in result:
+            if limit is not None and len(taken) >= limit:
+                break
+            taken.append(item)
+        return taken
+    return list(itertools.islice(result, limit))
+
+
+async def async_get(endpoint: Any, *args: Any, **kwargs: Any) -> Any:
+    """An async endpoint's ``get``, in any build."""
+    return await _async_method(endpoint, "get")(*args, **kwargs)
+
+
+async def async_create(endpoint: Any, *args: Any, **kwargs: Any) -> Any:
+    """An async endpoint's ``create`` (records), in any build."""
+    return await _async_method(endpoint, "create")(*args, **kwargs)

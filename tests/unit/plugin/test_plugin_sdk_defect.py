@@ -188,3 +188,84 @@ def test_sdk_defect_whose_package_is_missing_skips_as_dependency_missing(
     assert entry["category"] == "dependency-missing"
     assert entry["expected"] is True
     assert run.outcomes()["counts"]["known_sdk_defects"] == 0
+
+
+_DECLARE = """
+from imednet_live.sdk import surface_changes as s
+
+s._CHANGES["fake_lazy"] = s.SurfaceChange("fake_lazy", "list() is lazy", "9.9", lambda: True)
+s._CHANGES["fake_absent"] = s.SurfaceChange("fake_absent", "gone", "9.9", lambda: False)
+s._DEFECTS["fake_gate"] = s.BuildDefect("fake_gate", "SDK 9.9: drops rows", lambda: True)
+s._DEFECTS["fake_other"] = s.BuildDefect("fake_other", "SDK 9.8: other", lambda: False)
+"""
+
+
+def test_declared_surface_change_shows_once_as_its_own_category(suite: LiveSuite) -> None:
+    """Present: the contract test's failure is expected, category sdk-surface-change;
+    absent: the contract test runs as any test. A build defect applies where present."""
+    suite.write("conftest_declared.py", _DECLARE)
+    suite.write(
+        "test_live.py",
+        """
+        import conftest_declared  # noqa: F401
+        import pytest
+
+        @pytest.mark.resource("sdk.surface")
+        @pytest.mark.sdk_surface_change("fake_lazy")
+        def test_list_is_a_list():
+            assert isinstance(iter([]), list)
+
+        @pytest.mark.resource("sdk.surface")
+        @pytest.mark.sdk_surface_change("fake_absent")
+        def test_still_there():
+            pass
+
+        @pytest.mark.resource("export.csv")
+        @pytest.mark.sdk_defect(known="fake_gate")
+        def test_rows_kept():
+            assert [] == [1]
+
+        @pytest.mark.resource("export.csv")
+        @pytest.mark.sdk_defect(known="fake_other")
+        def test_unaffected_build():
+            pass
+        """,
+    )
+    run = suite.run("-rx", env=enabled_env())
+    assert run.returncode == 0, run
+    change = run.test("test_list_is_a_list")
+    assert (change["outcome"], change["category"], change["expected"]) == (
+        "skipped",
+        "sdk-surface-change",
+        True,
+    )
+    assert change["message"] == "SDK surface change since 9.9: list() is lazy"
+    assert run.test("test_still_there")["outcome"] == "passed"
+    assert run.test("test_rows_kept")["category"] == "known-sdk-defect"
+    assert run.test("test_unaffected_build")["outcome"] == "passed"
+    counts = run.outcomes()["counts"]
+    assert (counts["sdk_surface_changes"], counts["known_sdk_defects"]) == (1, 1)
+    assert run.outcomes()["violations"] == []
+
+
+def test_declared_surface_change_that_is_absent_on_the_build_fails_naming_it(
+    suite: LiveSuite,
+) -> None:
+    suite.write("conftest_declared.py", _DECLARE)
+    suite.write(
+        "test_live.py",
+        """
+        import conftest_declared  # noqa: F401
+        import pytest
+
+        @pytest.mark.resource("sdk.surface")
+        @pytest.mark.sdk_surface_change("fake_lazy")
+        def test_list_is_a_list():
+            pass
+        """,
+    )
+    run = suite.run(env=enabled_env())
+    assert run.returncode == 1, run
+    entry = run.test("test_list_is_a_list")
+    assert entry["outcome"] == "failed"
+    assert entry["message"].startswith("declared surface change absent: SDK surface change")
