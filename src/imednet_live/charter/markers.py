@@ -113,17 +113,17 @@ def sdk_defect_of(item: pytest.Item) -> SdkDefect | str | None:
     change = item.get_closest_marker("sdk_surface_change")
     if change is not None:
         return _declared_change(change)
-    static = None
-    for marker in item.iter_markers("sdk_defect"):  # a build's own defect comes first
-        if "known" not in marker.kwargs:
-            static = static or marker
+    static: pytest.Mark | None = None
+    for each in item.iter_markers("sdk_defect"):  # a build's own defect comes first
+        if "known" not in each.kwargs:
+            static = static or each
             continue
-        found = _build_defect(marker)
+        found = _build_defect(each)
         if found is not None:
             return found
-    marker = static
-    if marker is None:
+    if static is None:
         return None
+    marker = static
     reason = marker.args[0] if marker.args else marker.kwargs.get("reason")
     if not isinstance(reason, str) or not reason.strip():
         return "has @pytest.mark.sdk_defect without a reason naming the SDK release and defect"
