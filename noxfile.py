@@ -17,6 +17,7 @@ import secrets
 import shutil
 import subprocess
 import sys
+import tempfile
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -39,7 +40,7 @@ from imednet_live.config import ConfigError
 from imednet_live.fault_rules import FaultRuleError, parse_rules
 from imednet_live.profiles import MUTATING_PROFILE, PROFILES, READONLY_PROFILES
 from imednet_live.recording import layout as recording_layout
-from imednet_live.recording import leak_scan
+from imednet_live.recording import leak_scan, personal
 from imednet_live.redaction import safe_url
 from imednet_live.sdk_selection import (
     DISTRIBUTION_NAMES,
@@ -362,6 +363,45 @@ def recording(
             )
 
 
+@contextmanager
+def personal_scan(
+    session: nox.Session, reports: Path, target: Target, target_vars: dict[str, str | None]
+) -> Iterator[dict[str, str | None]]:
+    """A live target: every personal value the session saw is replaced in reports/<session>/,
+    then looked for there (and the credentials); a hit deletes the file and fails the session.
+
+    The session's processes leave the values in a private temporary folder outside
+    reports/ (owner-only), deleted here after the scan.
+    """
+    if (
+        target.kind is not TargetKind.LIVE
+        or config.read_var(os.environ, config.KEEP_PERSONAL) == "1"
+    ):
+        yield {}
+        return
+    folder = Path(tempfile.mkdtemp(prefix="imednet-live-personal-"))
+    try:
+        yield {config.PERSONAL_DIR: str(folder)}
+    finally:
+        seen = personal.load(folder)
+        shutil.rmtree(folder, ignore_errors=True)
+        names = (config.API_KEY, config.SECURITY_KEY)
+        values = [target_vars.get(n) for n in names] + [os.environ.get(n) for n in names]
+        changed = leak_scan.scrub_files(reports, seen.personal, seen.dates)
+        leaks = leak_scan.scan_and_purge(
+            reports, [v for v in values if v], seen.personal, emails=False
+        )
+        session.log(
+            f"personal data: {len(seen.personal)} values seen, {changed} files scrubbed, "
+            f"leak scan of {reports}: {len(leaks)} hits"
+        )
+        if leaks:
+            session.error(
+                f"personal-data leak scan: {'; '.join(map(str, leaks))}: files deleted; "
+                "add the field to src/imednet_live/recording/allowlist.py"
+            )
+
+
 def live_session(session: nox.Session, profile_name: str) -> None:
     """Shared body of every live session: target, profile venv, sandbox, pytest under xdist."""
     target = announce_target(session)
@@ -386,6 +426,7 @@ def live_session(session: nox.Session, profile_name: str) -> None:
     with (
         target_env(session, target, reports) as target_vars,
         recording(session, reports, target, target_vars) as record_vars,
+        personal_scan(session, reports, target, target_vars) as personal_vars,
     ):
         session.run(
             "pytest",
@@ -395,7 +436,7 @@ def live_session(session: nox.Session, profile_name: str) -> None:
             "loadgroup",
             f"--junitxml={reports / 'junit.xml'}",
             *args,
-            env={**env, **target_vars, **record_vars},
+            env={**env, **target_vars, **record_vars, **personal_vars},
         )
 
 
@@ -418,8 +459,9 @@ def smoke(session: nox.Session) -> None:
     with (
         target_env(session, target, reports) as target_vars,
         recording(session, reports, target, target_vars) as record_vars,
+        personal_scan(session, reports, target, target_vars) as personal_vars,
     ):
-        env = {**target_vars, **record_vars}
+        env = {**target_vars, **record_vars, **personal_vars}
         session.run(
             "python",
             "scripts/post_smoke_record.py",
