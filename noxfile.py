@@ -383,17 +383,13 @@ def personal_scan(
     try:
         yield {config.PERSONAL_DIR: str(folder)}
     finally:
-        seen = personal.load(folder)
-        shutil.rmtree(folder, ignore_errors=True)
         names = (config.API_KEY, config.SECURITY_KEY)
         values = [target_vars.get(n) for n in names] + [os.environ.get(n) for n in names]
-        changed = leak_scan.scrub_files(reports, seen.personal, seen.dates)
-        leaks = leak_scan.scan_and_purge(
-            reports, [v for v in values if v], seen.personal, emails=False
-        )
+        swept = personal.sweep(folder, reports, [v for v in values if v])
+        leaks = swept.leaks
         session.log(
-            f"personal data: {len(seen.personal)} values seen, {changed} files scrubbed, "
-            f"leak scan of {reports}: {len(leaks)} hits"
+            f"personal data: {len(swept.seen.personal)} values seen, {swept.scrubbed} files "
+            f"pseudonymised, leak scan of {reports}: {len(leaks)} hits"
         )
         if leaks:
             session.error(

@@ -51,11 +51,19 @@ def scan(
         for n, secret in enumerate(values, start=1):
             if secret in text:
                 leaks.append(Leak(path, f"configured secret #{n}"))
-        fields = sorted({field for spelling, field in spellings.items() if spelling in text})
+        fields = sorted(
+            {field for spelling, field in spellings.items() if _occurs(spelling, text)}
+        )
         leaks += [Leak(path, f"personal value of field {field}") for field in fields]
         if emails and EMAIL.search(text):
             leaks.append(Leak(path, "e-mail address"))
     return leaks
+
+
+def _occurs(value: str, text: str) -> bool:
+    if value not in text:
+        return False
+    return not value.isdigit() or re.search(rf"(?<!\d){value}(?!\d)", text) is not None
 
 
 def scrub_files(directory: Path, personal: Mapping[str, Personal], dates: Mapping[str, str]) -> int:

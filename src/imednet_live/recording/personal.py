@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -25,6 +25,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from imednet_live.config import KEEP_PERSONAL, PERSONAL_DIR, TARGET_KIND, read_var
+from imednet_live.recording.leak_scan import Leak, scan_and_purge, scrub_files
 from imednet_live.recording.scrub import Personal, Scrubber, replace_known, resource_of
 
 API_PATH = "/api/v1/edc/"
@@ -147,3 +148,24 @@ def load(directory: Path) -> Seen:
             seen.personal.setdefault(value, Personal(field, replacement))
         seen.dates.update(data.get("dates", {}))
     return seen
+
+
+@dataclass
+class Sweep:
+    seen: Seen
+    scrubbed: int  # files rewritten with pseudonyms
+    leaks: list[Leak]
+
+
+def sweep(folder: Path, reports: Path, secrets: Iterable[str]) -> Sweep:
+    """After a live session: load its values, delete ``folder``, pseudonymise every file
+    under ``reports`` with them, then scan (and purge) for any that survived, and secrets."""
+    import shutil
+
+    try:
+        seen = load(folder)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    scrubbed = scrub_files(reports, seen.personal, seen.dates)
+    leaks = scan_and_purge(reports, [s for s in secrets if s], seen.personal, emails=False)
+    return Sweep(seen, scrubbed, leaks)

@@ -132,7 +132,9 @@ class Scrubber:
         if value >= PSEUDO_ID_FLOOR or value < 0:
             return value
         digest = hmac.new(self.key, f"id:{value}".encode(), hashlib.sha256).digest()
-        return PSEUDO_ID_FLOOR + int.from_bytes(digest[:8], "big") % PSEUDO_ID_FLOOR // 10
+        pseudo = PSEUDO_ID_FLOOR + int.from_bytes(digest[:8], "big") % PSEUDO_ID_FLOOR // 10
+        self._note(str(value), "subjectId", str(pseudo))
+        return pseudo
 
     def offset_days(self, subject: str) -> int:
         """A subject's per-run date offset: 1 to 365 days either way, keyed, never written.
@@ -358,7 +360,10 @@ class Scrubber:
 def replace_known(text: str, personal: Mapping[str, Personal], dates: Mapping[str, str]) -> str:
     """``text`` with each known personal value (longest first) and subject day replaced."""
     for value in sorted((v for v in personal if v in text), key=len, reverse=True):
-        text = text.replace(value, personal[value].replacement)
+        if value.isdigit():  # a number only where it stands alone, not inside a longer one
+            text = re.sub(rf"(?<!\d){value}(?!\d)", personal[value].replacement, text)
+        else:
+            text = text.replace(value, personal[value].replacement)
     if not dates:
         return text
 
