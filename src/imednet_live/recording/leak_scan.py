@@ -51,9 +51,7 @@ def scan(
         for n, secret in enumerate(values, start=1):
             if secret in text:
                 leaks.append(Leak(path, f"configured secret #{n}"))
-        fields = sorted(
-            {field for spelling, field in spellings.items() if _occurs(spelling, text)}
-        )
+        fields = sorted({field for spelling, field in spellings.items() if _occurs(spelling, text)})
         leaks += [Leak(path, f"personal value of field {field}") for field in fields]
         if emails and EMAIL.search(text):
             leaks.append(Leak(path, "e-mail address"))

@@ -28,14 +28,55 @@ SUBJECT_KEY = "CANARY-SUBJ-4471"
 SUBJECT_OID = "CANARY-OID-4471"
 SUBJECT_ID = 884471
 INTEGERS = frozenset(
-    "studyId siteId formId revision intervalId intervalSequence intervalGroupId dueDateWillBeIn "
-    "negativeSlack positiveSlack eproGracePeriod visitId subjectId keywordId communityId level "
-    "variableId sequence recordId codingId annotationId recordRevisionId recordRevision "
-    "dataRevision parentRecordId currentPage size totalPages totalElements".split()
+    [
+        "studyId",
+        "siteId",
+        "formId",
+        "revision",
+        "intervalId",
+        "intervalSequence",
+        "intervalGroupId",
+        "dueDateWillBeIn",
+        "negativeSlack",
+        "positiveSlack",
+        "eproGracePeriod",
+        "visitId",
+        "subjectId",
+        "keywordId",
+        "communityId",
+        "level",
+        "variableId",
+        "sequence",
+        "recordId",
+        "codingId",
+        "annotationId",
+        "recordRevisionId",
+        "recordRevision",
+        "dataRevision",
+        "parentRecordId",
+        "currentPage",
+        "size",
+        "totalPages",
+        "totalElements",
+    ]
 )
 BOOLEANS = frozenset(
-    "embeddedLog enforceOwnership userAgreement subjectRecordReport unscheduledVisit otherForms "
-    "eproForm allowCopy disabled deleted userActiveInStudy inactive blinded closed".split()
+    [
+        "embeddedLog",
+        "enforceOwnership",
+        "userAgreement",
+        "subjectRecordReport",
+        "unscheduledVisit",
+        "otherForms",
+        "eproForm",
+        "allowCopy",
+        "disabled",
+        "deleted",
+        "userActiveInStudy",
+        "inactive",
+        "blinded",
+        "closed",
+    ]
 )
 FALSE_FLAGS = frozenset({"disabled", "deleted", "inactive", "blinded", "closed"})
 KEPT_TEXT = {
@@ -104,8 +145,8 @@ def _item(schema: str, canaries: Canaries) -> dict[str, Any]:
         elif rule is Rule.SUBJECT_DATE:
             item[name] = canaries.date(where)
         elif rule is Rule.RECORD_DATA:
-            item[name] = {"NOTE": canaries.text(f"{where}.NOTE"),
-                          "BRTHDAT": canaries.date(f"{where}.BRTHDAT")[:10], "WEIGHT": 71}  # fmt: skip
+            note, born = canaries.text(f"{where}.NOTE"), canaries.date(f"{where}.BRTHDAT")
+            item[name] = {"NOTE": note, "BRTHDAT": born[:10], "WEIGHT": 71}
         elif rule is Rule.STUDY_DATE:
             item[name] = "2024-01-02 03:04:05"  # Role: the SDK wants a date, not the spec's list
         elif name in INTEGERS:

@@ -1,9 +1,9 @@
 """The whole live suite recorded against a study full of canaries: none reaches an artifact.
 
-One recorded run (module-scoped, the expensive part) against ``canary_server`` as a
-*live* target, then what the issue asks of it: no canary in any file under reports/ or in
-the output, the drift report still names the field the spec lacks, a replay reproduces
-every outcome, and a sandbox seeded from the recording serves it.
+One recorded run against ``canary_server`` as a *live* target, then what the issue asks
+of it: no canary in any file under reports/ or in the output, the drift report still
+names the field the spec lacks, a replay reproduces every outcome, and a sandbox seeded
+from the recording serves it. One test, so that ``-n auto`` never records twice.
 """
 
 from __future__ import annotations
@@ -101,7 +101,7 @@ def hits(text: str, spellings: dict[str, str]) -> list[str]:
     return sorted({where for value, where in spellings.items() if value in text})
 
 
-def test_no_canary_reaches_any_report_file_or_the_output(run: Run) -> None:
+def check_no_canary_reaches_any_report_file_or_the_output(run: Run) -> None:
     assert re.search(r"\d+ passed", run.output), run.output[-3000:]
     assert run.sweep.seen.personal, "the run saw no personal value: the tap is not on"
     assert run.sweep.leaks == []
@@ -116,7 +116,8 @@ def test_no_canary_reaches_any_report_file_or_the_output(run: Run) -> None:
     assert hits(run.output, spellings) == []
 
 
-def test_drift_still_lists_the_field_the_spec_lacks(run: Run, tmp_path: Path) -> None:
+def check_drift_still_lists_the_field_the_spec_lacks(run: Run, tmp_path: Path) -> None:
+    tmp_path.mkdir(parents=True, exist_ok=True)
     args = [sys.executable, "-m", "imednet_live.drift", str(run.reports), "--out", str(tmp_path)]
     spec = REPO_ROOT.parent / "shared" / "imednet-api" / "mednet.yaml"
     if spec.is_file():
@@ -127,7 +128,7 @@ def test_drift_still_lists_the_field_the_spec_lacks(run: Run, tmp_path: Path) ->
     assert hits(report, canary_spellings(run.canaries)) == []
 
 
-def test_replay_reproduces_every_outcome(run: Run, tmp_path: Path) -> None:
+def check_replay_reproduces_every_outcome(run: Run, tmp_path: Path) -> None:
     replay_dir = run.reports / "replay" / SESSION
     done = run_live(
         {
@@ -147,7 +148,7 @@ def test_replay_reproduces_every_outcome(run: Run, tmp_path: Path) -> None:
     assert run.outcomes(replay_dir) == recorded, done.stdout[-4000:]
 
 
-def test_a_sandbox_seeded_from_the_recording_serves_it(run: Run) -> None:
+def check_a_sandbox_seeded_from_the_recording_serves_it(run: Run) -> None:
     from imednet import ImednetSDK
 
     with (
@@ -162,3 +163,12 @@ def test_a_sandbox_seeded_from_the_recording_serves_it(run: Run) -> None:
         assert [s.subject_key for s in subjects]
         assert all(s.subject_key.startswith("subj-") for s in subjects)
         assert len(sdk.variables.list(study)) == len(canary_server.VARIABLES)
+
+
+def test_a_live_run_full_of_canaries_leaves_none_and_still_replays(
+    run: Run, tmp_path: Path
+) -> None:
+    check_no_canary_reaches_any_report_file_or_the_output(run)
+    check_drift_still_lists_the_field_the_spec_lacks(run, tmp_path / "drift")
+    check_a_sandbox_seeded_from_the_recording_serves_it(run)
+    check_replay_reproduces_every_outcome(run, tmp_path)  # last: it adds reports/replay/
