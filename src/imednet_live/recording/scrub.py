@@ -1,11 +1,14 @@
 """Scrub credentials and personal data from recorded traffic, before anything reaches disk.
 
-The rules are data (the tables below); ``Scrubber`` only applies them. Pseudonyms come
-from a keyed hash (HMAC-SHA256) whose key lives in the environment of one run and is
-never written, so the same subject key maps to the same pseudonym in every session and
-worker of that run (joins across resources still hold) and cannot be reversed from the
-recording. Scrubbing is idempotent: a pseudonym scrubs to itself, which is what lets a
-replay match requests built from pseudonymised responses.
+The rules are data: which fields pass is the allowlist (``allowlist.SCHEMAS``, one table
+per resource); the tables below hold credentials, filters and placeholders; ``Scrubber``
+only applies them. Anything the allowlist does not know keeps its name and JSON type only.
+Pseudonyms and each subject's date offset come from a keyed hash (HMAC-SHA256) whose key
+lives in the environment of one run and is never written, so a subject key maps to the
+same pseudonym in every session and worker of that run (joins and a subject's date
+intervals still hold) and cannot be reversed from the recording. Pseudonyms are
+idempotent (one scrubs to itself), which lets a replay match requests built from
+pseudonymised responses; a date shift is not, so a recording is scrubbed exactly once.
 """
 
 from __future__ import annotations
