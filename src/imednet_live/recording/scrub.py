@@ -78,6 +78,9 @@ KEPT_TEXT = re.compile(r"^lt[0-9a-f]{10}[A-Za-z0-9]*$")  # live_support.write_ta
 HARNESS_MADE = re.compile(r"lt[0-9a-f]{10}")  # e.g. a subject key a test invented from its tag
 # Shorter replaced values ("M", "1", "yes") identify no one and would match everywhere.
 MIN_PERSONAL_LENGTH = 4
+# Free text shorter than this ("Open", "None", "true") is replaced where it stands but not
+# hunted for in reports, where it would garble every ordinary word that spells the same.
+MIN_FREE_TEXT_LENGTH = 6
 ENVELOPE_KEYS = frozenset({"data", "metadata", "pagination"})
 ITEM = "*item*"  # in allowlist.SCHEMAS: the resource's own item schema
 _PSEUDONYM_RULES: Mapping[Rule, str] = {Rule.USER: "user", Rule.NAME: "name", Rule.EMAIL: "email"}
@@ -120,8 +123,10 @@ class Scrubber:
     dates: dict[str, str] = field(default_factory=dict, repr=False)  # day -> shifted day
 
     # -- values ------------------------------------------------------------------------
-    def _note(self, value: str, name: str, replacement: str) -> str:
-        if value != replacement and len(value) >= MIN_PERSONAL_LENGTH:
+    def _note(
+        self, value: str, name: str, replacement: str, shortest: int = MIN_PERSONAL_LENGTH
+    ) -> str:
+        if value != replacement and len(value) >= shortest:
             self.personal.setdefault(value, Personal(name, replacement))
         return replacement
 
@@ -178,7 +183,8 @@ class Scrubber:
     def free_text(self, value: str, name: str) -> str:
         if not value or KEPT_TEXT.match(value) or PSEUDONYM.match(value):
             return value
-        return self._note(value, name, PLACEHOLDERS.get(name.lower(), TEXT_PLACEHOLDER))
+        placeholder = PLACEHOLDERS.get(name.lower(), TEXT_PLACEHOLDER)
+        return self._note(value, name, placeholder, MIN_FREE_TEXT_LENGTH)
 
     def subject_value(self, name: str, value: Any) -> Any:
         lowered = name.lower()
