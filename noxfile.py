@@ -17,6 +17,7 @@ import secrets
 import shutil
 import subprocess
 import sys
+import tempfile
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -40,7 +41,7 @@ from imednet_live.config import ConfigError
 from imednet_live.fault_rules import FaultRuleError, parse_rules
 from imednet_live.profiles import MUTATING_PROFILE, PROFILES, READONLY_PROFILES
 from imednet_live.recording import layout as recording_layout
-from imednet_live.recording import leak_scan
+from imednet_live.recording import leak_scan, personal
 from imednet_live.redaction import safe_url
 from imednet_live.sdk.selection import (
     DISTRIBUTION_NAMES,
@@ -374,6 +375,41 @@ def recording(
             )
 
 
+@contextmanager
+def personal_scan(
+    session: nox.Session, reports: Path, target: Target, target_vars: dict[str, str | None]
+) -> Iterator[dict[str, str | None]]:
+    """A live target: every personal value the session saw is replaced in reports/<session>/,
+    then looked for there (and the credentials); a hit deletes the file and fails the session.
+
+    The session's processes leave the values in a private temporary folder outside
+    reports/ (owner-only), deleted here after the scan.
+    """
+    if (
+        target.kind is not TargetKind.LIVE
+        or config.read_var(os.environ, config.KEEP_PERSONAL) == "1"
+    ):
+        yield {}
+        return
+    folder = Path(tempfile.mkdtemp(prefix="imednet-live-personal-"))
+    try:
+        yield {config.PERSONAL_DIR: str(folder)}
+    finally:
+        names = (config.API_KEY, config.SECURITY_KEY)
+        values = [target_vars.get(n) for n in names] + [os.environ.get(n) for n in names]
+        swept = personal.sweep(folder, reports, [v for v in values if v])
+        leaks = swept.leaks
+        session.log(
+            f"personal data: {len(swept.seen.personal)} values seen, {swept.scrubbed} files "
+            f"pseudonymised, leak scan of {reports}: {len(leaks)} hits"
+        )
+        if leaks:
+            session.error(
+                f"personal-data leak scan: {'; '.join(map(str, leaks))}: files deleted; "
+                "add the field to src/imednet_live/recording/allowlist.py"
+            )
+
+
 def live_session(session: nox.Session, profile_name: str) -> None:
     """Shared body of every live session: target, profile venv, sandbox, pytest under xdist."""
     target = announce_target(session)
@@ -396,6 +432,7 @@ def live_session(session: nox.Session, profile_name: str) -> None:
     with (
         target_env(session, target, reports) as target_vars,
         recording(session, reports, target, target_vars) as record_vars,
+        personal_scan(session, reports, target, target_vars) as personal_vars,
     ):
         choice = choose_workers(session, target, target_vars, profile.allow_mutation)
         session.log(f"workers {choice.describe()}")
@@ -410,7 +447,7 @@ def live_session(session: nox.Session, profile_name: str) -> None:
             f"--junitxml={reports / 'junit.xml'}",
             *workers,
             *session.posargs,
-            env={**env, **target_vars, **record_vars},
+            env={**env, **target_vars, **record_vars, **personal_vars},
         )
 
 
@@ -478,8 +515,9 @@ def smoke(session: nox.Session) -> None:
     with (
         target_env(session, target, reports) as target_vars,
         recording(session, reports, target, target_vars) as record_vars,
+        personal_scan(session, reports, target, target_vars) as personal_vars,
     ):
-        env = {**target_vars, **record_vars}
+        env = {**target_vars, **record_vars, **personal_vars}
         session.run(
             "python",
             "scripts/post_smoke_record.py",

@@ -8,6 +8,9 @@ only if a run failed.
 
 Run: ``.nox/live-mutating-profile-mutating/bin/python benchmarks/bench_recording.py
 [--workers 4]`` (the interpreter's packages make up the profile; mutating has them all).
+``--read-only`` stops after the first two figures; ``--as-live`` labels the sandbox a live
+target, so both read-only runs also learn and pseudonymise personal values as a live run
+does (``recording/personal.py``).
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from imednet_live.config import (
     API_KEY,
     BASE_URL,
     CACHE_DIR,
+    PERSONAL_DIR,
     PROFILE,
     RECORD,
     RECORDING_DIR,
@@ -86,10 +90,22 @@ def base_env(tmp: Path, name: str, mutating: bool) -> dict[str, str]:
     return env
 
 
+def readonly_line(figures: dict[str, float], workers: int, as_live: bool) -> str:
+    plain, recorded = figures["readonly-plain"], figures["readonly-recorded"]
+    overhead = f"{recorded - plain:+.1f} s, {100 * (recorded / plain - 1):+.0f}%"
+    target = " (sandbox as a live target)" if as_live else ""
+    return (
+        f"read-only suite{target}, -n {workers}: {plain:.1f} s plain, "
+        f"{recorded:.1f} s recorded (overhead {overhead})"
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--python", default=sys.executable)
+    parser.add_argument("--read-only", action="store_true", help="only the read-only figures")
+    parser.add_argument("--as-live", action="store_true", help="the sandbox as a live target")
     args = parser.parse_args()
     failed = False
     with tempfile.TemporaryDirectory(prefix="bench-recording-") as tmp_name:
@@ -99,10 +115,17 @@ def main() -> int:
             env = base_env(tmp, name, mutating=False)
             with sandbox.running() as sb:
                 env.update(sb.env)
+                if args.as_live:
+                    personal = tmp / name / "personal"
+                    personal.mkdir(parents=True)
+                    env.update({TARGET_KIND: "live", PERSONAL_DIR: str(personal)})
                 if record:
                     env.update({RECORD: "1", RECORDING_DIR: str(tmp / name / "recording")})
                 figures[name], code = run(args.python, env, args.workers)
             failed |= code != 0
+        if args.read_only:
+            print(readonly_line(figures, args.workers, args.as_live))
+            return 1 if failed else 0
         reports = tmp / "recorded"
         directory = reports / "live-mutating" / "recording"
         env = base_env(tmp, "live-mutating", mutating=True)
@@ -123,12 +146,7 @@ def main() -> int:
         )
         figures["mutating-replay"], code = run(args.python, env, args.workers)
         failed |= code != 0
-    plain, recorded = figures["readonly-plain"], figures["readonly-recorded"]
-    overhead = f"{recorded - plain:+.1f} s, {100 * (recorded / plain - 1):+.0f}%"
-    print(
-        f"read-only suite, -n {args.workers}: {plain:.1f} s plain, "
-        f"{recorded:.1f} s recorded (overhead {overhead})"
-    )
+    print(readonly_line(figures, args.workers, args.as_live))
     sandbox_s, replay_s = figures["mutating-sandbox"], figures["mutating-replay"]
     print(
         f"mutating suite, -n {args.workers}: {sandbox_s:.1f} s against the sandbox "

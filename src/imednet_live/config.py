@@ -83,6 +83,11 @@ RECORD = "IMEDNET_LIVE_RECORD"  # 1: record each session's traffic, scrubbed (de
 RECORDING_DIR = "IMEDNET_LIVE_RECORDING_DIR"  # set by the harness: this session's recording dir
 RECORD_KEY = "IMEDNET_LIVE_RECORD_KEY"  # set by nox per run: pseudonym key, never written
 REPLAY_DIR = "IMEDNET_REPLAY_DIR"  # IMEDNET_TARGET=replay reads here (default reports/)
+# 1: a live run's reports and output keep personal values (an operator's own machine; never CI).
+KEEP_PERSONAL = "IMEDNET_LIVE_KEEP_PERSONAL"
+# Set by nox: a private temp folder (outside reports/) where each process of a live session
+# leaves the personal values it saw, for the leak scan; deleted after the scan.
+PERSONAL_DIR = "IMEDNET_LIVE_PERSONAL_DIR"
 # Seconds the live suite waits for a job to reach COMPLETED (default: 300, the smoke's).
 JOB_TIMEOUT = "IMEDNET_LIVE_JOB_TIMEOUT"
 # A batch id the smoke wrote earlier in this run (live target), for jobs.get in read-only
@@ -443,6 +448,23 @@ ENV_VARS: tuple[EnvVar, ...] = (
         VarScope.HARNESS,
         (_NOX, _SMOKE, _LIVE),
         default="a new one per `nox` run",
+        set_by_nox=True,
+    ),
+    EnvVar(
+        KEEP_PERSONAL,
+        "`1` keeps personal values in a live run's reports and output (debugging on your own "
+        "machine; named in the banner; CI never sets it)",
+        VarScope.HARNESS,
+        (_NOX, _LIVE),
+        default="off: personal values are pseudonymised and leak-scanned",
+    ),
+    EnvVar(
+        PERSONAL_DIR,
+        "a private temporary folder (outside `reports/`) for the personal values a live "
+        "session saw, read by the leak scan and deleted after it",
+        VarScope.HARNESS,
+        (_SMOKE, _LIVE),
+        default="set by nox",
         set_by_nox=True,
     ),
     EnvVar(

@@ -61,6 +61,7 @@ from imednet_live.charter.sdk_log import SDK_LOG_FILE, SdkLogCapture
 from imednet_live.charter.summary import render_resource_table
 from imednet_live.charter.warning_origin import SDK_ORIGIN, SdkOriginMarker, is_sdk_warning
 from imednet_live.config import ConfigError
+from imednet_live.recording import personal
 from imednet_live.redaction import needs_redaction, redact, safe_url
 from imednet_live.skip_categories import SkipCategory
 from imednet_live.skips import (
@@ -287,7 +288,7 @@ class CharterPlugin:
     def _redacted(self, report: Any) -> Any:
         """The same report with every secret masked, before terminal, JUnit or xdist see it."""
         secrets = self.ctx.secrets
-        if not secrets:
+        if not secrets and personal.scrubber() is None:
             return report
         data = self.config.hook.pytest_report_to_serializable(config=self.config, report=report)
         if data is None or not _contains(data, secrets):
@@ -574,7 +575,7 @@ def _plain_skip_reason(report: pytest.TestReport, item: pytest.Item, exc: Charte
 
 def _contains(data: object, secrets: tuple[str, ...]) -> bool:
     if isinstance(data, str):
-        return needs_redaction(data, secrets)
+        return needs_redaction(data, secrets) or personal.scrub_text(data) != data
     if isinstance(data, dict):
         return any(_contains(v, secrets) for v in data.values())
     if isinstance(data, (list, tuple)):
@@ -584,7 +585,7 @@ def _contains(data: object, secrets: tuple[str, ...]) -> bool:
 
 def _redact_tree(data: Any, secrets: tuple[str, ...]) -> Any:
     if isinstance(data, str):
-        return redact(data, secrets)
+        return personal.scrub_text(redact(data, secrets))
     if isinstance(data, dict):
         return {k: _redact_entry(k, v, secrets) for k, v in data.items()}
     if isinstance(data, list):

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 from imednet_live import config
 from imednet_live.config import ConfigError, Settings
 from imednet_live.profiles import OPTIONAL_PACKAGES, PROFILES, Profile
+from imednet_live.recording import personal
 from imednet_live.redaction import redact, safe_url
 from imednet_live.sdk import compat as sdk_compat
 
@@ -100,7 +101,8 @@ class RunContext:
         return self.settings.secrets
 
     def redact(self, text: str) -> str:
-        return redact(text, self.secrets)
+        """Secrets masked and, against a live target, the run's personal values replaced."""
+        return personal.scrub_text(redact(text, self.secrets))
 
     @property
     def suite_disabled_reason(self) -> str | None:
@@ -181,6 +183,11 @@ class RunContext:
             lines.append(
                 f"  sandbox: scenario {self.sandbox_scenario}, "
                 f"subjects {self.sandbox_subjects or 'as seeded'}"
+            )
+        if config.read_var(os.environ, config.KEEP_PERSONAL) == "1":
+            lines.append(
+                f"  personal data: KEPT in reports and output ({config.KEEP_PERSONAL}=1; "
+                "for your own machine only)"
             )
         if self.report_dir:
             lines.append(f"  report dir: {self.report_dir}")

@@ -66,7 +66,7 @@ def cassette_name(worker: str | None = None) -> str:
 def scrub_request(scrubber: Scrubber, request: Request) -> Request:
     clean = Request(request.method, scrubber.url(request.uri), None, {})
     clean.headers = scrubber.headers(dict(request.headers))
-    clean.body = scrubber.body(request.body, resource_of(request.uri))
+    clean.body = scrubber.body(request.body, resource_of(request.uri), request=True)
     return clean
 
 
@@ -132,8 +132,9 @@ def describe(request: Request) -> str:
 class ReplayPersister:
     """Loads every cassette of the chosen recordings as one; never saves."""
 
-    def __init__(self, recordings: Sequence[Recording]) -> None:
+    def __init__(self, recordings: Sequence[Recording], scrubber: Scrubber | None = None) -> None:
         self.recordings = recordings
+        self.scrubber = scrubber
 
     def load_cassette(self, cassette_path: str, serializer: Any) -> Any:
         requests: list[Request] = []
@@ -143,6 +144,10 @@ class ReplayPersister:
                 loaded = deserialize(path.read_text(encoding="utf-8"), serializer)
                 requests += loaded[0]
                 responses += loaded[1]
+        if self.scrubber is not None:  # judge replayed record data by type, as recorded
+            for request, response in zip(requests, responses, strict=True):
+                if resource_of(request.uri) == "variables":
+                    self.scrubber.learn("variables", _json_or_none(response))
         return requests, responses
 
     def save_cassette(self, *_args: Any, **_kwargs: Any) -> None:
@@ -156,6 +161,11 @@ class ReplayCassette(Cassette):
     around writes; repeating the last keeps a replay that polls once more than the
     recorded run from failing for no reason.
     """
+
+    def append(self, request: Request, response: Any) -> None:
+        """Keep a loaded interaction as recorded: it was scrubbed once, at record time, and
+        scrubbing is not idempotent for dates (a second shift would move them again)."""
+        self.data.append((request, response))
 
     def can_play_response_for(self, request: Request) -> bool:
         # Every API request is played (a miss fails its test in play_response and never
@@ -183,12 +193,20 @@ def replaying(recordings: Sequence[Recording], scrubber: Scrubber) -> Iterator[C
     with ReplayCassette.use(
         path="replay",
         serializer=jsonserializer,
-        persister=ReplayPersister(recordings),
+        persister=ReplayPersister(recordings, scrubber),
         record_mode=RecordMode.NONE,
         match_on=MATCH_ON,
         before_record_request=lambda r: scrub_request(scrubber, r) if is_api(r) else None,
     ) as cassette:
         yield cassette
+
+
+def _json_or_none(response: Mapping[str, Any]) -> Any:
+    body = (response.get("body") or {}).get("string")
+    try:
+        return json.loads(body) if body else None
+    except (TypeError, ValueError):
+        return None
 
 
 def write_tags(cassette: Cassette) -> dict[str, list[str]]:

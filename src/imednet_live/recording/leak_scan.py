@@ -1,15 +1,22 @@
-"""The last gate before a recording is kept: no secret, no e-mail address, anywhere.
+"""The last gate before a recording or report is kept: no secret, no personal value.
 
-Pure standard library: the noxfile runs it after every recording session. A file with a
-hit is deleted (never kept half-clean) and the hit is described without its value.
+Pure standard library: the noxfile runs it after every recording session (secrets and
+e-mail addresses) and after every live session over all of ``reports/<session>/`` (the
+run's credentials and every personal value its processes saw, ``personal.Seen``). A
+file with a hit is deleted (never kept half-clean) and the hit is described by file and
+field, never by its value.
 """
 
 from __future__ import annotations
 
+import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+
+from imednet_live.atomic_files import write_text_atomic
+from imednet_live.recording.scrub import Personal, replace_known
 
 EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 
@@ -23,23 +30,64 @@ class Leak:
         return f"{self.path}: {self.what}"
 
 
-def scan(directory: Path, secrets: Iterable[str]) -> list[Leak]:
-    """Every file under ``directory`` holding a secret or an e-mail-shaped string."""
+def scan(
+    directory: Path,
+    secrets: Iterable[str],
+    personal: Mapping[str, Personal] | None = None,
+    *,
+    emails: bool = True,
+) -> list[Leak]:
+    """Every file under ``directory`` holding a secret, a known personal value or an e-mail."""
     values = [s for s in dict.fromkeys(secrets) if s]
+    # A value is also looked for as JSON writes it (quotes, non-ASCII escaped).
+    spellings = {
+        spelling: found.field
+        for value, found in (personal or {}).items()
+        for spelling in {value, json.dumps(value)[1:-1]}
+    }
     leaks: list[Leak] = []
     for path in sorted(p for p in directory.rglob("*") if p.is_file()):
         text = path.read_text(encoding="utf-8", errors="replace")
         for n, secret in enumerate(values, start=1):
             if secret in text:
                 leaks.append(Leak(path, f"configured secret #{n}"))
-        if EMAIL.search(text):
+        fields = sorted({field for spelling, field in spellings.items() if _occurs(spelling, text)})
+        leaks += [Leak(path, f"personal value of field {field}") for field in fields]
+        if emails and EMAIL.search(text):
             leaks.append(Leak(path, "e-mail address"))
     return leaks
 
 
-def scan_and_purge(directory: Path, secrets: Iterable[str]) -> list[Leak]:
+def _occurs(value: str, text: str) -> bool:
+    if value not in text:
+        return False
+    return not value.isdigit() or re.search(rf"(?<!\d){value}(?!\d)", text) is not None
+
+
+def scrub_files(directory: Path, personal: Mapping[str, Personal], dates: Mapping[str, str]) -> int:
+    """Replace every known personal value in every text file under ``directory``; how many."""
+    changed = 0
+    for path in sorted(p for p in directory.rglob("*") if p.is_file()):
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (UnicodeDecodeError, OSError):
+            continue  # not text: the scan still looks inside it
+        clean = replace_known(text, personal, dates)
+        if clean != text:
+            write_text_atomic(path, clean)
+            changed += 1
+    return changed
+
+
+def scan_and_purge(
+    directory: Path,
+    secrets: Iterable[str],
+    personal: Mapping[str, Personal] | None = None,
+    *,
+    emails: bool = True,
+) -> list[Leak]:
     """Scan, then delete every file with a hit; returns the hits."""
-    leaks = scan(directory, secrets)
+    leaks = scan(directory, secrets, personal, emails=emails)
     for path in {leak.path for leak in leaks}:
         path.unlink(missing_ok=True)
     return leaks

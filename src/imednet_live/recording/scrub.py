@@ -1,11 +1,14 @@
 """Scrub credentials and personal data from recorded traffic, before anything reaches disk.
 
-The rules are data (the tables below); ``Scrubber`` only applies them. Pseudonyms come
-from a keyed hash (HMAC-SHA256) whose key lives in the environment of one run and is
-never written, so the same subject key maps to the same pseudonym in every session and
-worker of that run (joins across resources still hold) and cannot be reversed from the
-recording. Scrubbing is idempotent: a pseudonym scrubs to itself, which is what lets a
-replay match requests built from pseudonymised responses.
+The rules are data: which fields pass is the allowlist (``allowlist.SCHEMAS``, one table
+per resource); the tables below hold credentials, filters and placeholders; ``Scrubber``
+only applies them. Anything the allowlist does not know keeps its name and JSON type only.
+Pseudonyms and each subject's date offset come from a keyed hash (HMAC-SHA256) whose key
+lives in the environment of one run and is never written, so a subject key maps to the
+same pseudonym in every session and worker of that run (joins and a subject's date
+intervals still hold) and cannot be reversed from the recording. Pseudonyms are
+idempotent (one scrubs to itself), which lets a replay match requests built from
+pseudonymised responses; a date shift is not, so a recording is scrubbed exactly once.
 """
 
 from __future__ import annotations
@@ -19,6 +22,15 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
+from imednet_live.recording.allowlist import (
+    REQUEST_SCHEMAS,
+    RESOURCES,
+    SCHEMAS,
+    SINGLE_OBJECT,
+    SUBJECT_OF,
+    Rule,
+)
+from imednet_live.recording.dates import DATE_IN_TEXT, DATETIME_REPR, parse_day, shift
 from imednet_live.redaction import MASK
 
 # -- rules ------------------------------------------------------------------------------
@@ -49,23 +61,29 @@ USER_FIELDS: Mapping[str, str] = {
 SUBJECT_KEY_FIELDS: frozenset[str] = frozenset({"subjectkey", "subjectoid", "subject_key"})
 SUBJECT_ID_FIELDS: frozenset[str] = frozenset({"subjectid", "subject_id"})
 
-# Free text replaced whole: (resource or "*", lower-cased field) -> placeholder.
-FREE_TEXT_FIELDS: Mapping[tuple[str, str], str] = {
-    ("*", "comment"): "[comment]",
-    ("*", "verbatim"): "[verbatim]",
-    ("*", "reasonforchange"): "[reason]",
-    ("codings", "value"): "[verbatim]",
+# Placeholders for free text, by field (lower-cased); any other text field gets "[text]".
+PLACEHOLDERS: Mapping[str, str] = {
+    "comment": "[comment]",
+    "value": "[verbatim]",
+    "reasonforchange": "[reason]",
+    "reason": "[reason]",
+    "description": "[description]",
 }
-
-# Objects keyed by variable name whose values are decided by the variable's type.
-RECORD_DATA_FIELDS: frozenset[str] = frozenset({"recorddata", "data"})
 TEXT_VARIABLE_TYPES: frozenset[str] = frozenset({"text", "memo", "string", "textarea"})
 DATE_VARIABLE_TYPES: frozenset[str] = frozenset({"date", "datetime", "time"})
 TEXT_PLACEHOLDER = "[text]"
-DATE_PLACEHOLDER = "1900-01-01"
+DATE_PLACEHOLDER = "1900-01-01"  # a date-typed value that is no date the parser knows
 # Harness-made values that carry no personal data and must survive for replay.
 KEPT_TEXT = re.compile(r"^lt[0-9a-f]{10}[A-Za-z0-9]*$")  # live_support.write_tag
 HARNESS_MADE = re.compile(r"lt[0-9a-f]{10}")  # e.g. a subject key a test invented from its tag
+# Shorter replaced values ("M", "1", "yes") identify no one and would match everywhere.
+MIN_PERSONAL_LENGTH = 4
+# Free text shorter than this ("Open", "None", "true") is replaced where it stands but not
+# hunted for in reports, where it would garble every ordinary word that spells the same.
+MIN_FREE_TEXT_LENGTH = 6
+ENVELOPE_KEYS = frozenset({"data", "metadata", "pagination"})
+ITEM = "*item*"  # in allowlist.SCHEMAS: the resource's own item schema
+_PSEUDONYM_RULES: Mapping[Rule, str] = {Rule.USER: "user", Rule.NAME: "name", Rule.EMAIL: "email"}
 NUMERIC = re.compile(r"^-?\d+(\.\d+)?$")
 
 EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
@@ -82,26 +100,79 @@ _FILTER_TERM = re.compile(
 _KIND_PREFIX = {"subj": "subj", "user": "user", "name": "name", "email": "mail"}
 
 
+@dataclass(frozen=True)
+class Personal:
+    """A personal value the scrubber replaced: which field held it, and what replaced it."""
+
+    field: str
+    replacement: str
+
+
 @dataclass
 class Scrubber:
-    """Applies the rules with one run's key; learns variable types from variable listings."""
+    """Applies the allowlist with one run's key; remembers every personal value it replaced.
+
+    ``personal`` (original -> field and replacement) is what the artifact scrubbing and
+    the leak scan look for; it lives in memory only.
+    """
 
     key: bytes = field(repr=False)
     secrets: tuple[str, ...] = field(default=(), repr=False)
     variable_types: dict[str, str] = field(default_factory=dict)
+    personal: dict[str, Personal] = field(default_factory=dict, repr=False)
+    dates: dict[str, str] = field(default_factory=dict, repr=False)  # day -> shifted day
 
     # -- values ------------------------------------------------------------------------
-    def pseudonym(self, kind: str, value: str) -> str:
+    def _note(
+        self, value: str, name: str, replacement: str, shortest: int = MIN_PERSONAL_LENGTH
+    ) -> str:
+        if value != replacement and len(value) >= shortest:
+            self.personal.setdefault(value, Personal(name, replacement))
+        return replacement
+
+    def pseudonym(self, kind: str, value: str, name: str = "") -> str:
         if PSEUDONYM.match(value) or HARNESS_MADE.search(value):
             return value
         digest = hmac.new(self.key, f"{kind}:{value}".encode(), hashlib.sha256).hexdigest()
-        return f"{_KIND_PREFIX[kind]}-{digest[:10]}"
+        return self._note(value, name or kind, f"{_KIND_PREFIX[kind]}-{digest[:10]}")
 
     def pseudo_id(self, value: int) -> int:
         if value >= PSEUDO_ID_FLOOR or value < 0:
             return value
         digest = hmac.new(self.key, f"id:{value}".encode(), hashlib.sha256).digest()
-        return PSEUDO_ID_FLOOR + int.from_bytes(digest[:8], "big") % PSEUDO_ID_FLOOR // 10
+        pseudo = PSEUDO_ID_FLOOR + int.from_bytes(digest[:8], "big") % PSEUDO_ID_FLOOR // 10
+        self._note(str(value), "subjectId", str(pseudo))
+        return pseudo
+
+    def offset_days(self, subject: str) -> int:
+        """A subject's per-run date offset: 1 to 365 days either way, keyed, never written.
+
+        ``subject`` is the subject's pseudonym, so a replayed request (built from
+        pseudonymised responses) shifts by the same offset as the recorded one.
+        """
+        digest = hmac.new(self.key, f"shift:{subject}".encode(), hashlib.sha256).digest()
+        days = 1 + int.from_bytes(digest[:4], "big") % 365
+        return days if digest[4] & 1 else -days
+
+    def subject_of(self, item: Mapping[str, Any]) -> str:
+        """The pseudonym of the subject ``item`` belongs to ("" if none): keys the date shift."""
+        for name in SUBJECT_OF:
+            value = item.get(name)
+            if isinstance(value, str) and value:
+                return self.pseudonym("subj", value, name)
+            if isinstance(value, int) and not isinstance(value, bool):
+                return f"id-{self.pseudo_id(value)}"
+        return ""
+
+    def shift_date(self, value: str, subject: str, name: str) -> str:
+        """A subject's date moved by its offset, format kept; an unknown format is replaced."""
+        if not value or PSEUDONYM.match(value):
+            return value
+        shifted = shift(value, self.offset_days(subject))
+        if shifted is None:
+            return self._note(value, name, DATE_PLACEHOLDER)
+        self.dates.setdefault(value[:10], shifted[:10])
+        return shifted
 
     def text(self, value: str) -> str:
         """Any string: configured secrets masked, e-mail-shaped text pseudonymised."""
@@ -109,10 +180,16 @@ class Scrubber:
             value = value.replace(secret, MASK)
         return EMAIL.sub(lambda m: self.pseudonym("email", m.group(0)), value)
 
+    def free_text(self, value: str, name: str) -> str:
+        if not value or KEPT_TEXT.match(value) or PSEUDONYM.match(value):
+            return value
+        placeholder = PLACEHOLDERS.get(name.lower(), TEXT_PLACEHOLDER)
+        return self._note(value, name, placeholder, MIN_FREE_TEXT_LENGTH)
+
     def subject_value(self, name: str, value: Any) -> Any:
         lowered = name.lower()
         if lowered in SUBJECT_KEY_FIELDS and isinstance(value, str) and value:
-            return self.pseudonym("subj", value)
+            return self.pseudonym("subj", value, name)
         if lowered in SUBJECT_ID_FIELDS:
             if isinstance(value, bool):
                 return value
@@ -122,15 +199,43 @@ class Scrubber:
                 return str(self.pseudo_id(int(value)))
         return value
 
-    def record_value(self, variable: str, value: Any) -> Any:
+    def record_value(self, variable: str, value: Any, subject: str = "") -> Any:
+        """A record variable's value, by the variable's type: numbers and codes are kept."""
+        if isinstance(value, (Mapping, list)):
+            return self.unknown(value, f"recordData.{variable}", subject)
         if not isinstance(value, str) or not value or KEPT_TEXT.match(value):
             return value
         kind = self.variable_types.get(variable, "").strip().lower()
-        if kind in DATE_VARIABLE_TYPES:
-            return DATE_PLACEHOLDER
+        if kind in DATE_VARIABLE_TYPES or parse_day(value) is not None:
+            return self.shift_date(value, subject, f"recordData.{variable}")
         if kind in TEXT_VARIABLE_TYPES or (not kind and not NUMERIC.match(value)):
-            return TEXT_PLACEHOLDER  # unknown type: anything but a number may be free text
+            # unknown type: anything but a number may be free text
+            return self.free_text(value, f"recordData.{variable}")
         return self.text(value)
+
+    def unknown(self, value: Any, name: str, subject: str = "") -> Any:
+        """A field the allowlist does not know: its name and JSON type stay, its value never."""
+        if value is None:
+            return None
+        if isinstance(value, bool):
+            return False
+        if isinstance(value, int):
+            return 0
+        if isinstance(value, float):
+            return 0.0
+        if isinstance(value, str):
+            if parse_day(value) is not None:
+                return self.shift_date(value, subject, name)
+            return self.free_text(value, name)
+        if isinstance(value, Mapping):
+            return {str(k): self.unknown(v, f"{name}.{k}", subject) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self.unknown(v, name, subject) for v in value]
+        return None
+
+    def known_text(self, value: str) -> str:
+        """``value`` with every personal value this scrubber has replaced, replaced."""
+        return replace_known(self.text(value), self.personal, self.dates)
 
     # -- JSON --------------------------------------------------------------------------
     def learn(self, resource: str, body: Any) -> None:
@@ -141,41 +246,77 @@ class Scrubber:
             if isinstance(item, Mapping) and isinstance(item.get("variableName"), str):
                 self.variable_types[item["variableName"]] = str(item.get("variableType") or "")
 
-    def json(self, value: Any, resource: str = "*", name: str = "", *, item: bool = False) -> Any:
-        """``name`` is the key holding ``value``; ``item``: value is an element of that list."""
-        lowered = name.lower()
+    def json(self, value: Any, resource: str = "*", *, request: bool = False) -> Any:
+        """A whole body of ``resource`` scrubbed by the allowlist (``allowlist.SCHEMAS``)."""
+        item = (REQUEST_SCHEMAS.get(resource) if request else None) or RESOURCES.get(resource)
+        if isinstance(value, Mapping) and ENVELOPE_KEYS & value.keys():
+            return self._walk(value, "Envelope", "", item)
         if isinstance(value, Mapping):
-            if lowered in RECORD_DATA_FIELDS and not item:
-                return {str(k): self.record_value(str(k), v) for k, v in value.items()}
-            return {str(k): self.json(v, resource, str(k)) for k, v in value.items()}
-        if isinstance(value, list):
-            return [self.json(v, resource, name, item=True) for v in value]
-        if lowered in SUBJECT_KEY_FIELDS or lowered in SUBJECT_ID_FIELDS:
-            return self.subject_value(name, value)
-        if isinstance(value, str):
-            placeholder = FREE_TEXT_FIELDS.get((resource, lowered)) or FREE_TEXT_FIELDS.get(
-                ("*", lowered)
-            )
-            if placeholder is not None and value:
-                return placeholder
-            kind = USER_FIELDS.get(lowered)
-            if kind is not None and value:
-                return self.pseudonym(kind, value)
-            return self.text(value)
-        return value
+            single = None if request else SINGLE_OBJECT.get(resource)
+            return self._walk(value, single or item, "", item)
+        return self._walk(value, item, "", item)
 
-    def body(self, raw: bytes | str | None, resource: str) -> bytes | str | None:
-        """A JSON body scrubbed by the rules; any other body has secrets and e-mails masked."""
+    def _walk(self, value: Any, schema: str | None, subject: str, item: str | None) -> Any:
+        fields = SCHEMAS.get(schema or "")
+        if isinstance(value, list):
+            return [self._walk(v, schema, subject, item) for v in value]
+        if fields is None or not isinstance(value, Mapping):
+            return self.unknown(value, schema or "", subject)
+        subject = self.subject_of(value) or subject
+        out: dict[str, Any] = {}
+        for key, v in value.items():
+            rule = fields.get(key)
+            if rule is None:
+                out[key] = self.unknown(v, f"{schema}.{key}", subject)
+            elif not isinstance(rule, Rule):
+                out[key] = self._walk(v, item if rule == ITEM else rule, subject, item)
+            else:
+                out[key] = self._apply(rule, key, v, subject)
+        return out
+
+    def _apply(self, rule: Rule, name: str, value: Any, subject: str) -> Any:
+        if value is None or value == "":
+            return value
+        if rule is Rule.RECORD_DATA:
+            if not isinstance(value, Mapping):
+                return self.unknown(value, name, subject)
+            return {str(k): self.record_value(str(k), v, subject) for k, v in value.items()}
+        if rule in (Rule.SUBJECT_KEY, Rule.SUBJECT_ID):
+            if rule is Rule.SUBJECT_KEY and isinstance(value, str):
+                return self.pseudonym("subj", value, name)
+            return self.subject_value("subjectId", value)
+        if isinstance(value, (Mapping, list)):
+            return self.unknown(value, name, subject)  # a scalar field that grew structure
+        if rule is Rule.STUDY_DATE and isinstance(value, str) and parse_day(value) is None:
+            return self.free_text(value, name)  # not a date after all: text, not kept
+        if rule in (Rule.KEEP, Rule.STUDY_DATE):
+            return self.text(value) if isinstance(value, str) else value
+        if not isinstance(value, str):
+            return self.unknown(value, name, subject)
+        if rule in _PSEUDONYM_RULES:
+            return self.pseudonym(_PSEUDONYM_RULES[rule], value, name)
+        if rule is Rule.SUBJECT_DATE:
+            return self.shift_date(value, subject, name)
+        if rule is Rule.PATH:
+            return self.url(value)
+        if rule is Rule.ERROR_TEXT:
+            return self.known_text(value)
+        return self.free_text(value, name)
+
+    def body(
+        self, raw: bytes | str | None, resource: str, *, request: bool = False
+    ) -> bytes | str | None:
+        """A JSON body scrubbed by the rules; any other body has known values replaced."""
         if raw is None or raw in (b"", ""):
             return raw
         text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else raw
         try:
             parsed = json.loads(text)
         except ValueError:
-            clean = self.text(text)
+            clean = self.known_text(text)
         else:
             self.learn(resource, parsed)
-            clean = json.dumps(self.json(parsed, resource), separators=(",", ":"))
+            clean = json.dumps(self.json(parsed, resource, request=request), separators=(",", ":"))
         return clean.encode("utf-8") if isinstance(raw, bytes) else clean
 
     # -- URLs and headers --------------------------------------------------------------
@@ -223,6 +364,29 @@ class Scrubber:
             else:
                 kept[name] = self.text(str(value))
         return kept
+
+
+def replace_known(text: str, personal: Mapping[str, Personal], dates: Mapping[str, str]) -> str:
+    """``text`` with each known personal value (longest first) and subject day replaced."""
+    for value in sorted((v for v in personal if v in text), key=len, reverse=True):
+        if value.isdigit():  # a number only where it stands alone, not inside a longer one
+            text = re.sub(rf"(?<!\d){value}(?!\d)", personal[value].replacement, text)
+        else:
+            text = text.replace(value, personal[value].replacement)
+    if not dates:
+        return text
+
+    def iso(m: re.Match[str]) -> str:
+        return dates.get(m.group(0), m.group(0))
+
+    def pyrepr(m: re.Match[str]) -> str:
+        day = dates.get(f"{int(m.group(1)):04d}-{int(m.group(2)):02d}-{int(m.group(3)):02d}")
+        if day is None:
+            return m.group(0)
+        head = m.group(0)[: m.group(0).index("(") + 1]
+        return f"{head}{int(day[:4])}, {int(day[5:7])}, {int(day[8:10])}"
+
+    return DATETIME_REPR.sub(pyrepr, DATE_IN_TEXT.sub(iso, text))
 
 
 def _unquote(segment: str) -> str:

@@ -31,7 +31,7 @@ from imednet_live.config import (
     TARGET_KIND,
     read_var,
 )
-from imednet_live.recording.layout import Recording, find_recordings
+from imednet_live.recording.layout import Recording, RecordingError, find_recordings
 
 
 @dataclass
@@ -68,23 +68,36 @@ def replay_recordings(env: Mapping[str, str]) -> list[Recording]:
     return sorted(recordings, key=lambda r: r.path.parent.name != own)
 
 
+def _cassettes(what: str) -> Any:
+    """VCR.py's wiring, imported only when switched on: a missing package is one line."""
+    try:
+        from imednet_live.recording import cassettes
+    except ModuleNotFoundError as exc:
+        raise RecordingError(
+            f"{what} needs the package {exc.name!r}, which this environment lacks; "
+            "install imednet-live's recording extras (vcrpy) or switch "
+            f"{RECORD if what == 'recording' else TARGET_KIND} off"
+        ) from None
+    return cassettes
+
+
 def start(env: Mapping[str, str] | None = None) -> str | None:
     """Switch this process to recording or replay when the environment asks; returns which."""
     global _ACTIVE
     env = os.environ if env is None else env
     if _ACTIVE is not None:
         return _ACTIVE.mode
-    if read_var(env, TARGET_KIND) == "replay":
-        from imednet_live.recording import cassettes  # vcrpy: only when recording or replaying
-
+    replay = read_var(env, TARGET_KIND) == "replay"
+    if not replay and not recording_enabled(env):
+        return None
+    cassettes = _cassettes("replay" if replay else "recording")
+    if replay:
         recordings = replay_recordings(env)
         own = Path(read_var(env, REPORT_DIR) or "").name
         context: AbstractContextManager[Any] = cassettes.replaying(recordings, scrubber_for(env))
         tags = cassettes.recorded_tags([r for r in recordings if r.path.parent.name == own])
         _ACTIVE = _Active("replay", context, context.__enter__(), tags)
-    elif recording_enabled(env):
-        from imednet_live.recording import cassettes
-
+    else:
         directory = Path(read_var(env, RECORDING_DIR) or ".")
         directory.mkdir(parents=True, exist_ok=True)
         context = cassettes.recording(directory, scrubber_for(env))

@@ -57,6 +57,7 @@ from imednet_live.job_states import (
     wait_for_jobs,
 )
 from imednet_live.record_data import sample_record_data
+from imednet_live.recording import personal
 from imednet_live.recording import session as recording_session
 from imednet_live.recording.layout import RecordingError
 from imednet_live.redaction import redact, safe_url
@@ -95,7 +96,7 @@ class Reporter:
         return self._out if self._out is not None else sys.stdout
 
     def scrub(self, text: str) -> str:
-        return redact(text, self.secrets)
+        return personal.scrub_text(redact(text, self.secrets))
 
     def _annotation(self, kind: str, message: str) -> None:
         # Workflow commands are one line; GitHub's escapes keep multi-line text intact.
@@ -653,6 +654,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_RED
     reporter.verbose = args.verbose
     report = SmokeReport()
+    personal.start()  # a live target: what the smoke prints and writes is pseudonymised
     try:  # IMEDNET_LIVE_RECORD=1 or the replay target (docs/runbook.md)
         recording_session.start()
     except RecordingError as exc:
@@ -669,4 +671,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             reporter.error(f"cannot write --report {args.report}: {exc.strerror or exc}")
             return EXIT_RED
         reporter.detail(f"report written to {args.report}")
+    personal.dump()
+    personal.stop()
     return code

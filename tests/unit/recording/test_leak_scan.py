@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
-from imednet_live.recording.leak_scan import scan_and_purge
+from imednet_live.recording.leak_scan import scan_and_purge, scrub_files
+from imednet_live.recording.scrub import Personal
 
 
 def test_a_planted_secret_fails_the_scan_and_the_file_is_deleted(tmp_path: Path) -> None:
@@ -24,3 +26,34 @@ def test_an_email_address_fails_the_scan(tmp_path: Path) -> None:
     planted.write_text('{"note": "mail j.doe@site.example.org"}')
     assert [leak.what for leak in scan_and_purge(tmp_path, [])] == ["e-mail address"]
     assert not planted.exists()
+
+
+def test_a_known_personal_value_fails_the_scan_naming_the_field_not_the_value(
+    tmp_path: Path,
+) -> None:
+    seen = {"Jane Q. Roe-Smith": Personal("Query.description", "[description]")}
+    junit = tmp_path / "junit.xml"
+    junit.write_text('<failure message="saw Jane Q. Roe-Smith"/>')
+    outcomes = tmp_path / "outcomes.json"
+    outcomes.write_text(json.dumps({"message": "Jane Q. Roe-Smith \u00e9"}, ensure_ascii=True))
+    clean = tmp_path / "sdk.log"
+    clean.write_text("nothing personal")
+    leaks = scan_and_purge(tmp_path, [], seen, emails=False)
+    assert [(leak.path.name, leak.what) for leak in leaks] == [
+        ("junit.xml", "personal value of field Query.description"),
+        ("outcomes.json", "personal value of field Query.description"),
+    ]
+    assert all("Jane" not in str(leak) for leak in leaks)
+    assert clean.exists()
+    assert not junit.exists()
+
+
+def test_artifacts_are_rewritten_with_the_runs_pseudonyms(tmp_path: Path) -> None:
+    seen = {"SUBJ-0042": Personal("Subject.subjectKey", "subj-0123456789")}
+    report = tmp_path / "warnings.log"
+    report.write_text("subject SUBJ-0042 enrolled datetime.date(2023, 5, 6) and 2023-05-06")
+    assert scrub_files(tmp_path, seen, {"2023-05-06": "2023-07-01"}) == 1
+    assert report.read_text() == (
+        "subject subj-0123456789 enrolled datetime.date(2023, 7, 1) and 2023-07-01"
+    )
+    assert scan_and_purge(tmp_path, [], seen) == []

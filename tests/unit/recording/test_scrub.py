@@ -8,7 +8,7 @@ import pytest
 from vcr.request import Request
 
 from imednet_live.recording.cassettes import scrub_request, scrub_response
-from imednet_live.recording.scrub import DATE_PLACEHOLDER, TEXT_PLACEHOLDER, Scrubber
+from imednet_live.recording.scrub import TEXT_PLACEHOLDER, Scrubber
 
 SECRET = "s3cr3t-api-key-value"
 
@@ -97,9 +97,12 @@ def test_record_data_follows_the_variable_type(scrubber: Scrubber) -> None:
     record = {"data": [{"recordData": {"NOTE": "patient said", "BRTHDAT": "1971-02-03",
                                        "SEX": "2", "TAG": "lt0123456789gw0"}}]}  # fmt: skip
     clean = json.loads(scrubber.body(json.dumps(record), "records") or "")["data"][0]
+    shifted = clean["recordData"].pop("BRTHDAT")
+    assert shifted != "1971-02-03"  # shifted, not erased: still a date in the same format
+    assert len(shifted) == len("1971-02-03")
+    assert shifted[4] == shifted[7] == "-"
     assert clean["recordData"] == {
         "NOTE": TEXT_PLACEHOLDER,
-        "BRTHDAT": DATE_PLACEHOLDER,
         "SEX": "2",  # coded values are kept
         "TAG": "lt0123456789gw0",  # the harness's write tags survive for replay
     }

@@ -1,0 +1,171 @@
+"""The personal values a live run has seen, so nothing it writes or prints carries them.
+
+Against a live target every process (smoke, pytest controller, xdist workers) watches its
+API responses through ``http_tap`` and runs them through the recording's own ``Scrubber``
+(allowlist, keyed pseudonyms, date shift), keeping only what it learnt: original value ->
+field and replacement. Every text the charter plugin writes or prints passes through
+``scrub_text``. At the end each process leaves its values in ``IMEDNET_LIVE_PERSONAL_DIR``
+(a private temporary folder the noxfile made outside ``reports/`` and deletes after its
+leak scan): in clear, because the scan must find free text inside any file, and keyed
+hashes cannot be searched for inside arbitrary text.
+
+``IMEDNET_LIVE_KEEP_PERSONAL=1`` switches all of this off for an operator's own machine.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable, Mapping
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from imednet_live.config import KEEP_PERSONAL, PERSONAL_DIR, TARGET_KIND, read_var
+from imednet_live.recording.leak_scan import Leak, scan_and_purge, scrub_files
+from imednet_live.recording.scrub import Personal, Scrubber, replace_known, resource_of
+
+API_PATH = "/api/v1/edc/"
+# Days this close to today are the run's own writes (timestamps of records it created),
+# not a subject's history; replacing them in free text would garble the reports' times.
+RUN_DAYS = 2
+
+
+@dataclass
+class _State:
+    scrubber: Scrubber
+    tap: AbstractContextManager[None] | None
+
+
+_STATE: _State | None = None
+
+
+def wanted(env: Mapping[str, str]) -> bool:
+    """Against a live target, unless the operator opted out."""
+    return read_var(env, TARGET_KIND) == "live" and read_var(env, KEEP_PERSONAL) != "1"
+
+
+def start(env: Mapping[str, str] | None = None) -> bool:
+    """Watch this process's API responses when ``wanted``; returns whether it does."""
+    global _STATE
+    env = os.environ if env is None else env
+    if _STATE is not None or not wanted(env):
+        return _STATE is not None
+    from imednet_live import http_tap  # httpx: only in a process that talks to the API
+    from imednet_live.recording.session import scrubber_for
+
+    scrubber = scrubber_for(env)
+    tap = http_tap.tapped(lambda _request: None, lambda req, resp: observe(scrubber, req, resp))
+    tap.__enter__()
+    _STATE = _State(scrubber, tap)
+    return True
+
+
+def stop() -> None:
+    global _STATE
+    state, _STATE = _STATE, None
+    if state is not None and state.tap is not None:
+        state.tap.__exit__(None, None, None)
+
+
+def observe(scrubber: Scrubber, request: Any, response: Any) -> None:
+    """Learn the personal values of one API exchange (the scrubbed result is dropped)."""
+    url = str(request.url)
+    if API_PATH not in urlsplit(url).path:
+        return
+    scrubber.url(url)
+    try:
+        content = response.content
+    except Exception:  # a streamed body nobody read: nothing was shown either
+        return
+    if not content or "json" not in response.headers.get("content-type", "json"):
+        return
+    try:
+        parsed = json.loads(content)
+    except ValueError:
+        return
+    resource = resource_of(url)
+    scrubber.learn(resource, parsed)
+    scrubber.json(parsed, resource)
+
+
+def scrubber() -> Scrubber | None:
+    return _STATE.scrubber if _STATE is not None else None
+
+
+def scrub_text(text: str) -> str:
+    """``text`` with every personal value this process has seen pseudonymised."""
+    if _STATE is None:
+        return text
+    s = _STATE.scrubber
+    return replace_known(text, s.personal, _subject_days(s.dates))
+
+
+def _subject_days(dates: Mapping[str, str]) -> dict[str, str]:
+    today = date.today()
+    near = {str(today + timedelta(days=d)) for d in range(-RUN_DAYS, RUN_DAYS + 1)}
+    return {day: moved for day, moved in dates.items() if day not in near}
+
+
+# -- between processes ---------------------------------------------------------------------
+
+
+def dump(env: Mapping[str, str] | None = None) -> Path | None:
+    """Leave this process's values in IMEDNET_LIVE_PERSONAL_DIR (owner-only), if set."""
+    env = os.environ if env is None else env
+    directory = read_var(env, PERSONAL_DIR)
+    if _STATE is None or directory is None:
+        return None
+    s = _STATE.scrubber
+    worker = os.environ.get("PYTEST_XDIST_WORKER") or "main"
+    path = Path(directory) / f"{worker}-{os.getpid()}.json"
+    data = {
+        "personal": {v: [p.field, p.replacement] for v, p in s.personal.items()},
+        "dates": _subject_days(s.dates),
+    }
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        json.dump(data, out)
+    return path
+
+
+@dataclass
+class Seen:
+    """Every value the processes of one session saw."""
+
+    personal: dict[str, Personal]
+    dates: dict[str, str]
+
+
+def load(directory: Path) -> Seen:
+    seen = Seen({}, {})
+    for path in sorted(directory.glob("*.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        for value, (field, replacement) in data.get("personal", {}).items():
+            seen.personal.setdefault(value, Personal(field, replacement))
+        seen.dates.update(data.get("dates", {}))
+    return seen
+
+
+@dataclass
+class Sweep:
+    seen: Seen
+    scrubbed: int  # files rewritten with pseudonyms
+    leaks: list[Leak]
+
+
+def sweep(folder: Path, reports: Path, secrets: Iterable[str]) -> Sweep:
+    """After a live session: load its values, delete ``folder``, pseudonymise every file
+    under ``reports`` with them, then scan (and purge) for any that survived, and secrets."""
+    import shutil
+
+    try:
+        seen = load(folder)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    scrubbed = scrub_files(reports, seen.personal, seen.dates)
+    leaks = scan_and_purge(reports, [s for s in secrets if s], seen.personal, emails=False)
+    return Sweep(seen, scrubbed, leaks)
