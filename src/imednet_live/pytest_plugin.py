@@ -169,15 +169,8 @@ class CharterPlugin:
             expected = expected_skip_for(requirements, self.ctx)
             item.user_properties.append((PROP_RESOURCE, requirements.resource or ""))
             item.user_properties.append((PROP_EXPECTED_SKIP, str(expected or "")))
-            problems = [requirements.marker_problem] if requirements.marker_problem else []
-            defect = sdk_defect_of(item)
-            if isinstance(defect, str):
-                problems.append(defect)
-            elif defect is not None:  # first, so pytest's xfail evaluation finds it first
-                item.stash[_SDK_DEFECT] = defect
-                item.add_marker(defect.as_xfail(), append=False)
-            if problems:
-                item.user_properties.append((PROP_MARKER_PROBLEM, "; ".join(problems)))
+            if requirements.marker_problem:
+                item.user_properties.append((PROP_MARKER_PROBLEM, requirements.marker_problem))
             keep.append(item)
         if dropped:
             config.hook.pytest_deselected(items=dropped)
@@ -195,6 +188,7 @@ class CharterPlugin:
         reason = self.ctx.suite_disabled_reason
         if reason:
             raise SuiteDisabled(reason)
+        self._mark_sdk_defect(item)
         requirements = item.stash.get(_REQUIREMENTS, None) or requirements_of(item, os.environ)
         for package in requirements.requires:  # the first missing one names the skip
             require_package(package)
@@ -203,6 +197,24 @@ class CharterPlugin:
                 skip_dependency_missing(self.ctx.sdk_missing[surface])
         if requirements.mutating and not self.ctx.settings.allow_mutation:
             skip_mutation_not_allowed(item.name, unless_env=requirements.unless_env)
+
+    @staticmethod
+    def _mark_sdk_defect(item: pytest.Item) -> None:
+        """A known SDK defect or declared surface change becomes a strict xfail here, at set-up,
+        not at collection: whether the build has it is detected on the SDK itself, which a
+        worker imports with its first test, never while it collects (cheap workers).
+
+        This hook is tryfirst and registered after pytest's skipping plugin, so it runs before
+        pytest evaluates xfail marks; were it later, pytest evaluates them again at call.
+        """
+        defect = sdk_defect_of(item)
+        if isinstance(defect, str):
+            earlier = dict(item.user_properties).get(PROP_MARKER_PROBLEM)
+            problem = f"{earlier}; {defect}" if earlier else defect
+            item.user_properties.append((PROP_MARKER_PROBLEM, problem))
+        elif defect is not None:  # first, so pytest's xfail evaluation finds it first
+            item.stash[_SDK_DEFECT] = defect
+            item.add_marker(defect.as_xfail(), append=False)
 
     # -- classification and redaction, where the exception still exists ------------
 

@@ -12,15 +12,17 @@ import importlib.util
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
-from imednet import AsyncImednetSDK, ImednetSDK
-from imednet.models import RegisterSubjectRequest
 from live_checks import JOB_TIMEOUT_S, POLL_INTERVAL_S, run_async, tagged_data, wait_finished
 
 from imednet_live.discovery.rules import FormRef, sample_record_data
 from imednet_live.sdk import compat as sdk_compat
 from imednet_live.sdk import surface_changes, surface_snapshot
+
+if TYPE_CHECKING:  # the SDK (and pandas with it) is imported by the tests that run
+    from imednet import AsyncImednetSDK, ImednetSDK
 
 pytestmark = pytest.mark.resource("sdk.surface")
 
@@ -106,6 +108,8 @@ def test_cli_app_runs_under_click_runner() -> None:
 
 @pytest.mark.sdk_surface_change("register_subject_key")
 def test_register_subject_request_carries_subject_key() -> None:
+    from imednet.models import RegisterSubjectRequest
+
     request = RegisterSubjectRequest(form_key="F", site_name="S", subject_key="K")
     dumped = request.model_dump(by_alias=True)
     assert dumped.get("subjectKey") == "K", f"RegisterSubjectRequest dropped subjectKey: {dumped}"
