@@ -191,6 +191,19 @@ def _usable_binaries(binaries: Binaries, home: Path, user: pwd.struct_passwd | N
     return target / rel
 
 
+def _server_home(user: pwd.struct_passwd | None) -> Path:
+    """A fresh folder for the cluster that the server user can reach.
+
+    A nox session's TMPDIR lies inside the checkout (``.nox/<session>/tmp``), which may sit
+    in a folder only root may enter (a CI clone in a private temporary folder): there the
+    unprivileged server could not run ``initdb``, so the system's temporary folder serves.
+    """
+    base = Path(tempfile.gettempdir())
+    if user is not None and not _reachable(base, user.pw_uid):
+        base = Path("/tmp")
+    return Path(tempfile.mkdtemp(prefix="imednet-live-pg-", dir=base))
+
+
 def start(binaries: Binaries | None = None) -> RunningServer:
     """initdb and start a cluster on a free loopback port; PostgresUnavailable otherwise."""
     found = binaries or find_binaries()
@@ -198,7 +211,7 @@ def start(binaries: Binaries | None = None) -> RunningServer:
         raise PostgresUnavailable(INSTALL_HINT)
     began = time.perf_counter()
     user = _server_user()
-    home = Path(tempfile.mkdtemp(prefix="imednet-live-pg-"))
+    home = _server_home(user)
     try:
         if user is not None:
             os.chown(home, user.pw_uid, user.pw_gid)

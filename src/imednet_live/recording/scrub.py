@@ -18,6 +18,7 @@ import hmac
 import json
 import re
 from collections.abc import Iterable, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
@@ -108,6 +109,10 @@ class Personal:
     replacement: str
 
 
+# Set while a request body is scrubbed (per thread and task, as VCR.py may call from either).
+_KEEP_DATES: ContextVar[bool] = ContextVar("keep_dates", default=False)
+
+
 @dataclass
 class Scrubber:
     """Applies the allowlist with one run's key; remembers every personal value it replaced.
@@ -166,7 +171,7 @@ class Scrubber:
 
     def shift_date(self, value: str, subject: str, name: str) -> str:
         """A subject's date moved by its offset, format kept; an unknown format is replaced."""
-        if not value or PSEUDONYM.match(value):
+        if not value or PSEUDONYM.match(value) or _KEEP_DATES.get():
             return value
         shifted = shift(value, self.offset_days(subject))
         if shifted is None:
@@ -247,7 +252,19 @@ class Scrubber:
                 self.variable_types[item["variableName"]] = str(item.get("variableType") or "")
 
     def json(self, value: Any, resource: str = "*", *, request: bool = False) -> Any:
-        """A whole body of ``resource`` scrubbed by the allowlist (``allowlist.SCHEMAS``)."""
+        """A whole body of ``resource`` scrubbed by the allowlist (``allowlist.SCHEMAS``).
+
+        A request's dates are kept: the harness wrote them (synthetic record data, never a
+        subject's own), and a replay must send the same body although its run's key, and
+        so every subject's offset, differs from the recording's.
+        """
+        token = _KEEP_DATES.set(request)
+        try:
+            return self._json(value, resource, request=request)
+        finally:
+            _KEEP_DATES.reset(token)
+
+    def _json(self, value: Any, resource: str, *, request: bool) -> Any:
         item = (REQUEST_SCHEMAS.get(resource) if request else None) or RESOURCES.get(resource)
         if isinstance(value, Mapping) and ENVELOPE_KEYS & value.keys():
             return self._walk(value, "Envelope", "", item)

@@ -73,11 +73,17 @@ def test_two_subjects_shift_differently_and_the_key_decides() -> None:
     assert [other_run.offset_days(other_run.pseudonym("subj", k)) for k in keys] != this
 
 
-def test_a_replayed_request_shifts_like_the_recorded_one() -> None:
-    scrubber = Scrubber(key=b"run-key")
-    pseudonym = scrubber.pseudonym("subj", "P-1")
+def test_a_replayed_request_matches_the_recorded_one_under_another_run_key() -> None:
+    """Record and replay are separate runs with separate keys (.ci/run): the request a
+    replay builds from pseudonymised responses scrubs to the recorded body. Its dates are
+    the harness's own synthetic record data, kept as written; a response's are shifted."""
+    recording, replaying = Scrubber(key=b"record-run"), Scrubber(key=b"replay-run")
+    pseudonym = recording.pseudonym("subj", "P-1")
     recorded = [{"subjectKey": "P-1", "formKey": "F", "data": {"DAT": "2024-01-01"}}]
     replayed = [{"subjectKey": pseudonym, "formKey": "F", "data": {"DAT": "2024-01-01"}}]
-    first = scrubber.body(json.dumps(recorded), "records", request=True)
-    assert first == scrubber.body(json.dumps(replayed), "records", request=True)
-    assert "2024-01-01" not in str(first)
+    first = recording.body(json.dumps(recorded), "records", request=True)
+    assert first == replaying.body(json.dumps(replayed), "records", request=True)
+    assert "P-1" not in str(first)
+    assert "2024-01-01" in str(first)
+    response = {"data": [{"subjectKey": "P-1", "dateCreated": "2024-01-01 10:00:00"}]}
+    assert "2024-01-01" not in str(recording.body(json.dumps(response), "records"))
