@@ -24,7 +24,7 @@ if TYPE_CHECKING:  # the SDK (and pandas with it) is imported by the tests that 
 
 pytestmark = pytest.mark.resource("optional_deps")
 
-PANDAS_HINT = rf"pandas is required for [\w.]+\. Install with '{sdk_compat.pandas_install_hint()}'"
+PANDAS_HINT = rf"pandas is required for [\w.]+\. Install with {sdk_compat.pandas_install_hint()}"
 
 
 def _importable(package: str) -> bool:
@@ -41,7 +41,11 @@ def _bounded_before_writing(sdk: ImednetSDK, settings: Settings, study_key: str,
 @pytest.mark.parametrize(
     ("function", "args"),
     [
-        ("export_to_csv", ("{tmp}/out.csv",)),
+        pytest.param(
+            "export_to_csv",
+            ("{tmp}/out.csv",),
+            marks=pytest.mark.sdk_surface_change("export_mapper_plugin"),
+        ),
         ("export_to_json", ("{tmp}/out.json",)),
         ("export_to_excel", ("{tmp}/out.xlsx",)),
         ("export_to_parquet", ("{tmp}/out.parquet",)),

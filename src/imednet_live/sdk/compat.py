@@ -221,10 +221,18 @@ def extras() -> frozenset[str]:
 
 
 def pandas_install_hint() -> str:
-    """A regex for the install advice the SDK gives when pandas is missing."""
+    """A regex for the install advice the SDK gives when pandas is missing, quotes included.
+
+    0.5 to 0.6 name their ``pandas`` extra, 0.8 the workflows package; main names the core's
+    own ``export`` extra (read from the installed export module, not imported).
+    """
     if "pandas" in extras():
-        return r"pip install \"imednet\[pandas\]\""
-    return r"pip install pandas imednet-workflows"
+        return r"'pip install \"imednet\[pandas\]\"'"
+    folder = _sdk_folder()
+    export = folder / "integrations" / "export.py" if folder else None
+    if export and export.is_file() and "imednet[export]" in export.read_text(encoding="utf-8"):
+        return r"\"pip install 'imednet\[export\]'\""
+    return r"'pip install pandas imednet-workflows'"
 
 
 # -- the build's models -------------------------------------------------------------

@@ -103,6 +103,15 @@ def _json_export_rows() -> bool:
     return 'orient="records"' in inspect.getsource(export.export_to_json)
 
 
+def _export_mapper_plugin() -> bool:
+    try:
+        from imednet.integrations import export
+    except ImportError:
+        return False
+    mapper = getattr(export, "_record_mapper", None)
+    return mapper is not None and "imednet.mappers" in inspect.getsource(mapper)
+
+
 def _job_failed_message_changed() -> bool:
     return _has("imednet.utils.job_poller", "evaluate_job_state")
 
@@ -219,6 +228,14 @@ CHANGES: tuple[SurfaceChange, ...] = (
         "`{column: {row: value}}`",
         MAIN,
         _json_export_rows,
+    ),
+    SurfaceChange(
+        "export_mapper_plugin",
+        "record exports find their mapper through a plugin (entry point `imednet.mappers`, "
+        "from imednet-workflows) before anything else: without it `export_to_csv` raises "
+        "'Record export requires an installed mapper plugin', not the missing pandas",
+        MAIN,
+        _export_mapper_plugin,
     ),
     SurfaceChange(
         "job_failed_message",
