@@ -102,8 +102,8 @@ def render_html(
 <body>
 {_verdict(verdict)}
 {_failures(found)}
-{_known_defects(known_defects(matrix))}
-{_surface_changes(surface_changes(matrix))}
+{_expected_findings(known_defects(matrix), "Known SDK defects", "known-defects")}
+{_expected_findings(surface_changes(matrix), SURFACE_CHANGES_TITLE, "surface-changes")}
 {_violations(matrix)}
 {_history(history)}
 {_sessions(matrix)}
@@ -150,7 +150,11 @@ def _failures(found: list[Failure]) -> str:
 </table>"""
 
 
-def _known_defects(found: list[KnownDefect]) -> str:
+SURFACE_CHANGES_TITLE = "SDK surface changes in this build"
+
+
+def _expected_findings(found: list[KnownDefect], title: str, element_id: str) -> str:
+    """A listed section of expected SDK findings (known defects, declared surface changes)."""
     if not found:
         return ""
     items = "".join(
@@ -158,21 +162,7 @@ def _known_defects(found: list[KnownDefect]) -> str:
         f"{escape(first_line(d.test.message))}</li>"
         for d in found
     )
-    return f'<h2>Known SDK defects ({len(found)})</h2><ul id="known-defects">{items}</ul>'
-
-
-def _surface_changes(found: list[KnownDefect]) -> str:
-    if not found:
-        return ""
-    items = "".join(
-        f"<li><b>{escape(d.column.key)}</b> <code>{escape(d.test.nodeid)}</code>: "
-        f"{escape(first_line(d.test.message))}</li>"
-        for d in found
-    )
-    return (
-        f"<h2>SDK surface changes in this build ({len(found)})</h2>"
-        f'<ul id="surface-changes">{items}</ul>'
-    )
+    return f'<h2>{title} ({len(found)})</h2><ul id="{element_id}">{items}</ul>'
 
 
 def _failure_details(found: list[Failure]) -> str:

@@ -70,8 +70,8 @@ def render_markdown(
         *([""] if verdict.notes else []),
     ]
     lines += _failures_section(failures(matrix))
-    lines += _known_defects_section(known_defects(matrix))
-    lines += _surface_changes_section(surface_changes(matrix))
+    lines += _expected_findings(known_defects(matrix), "Known SDK defects", "🐞")
+    lines += _expected_findings(surface_changes(matrix), "SDK surface changes in this build", "🔀")
     lines += _violations_section(matrix)
     if history is not None:
         lines += _history_section(history)
@@ -121,24 +121,13 @@ def _failures_section(found: list[Failure]) -> list[str]:
     return [*lines, ""]
 
 
-def _known_defects_section(found: list[KnownDefect]) -> list[str]:
+def _expected_findings(found: list[KnownDefect], title: str, mark: str) -> list[str]:
+    """A listed section of expected SDK findings (known defects, declared surface changes)."""
     if not found:
         return []
-    lines = [f"## Known SDK defects ({len(found)})", ""]
+    lines = [f"## {title} ({len(found)})", ""]
     lines += [
-        f"- 🐞 **{_text(d.column.key)}** · <code>{_text(d.test.nodeid)}</code>: "
-        f"{_text(first_line(d.test.message))}"
-        for d in found
-    ]
-    return [*lines, ""]
-
-
-def _surface_changes_section(found: list[KnownDefect]) -> list[str]:
-    if not found:
-        return []
-    lines = [f"## SDK surface changes in this build ({len(found)})", ""]
-    lines += [
-        f"- 🔀 **{_text(d.column.key)}** · <code>{_text(d.test.nodeid)}</code>: "
+        f"- {mark} **{_text(d.column.key)}** · <code>{_text(d.test.nodeid)}</code>: "
         f"{_text(first_line(d.test.message))}"
         for d in found
     ]
