@@ -152,6 +152,8 @@ def install_profile(session: nox.Session, profile: str, *, sdk: bool = False) ->
     # proved to hold exactly its profile's optional packages.
     check = ["--freeze", *(["--sdk"] if sdk else []), profile]
     session.run("python", "-m", "imednet_live.profile_check", *check)
+    # Every worker, sandbox and subprocess then imports from bytecode (imednet_live/bytecode.py).
+    session.run("python", "-m", "imednet_live.bytecode")
 
 
 def sdk_selection(session: nox.Session) -> SdkSelection:
@@ -554,17 +556,24 @@ def smoke_exit_code(summary: Path) -> int | None:
         return None
 
 
-@nox.session(name="live-readonly", requires=["smoke"], allow_parallel=True, tags=["live"])
-@nox.parametrize("profile", list(READONLY_PROFILES))
-def live_readonly(session: nox.Session, profile: str) -> None:
-    """The live suite without writes, in the profile's own venv."""
-    live_session(session, profile)
+# `nox -j` starts sessions in noxfile order as slots free up, so the longest go first
+# (longest-processing-time scheduling): the mutating session, then Airflow's, whose
+# dag.test() alone costs seconds. Started last, the mutating session made the main job
+# wait 20 s for it after the others had finished. Seconds each took serially, warm.
+SESSION_COST = {"airflow": 24.0, "exports": 15.0, "core": 8.0}
 
 
 @nox.session(name="live-mutating", requires=["smoke"], allow_parallel=True, tags=["live"])
 @nox.parametrize("profile", [MUTATING_PROFILE])
 def live_mutating(session: nox.Session, profile: str) -> None:
     """The live suite with writes allowed (IMEDNET_ALLOW_MUTATION=1), every extra installed."""
+    live_session(session, profile)
+
+
+@nox.session(name="live-readonly", requires=["smoke"], allow_parallel=True, tags=["live"])
+@nox.parametrize("profile", sorted(READONLY_PROFILES, key=lambda p: -SESSION_COST.get(p, 0.0)))
+def live_readonly(session: nox.Session, profile: str) -> None:
+    """The live suite without writes, in the profile's own venv."""
     live_session(session, profile)
 
 

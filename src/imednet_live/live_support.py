@@ -10,13 +10,16 @@ its own metadata database, because ``dag.test()`` needs a migrated one.
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
+import tempfile
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -34,6 +37,8 @@ FLOAT_TYPES: frozenset[str] = frozenset({"float", "decimal"})
 _UNSAFE = re.compile(r"[^A-Za-z0-9]")
 AIRFLOW_CONN_ENV = "AIRFLOW_CONN_IMEDNET_DEFAULT"
 AIRFLOW_MIGRATE_TIMEOUT_S = 300.0
+# Beside the venv (sys.prefix): migrated metadata DBs to copy, one per Airflow version.
+AIRFLOW_DB_TEMPLATES = ".imednet-live-airflow-db"
 
 
 class SecretEnv(dict[str, str]):
@@ -135,3 +140,40 @@ def migrate_airflow_db(env: Mapping[str, str], secrets: Iterable[str] = ()) -> N
         raise AirflowSetupError(
             f"airflow db migrate exited {result.returncode}:\n{redact(tail, secrets)}"
         )
+
+
+def airflow_db_template(version: str, templates: Path | None = None) -> Path:
+    """Where this venv keeps a migrated, empty metadata DB for Airflow ``version``."""
+    templates = Path(sys.prefix) / AIRFLOW_DB_TEMPLATES if templates is None else templates
+    return templates / f"airflow-{_UNSAFE.sub('_', version)}.db"
+
+
+def prepare_airflow_db(
+    home: Path,
+    settings: Settings,
+    *,
+    version: str | None = None,
+    templates: Path | None = None,
+    migrate: Callable[[Mapping[str, str], Iterable[str]], None] = migrate_airflow_db,
+) -> Path:
+    """Give ``home`` a migrated metadata DB: a copy of this venv's template for the version.
+
+    A migration costs seconds of CPU (a child process importing Airflow) and its result
+    does not depend on the home: the schema and seed rows are the same, and DAG bundles
+    are written by ``dag.test()`` itself. So the first session of a venv migrates once,
+    into a template beside the venv, under a file lock; later ones copy it.
+    """
+    from filelock import FileLock
+
+    version = version or importlib.metadata.version("apache-airflow-core")
+    template = airflow_db_template(version, templates)
+    template.parent.mkdir(parents=True, exist_ok=True)
+    with FileLock(f"{template}.lock"):
+        if not template.exists():
+            with tempfile.TemporaryDirectory(dir=template.parent, prefix="migrate-") as tmp:
+                scratch = Path(tmp)
+                migrate(airflow_environment(scratch, settings), settings.secrets)
+                os.replace(scratch / "airflow.db", template)
+    target = home / "airflow.db"
+    shutil.copyfile(template, target)
+    return target

@@ -14,6 +14,7 @@ into ``report.user_properties``; the controller judges and writes.
 """
 
 from __future__ import annotations
+import gc
 
 import importlib.util
 import os
@@ -515,10 +516,16 @@ class CharterPlugin:
                     red=True,
                 )
 
+    @pytest.hookimpl(trylast=True)
     def pytest_unconfigure(self) -> None:
         self._origin_marker.uninstall()
         self.sdk_log.uninstall()
         self._requests.uninstall()
+        # Every report is written by now. A process that ran dag.test() holds a heap of
+        # Airflow, SQLAlchemy and FastAPI objects whose final garbage collection made its
+        # exit take 1.8 s (0.13 s frozen): moved out of the collector's reach, they are
+        # freed by the interpreter's teardown without a cycle search over all of them.
+        gc.freeze()
 
     def _terminal(self) -> pytest.TerminalReporter | None:
         return self.config.pluginmanager.get_plugin("terminalreporter")

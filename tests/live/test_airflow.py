@@ -1,7 +1,7 @@
 """The Airflow integration for real: a hook from an ``AIRFLOW_CONN_*`` connection, the export
 operator inside ``dag.test()`` on a migrated SQLite metadata DB, and the job sensor on
-real batches. ``xdist_group`` keeps them on one worker, so ``airflow db migrate`` runs
-once; only the ``dag.test()`` tests ask for the database at all.
+real batches. ``xdist_group`` keeps them on one worker; only the ``dag.test()`` tests ask
+for the database at all, a copy of the venv's migrated template (``prepare_airflow_db``).
 
 Airflow reads its configuration when first imported, so every test imports it inside
 the test body, after the session fixture has set the environment.
@@ -27,7 +27,7 @@ from imednet_live.discovery.rules import FormRef, SubjectRef, sample_record_data
 from imednet_live.live_support import (
     SecretEnv,
     airflow_environment,
-    migrate_airflow_db,
+    prepare_airflow_db,
 )
 from imednet_live.live_support import write_tag as new_write_tag
 from imednet_live.sdk import compat as sdk_compat
@@ -100,7 +100,7 @@ def airflow_home(
 @pytest.fixture(scope="session")
 def airflow_db(airflow_home: Path, settings: Settings) -> Path:
     """The same home with a migrated SQLite metadata DB, which ``dag.test()`` needs."""
-    migrate_airflow_db(airflow_environment(airflow_home, settings), settings.secrets)
+    prepare_airflow_db(airflow_home, settings)
     return airflow_home
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import pytest
@@ -10,10 +11,12 @@ import pytest
 from imednet_live.config import Settings
 from imednet_live.discovery.rules import FormRef, VariableRef
 from imednet_live.live_support import (
+    AirflowSetupError,
     SecretEnv,
     airflow_connection,
     airflow_environment,
     first_variable,
+    prepare_airflow_db,
     validator_safe_data,
     write_tag,
 )
@@ -85,3 +88,60 @@ def test_secret_env_never_prints_its_values() -> None:
     assert "SECRET" not in str(env)
     assert "IMEDNET_API_KEY" in repr(env)
     assert env["IMEDNET_API_KEY"] == "api-SECRET-1"
+
+
+class _FakeMigrate:
+    """Stands in for ``airflow db migrate``: writes the DB its environment names, counts."""
+
+    def __init__(self, fail: bool = False) -> None:
+        self.calls = 0
+        self.fail = fail
+
+    def __call__(self, env: Mapping[str, str], secrets: Iterable[str]) -> None:
+        self.calls += 1
+        assert "sec-SECRET-2" in set(secrets)  # redaction of its output knows the keys
+        if self.fail:
+            raise AirflowSetupError("airflow db migrate exited 1")
+        db = Path(env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"].removeprefix("sqlite:///"))
+        db.write_text(f"migrated schema #{self.calls}", encoding="utf-8")
+
+
+def test_airflow_db_is_migrated_once_per_version_and_copied_into_each_home(
+    tmp_path: Path,
+) -> None:
+    migrate = _FakeMigrate()
+    templates = tmp_path / "templates"
+    homes = [tmp_path / "a", tmp_path / "b"]
+    for home in homes:
+        home.mkdir()
+        db = prepare_airflow_db(
+            home, SETTINGS, version="3.3.2", templates=templates, migrate=migrate
+        )
+        assert db == home / "airflow.db"
+        assert db.read_text(encoding="utf-8") == "migrated schema #1"
+    assert migrate.calls == 1
+    (homes[0] / "airflow.db").write_text("written by a dag.test()", encoding="utf-8")
+    assert (homes[1] / "airflow.db").read_text(encoding="utf-8") == "migrated schema #1"
+    other = tmp_path / "c"
+    other.mkdir()
+    prepare_airflow_db(other, SETTINGS, version="3.4.0", templates=templates, migrate=migrate)
+    assert migrate.calls == 2  # another Airflow version has its own template
+    assert sorted(p.name for p in templates.glob("*.db")) == [
+        "airflow-3_3_2.db",
+        "airflow-3_4_0.db",
+    ]
+
+
+def test_a_failed_migration_leaves_no_template_behind(tmp_path: Path) -> None:
+    templates = tmp_path / "templates"
+    home = tmp_path / "home"
+    home.mkdir()
+    with pytest.raises(AirflowSetupError, match="exited 1"):
+        prepare_airflow_db(
+            home, SETTINGS, version="3.3.2", templates=templates, migrate=_FakeMigrate(fail=True)
+        )
+    assert not list(templates.glob("*.db"))
+    assert not [p for p in templates.iterdir() if p.is_dir()]  # no scratch home left
+    migrate = _FakeMigrate()
+    prepare_airflow_db(home, SETTINGS, version="3.3.2", templates=templates, migrate=migrate)
+    assert migrate.calls == 1  # the next session migrates afresh
