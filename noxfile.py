@@ -469,7 +469,6 @@ def choose_workers(
         mutating=mutating,
         posargs=session.posargs,
         latency_source=source,
-        load=os.getloadavg()[0] if hasattr(os, "getloadavg") else None,
     )
 
 

@@ -5,9 +5,10 @@ nox sessions (``nox -j auto``) share the cores, each with its own sandbox. So fa
 pays only where a test waits on the network: against a local sandbox the session runs
 serially (``-n 0``); as the measured round-trip grows, more workers overlap the waits,
 bounded so that the sessions running in parallel together stay within
-``WORKERS_PER_CORE`` workers a core. Jobs that take long (a live server, or
-``IMEDNET_LIVE_SANDBOX_JOB_SECONDS`` >= 1) keep one worker per job-waiting test in the
-mutating session, so its writes overlap their waits (benchmarks/bench_job_seconds.py).
+``WORKERS_PER_CORE`` workers a core. The mutating session waits on jobs whatever the
+round-trip: against a local sandbox two workers overlap those waits, and jobs that take
+long (a live server, or ``IMEDNET_LIVE_SANDBOX_JOB_SECONDS`` >= 1) keep one worker per
+job-waiting test, so its writes overlap their waits (benchmarks/bench_job_seconds.py).
 
 ``choose_workers`` is pure (data in, workers and reason out); ``probe_round_trip`` is the
 measurement the noxfile feeds it, and ``parallel_live_sessions`` reads nox's own
@@ -37,6 +38,10 @@ REQUEST_CPU_MS = 50.0
 WORKERS_PER_CORE = 3
 # The mutating session when jobs are slow: one worker per job-waiting test.
 JOB_BOUND_WORKERS = 14
+# The mutating session against a local sandbox (jobs of 0.25 s): its 11 job-waiting tests
+# idle about 0.6 s each, 7 s of its 27 s serial run, and a worker starts in under 1 s of
+# CPU. Two workers took it to 15.5 s alone and the warm main job from 53 s to 44 s.
+LOCAL_JOB_WORKERS = 2
 # Round-trip assumed for a live target the probe could not measure.
 UNMEASURED_LIVE_MS = 100.0
 
@@ -76,15 +81,17 @@ def choose_workers(
     mutating: bool = False,
     posargs: Sequence[str] = (),
     latency_source: str = "probe",
-    load: float | None = None,
 ) -> WorkerChoice:
     """Workers for one live session, and why (the banner and outcomes.json show it).
 
     ``latency_ms`` None means unmeasured (a live target whose probe failed: assumed
     remote). An explicit ``-n`` in posargs wins; so do ``slow_jobs`` for the mutating
-    session, whose job waits need overlap whatever the round-trip. ``load`` (the 1-minute
-    load average) above the core count means a shared machine: only ``cores / load`` of
-    each core is this run's, and workers that cannot get CPU only add start-up cost.
+    session, whose job waits need overlap whatever the round-trip.
+
+    The load average is deliberately not read: the sessions of this same run are most of
+    it, and they are already counted in ``parallel_sessions``. Reading it counted them
+    twice and, at 100 ms, starved each session down to two workers (104.5 s against
+    77.8 s with a fixed ``-n 4``).
     """
     explicit = posargs_workers(posargs)
     if explicit is not None:
@@ -98,16 +105,18 @@ def choose_workers(
     else:
         measured = f"round-trip {latency_ms:.0f} ms ({latency_source})"
         latency = latency_ms
-    free = float(cores) if load is None or load <= cores else cores * cores / load
-    busy = f" (load {load:.1f}: ~{free:.1f} free)" if free < cores and load is not None else ""
-    facts = f"{cores} cores{busy}, {measured}, {sessions} session(s) in parallel"
+    facts = f"{cores} cores, {measured}, {sessions} session(s) in parallel"
     if mutating and slow_jobs:
         return WorkerChoice(
             JOB_BOUND_WORKERS, f"{facts}; slow jobs: one worker per job-waiting test"
         )
+    if latency < LOCAL_MS and mutating:
+        return WorkerChoice(
+            LOCAL_JOB_WORKERS, f"{facts}; local target: two workers overlap the job waits"
+        )
     if latency < LOCAL_MS:
         return WorkerChoice(0, f"{facts}; local target: serial beats worker start-up")
-    share = free / sessions  # this session's part of the machine
+    share = cores / sessions  # this session's part of the machine
     wanted = share * (1 + latency / REQUEST_CPU_MS)  # workers that keep that share busy
     bound = WORKERS_PER_CORE * share
     workers = min(wanted, bound)

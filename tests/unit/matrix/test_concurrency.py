@@ -11,6 +11,7 @@ import pytest
 
 from imednet_live.target.concurrency import (
     JOB_BOUND_WORKERS,
+    LOCAL_JOB_WORKERS,
     WORKERS_PER_CORE,
     choose_workers,
     parallel_live_sessions,
@@ -70,21 +71,29 @@ def test_a_single_session_at_100_ms_on_two_cores_fans_out() -> None:
     assert choice.reason.startswith("2 cores, round-trip 100 ms (probe), 1 session(s) in parallel")
 
 
-def test_a_loaded_machine_counts_only_its_free_share_of_the_cores() -> None:
-    idle = choose_workers(cores=2, latency_ms=100, parallel_sessions=1, load=1.5)
-    assert idle == choose_workers(cores=2, latency_ms=100, parallel_sessions=1)
-    busy = choose_workers(cores=2, latency_ms=100, parallel_sessions=1, load=8.0)
-    assert busy.workers is not None
-    assert idle.workers is not None
-    assert busy.workers < idle.workers
-    assert "(load 8.0: ~0.5 free)" in busy.reason
-    swamped = choose_workers(cores=2, latency_ms=100, parallel_sessions=2, load=16.0)
-    assert swamped.workers == 0
+def test_the_load_average_is_not_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Our own parallel sessions make most of the load; they are counted as sessions."""
+
+    def refuse() -> tuple[float, float, float]:
+        raise AssertionError("choose_workers read the load average")
+
+    monkeypatch.setattr("os.getloadavg", refuse)
+    choice = choose_workers(cores=2, latency_ms=100, parallel_sessions=2)
+    assert choice.workers == 3
+    assert "load" not in choice.reason
+
+
+def test_the_mutating_session_overlaps_job_waits_on_a_local_target() -> None:
+    mutating = choose_workers(cores=2, latency_ms=1, parallel_sessions=2, mutating=True)
+    assert mutating.workers == LOCAL_JOB_WORKERS
+    assert "job waits" in mutating.reason
+    readonly = choose_workers(cores=2, latency_ms=1, parallel_sessions=2)
+    assert readonly.workers == 0
 
 
 def test_slow_jobs_keep_one_worker_per_waiting_test_in_the_mutating_session() -> None:
     mutating = choose_workers(
-        cores=2, latency_ms=1, parallel_sessions=4, slow_jobs=True, mutating=True, load=16.0
+        cores=2, latency_ms=1, parallel_sessions=4, slow_jobs=True, mutating=True
     )
     assert mutating.workers == JOB_BOUND_WORKERS
     assert "slow jobs" in mutating.reason

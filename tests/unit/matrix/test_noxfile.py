@@ -159,7 +159,6 @@ def test_live_sessions_run_pytest_with_the_chosen_workers(
     monkeypatch.setitem(globals_, "uv_pip", lambda *_: (0, ""))
     monkeypatch.setitem(globals_, "target_round_trip", lambda *_: (latency, "test"))
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
-    monkeypatch.setattr(os, "getloadavg", lambda: (1.0, 1.0, 1.0))  # an idle machine
     monkeypatch.setenv("IMEDNET_LIVE_PARALLEL_SESSIONS", parallel)
     monkeypatch.delenv("IMEDNET_LIVE_SANDBOX_JOB_SECONDS", raising=False)
     monkeypatch.delenv("IMEDNET_API_KEY", raising=False)
