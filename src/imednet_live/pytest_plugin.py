@@ -14,8 +14,8 @@ into ``report.user_properties``; the controller judges and writes.
 """
 
 from __future__ import annotations
-import gc
 
+import gc
 import importlib.util
 import os
 import time

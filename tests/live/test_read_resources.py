@@ -9,17 +9,27 @@ slice, as users narrow them: the subject of the resource's first item (read from
 one-item page), passed as the SDK's own ``subject_key`` filter. Every listed item must
 honour the filter and the anchor must be among them. Structure (studies, sites, forms,
 intervals, variables, users) is listed whole: it does not grow with enrolment.
+
+The reads themselves overlap: one module fixture issues all 13 resources' list and get,
+sync (a thread each) and async (one event loop), at once, and each per-resource test
+checks its own read. Against a remote API that is one round of waits instead of 26 tests'
+worth of them, and each test keeps its outcome, message and resource; a read that raised
+(an SDK error, a no-data skip) raises again in its own test. ``xdist_group`` keeps the 26
+tests on one worker, so the reads are issued once per session, not once per worker.
 """
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from live_checks import run_async
 from study_size import first_item
 
+from imednet_live.config import Settings
 from imednet_live.sdk import compat as sdk_compat
 from imednet_live.skips import first_or_skip
 
@@ -146,45 +156,139 @@ def _check_same(resource: Resource, listed: Any, got: Any) -> None:
         )
 
 
+@dataclass(frozen=True)
+class Read:
+    """One resource's list and get, done ahead; ``error`` is raised again by its test."""
+
+    narrowing: Slice | None = None
+    items: list[Any] | None = None
+    listed: Any = None
+    got: Any = None
+    error: BaseException | None = None
+
+    def result(self) -> tuple[Slice, list[Any], Any, Any]:
+        if self.error is not None:
+            raise self.error
+        assert self.narrowing is not None
+        assert self.items is not None
+        return self.narrowing, self.items, self.listed, self.got
+
+
+def _attempt(read: Callable[[], Read]) -> Read:
+    """``read()``, or what it raised (skips included), for its own test to raise."""
+    try:
+        return read()
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:  # pytest's skip and fail are BaseExceptions
+        return Read(error=exc)
+
+
+def _slice(resource: Resource, settings: Settings, study_key: str) -> Read:
+    with sdk_compat.open_sync(settings.sdk_kwargs()) as sdk:
+        return Read(_narrowing(resource, sdk, study_key))
+
+
+def _sync_read(resource: Resource, settings: Settings, study_key: str, narrowing: Slice) -> Read:
+    with sdk_compat.open_sync(settings.sdk_kwargs()) as sdk:
+        endpoint = getattr(sdk, resource.attr)
+        listing = endpoint.list(*resource.list_args(study_key), **narrowing.filters)
+        items = sdk_compat.items(listing)
+        scope = study_key if resource.study_scoped else None
+        listed = _check_listing(resource, items, scope, narrowing)
+        got = endpoint.get(*resource.get_args(study_key, listed))
+    return Read(narrowing, items, listed, got)
+
+
+async def _async_read(
+    resource: Resource, client: AsyncImednetSDK, study_key: str, narrowing: Slice
+) -> Read:
+    endpoint = getattr(client, resource.attr)
+    args = resource.list_args(study_key)
+    items = await sdk_compat.async_list(endpoint, *args, **narrowing.filters)
+    if not items:
+        return Read(narrowing, items)
+    listed = items[-1]
+    got = await sdk_compat.async_get(endpoint, *resource.get_args(study_key, listed))
+    return Read(narrowing, items, listed, got)
+
+
+def _async_reads(settings: Settings, study_key: str, slices: dict[str, Read]) -> list[Read]:
+    """Every resource's async list and get in one event loop (``RESOURCES`` order)."""
+
+    async def one(client: AsyncImednetSDK, resource: Resource) -> Read:
+        bounded = slices[resource.attr]
+        if bounded.narrowing is None:  # the slice could not be read: its error, or skip
+            return bounded
+        try:
+            return await _async_read(resource, client, study_key, bounded.narrowing)
+        except Exception as exc:  # raised again by its own test
+            return Read(error=exc)
+
+    async def main() -> list[Read]:
+        client = sdk_compat.open_async(settings.sdk_kwargs())
+        try:
+            return await asyncio.gather(*(one(client, r) for r in RESOURCES))
+        finally:
+            await client.aclose()
+
+    return asyncio.run(main())
+
+
+@pytest.fixture(scope="module")
+def reads(settings: Settings, study_key: str) -> dict[tuple[str, str], Read]:
+    """All 13 resources read at once, sync and async: ``(attr, "sync" | "async") -> Read``.
+
+    First each growing resource's slice (its one-item anchor read), then the sync reads
+    (a thread each) and the async reads (one event loop, in one more thread) of it.
+    """
+    workers = len(RESOURCES) + 1
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="read") as pool:
+        slices = dict(
+            zip(
+                (r.attr for r in RESOURCES),
+                pool.map(lambda r: _attempt(lambda: _slice(r, settings, study_key)), RESOURCES),
+                strict=True,
+            )
+        )
+        asynchronous = pool.submit(_async_reads, settings, study_key, slices)
+
+        def sync_read(resource: Resource) -> Read:
+            bounded = slices[resource.attr]
+            if bounded.narrowing is None:
+                return bounded
+            narrowing = bounded.narrowing
+            return _attempt(lambda: _sync_read(resource, settings, study_key, narrowing))
+
+        sync = list(pool.map(sync_read, RESOURCES))
+        reads = {(r.attr, "sync"): read for r, read in zip(RESOURCES, sync, strict=True)}
+        for resource, read in zip(RESOURCES, asynchronous.result(), strict=True):
+            reads[resource.attr, "async"] = read
+    return reads
+
+
 def _marks(resource: Resource) -> list[pytest.MarkDecorator]:
-    return [pytest.mark.resource(resource.attr)]
+    return [pytest.mark.resource(resource.attr), pytest.mark.xdist_group("resource-reads")]
 
 
 PARAMS = [pytest.param(r, id=r.attr, marks=_marks(r)) for r in RESOURCES]
 
 
 @pytest.mark.parametrize("resource", PARAMS)
-def test_list_and_get(resource: Resource, sdk: ImednetSDK, study_key: str) -> None:
-    endpoint = getattr(sdk, resource.attr)
-    narrowing = _narrowing(resource, sdk, study_key)
-    items = sdk_compat.items(endpoint.list(*resource.list_args(study_key), **narrowing.filters))
-    scope = study_key if resource.study_scoped else None
-    listed = _check_listing(resource, items, scope, narrowing)
-    _check_same(resource, listed, endpoint.get(*resource.get_args(study_key, listed)))
+def test_list_and_get(
+    resource: Resource, reads: dict[tuple[str, str], Read], study_key: str
+) -> None:
+    _, items, listed, got = reads[resource.attr, "sync"].result()
+    _check_same(resource, listed, got)
     if resource.attr == "studies":
         assert study_key in {s.study_key for s in items}, f"discovered study {study_key} not listed"
 
 
 @pytest.mark.parametrize("resource", PARAMS)
 def test_async_list_and_get(
-    resource: Resource, async_sdk: AsyncImednetSDK, sdk: ImednetSDK, study_key: str
+    resource: Resource, reads: dict[tuple[str, str], Read], study_key: str
 ) -> None:
-    endpoint = getattr(async_sdk, resource.attr)
-    narrowing = _narrowing(resource, sdk, study_key)
-
-    async def scenario() -> tuple[list[Any], Any, Any]:
-        args = resource.list_args(study_key)
-        items = await sdk_compat.async_list(endpoint, *args, **narrowing.filters)
-        if not items:
-            return items, None, None
-        listed = items[-1]
-        return (
-            items,
-            listed,
-            await sdk_compat.async_get(endpoint, *resource.get_args(study_key, listed)),
-        )
-
-    items, listed, got = run_async(async_sdk, scenario())
+    narrowing, items, listed, got = reads[resource.attr, "async"].result()
     scope = study_key if resource.study_scoped else None
     assert _check_listing(resource, items, scope, narrowing) is listed
     _check_same(resource, listed, got)
