@@ -11,6 +11,7 @@ with IMEDNET_API_KEY and IMEDNET_SECURITY_KEY it targets the real API (IMEDNET_T
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import secrets
@@ -21,12 +22,13 @@ import tempfile
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
 import nox
 from nox.logger import logger as nox_logger
-from nox.virtualenv import UV
+from nox.virtualenv import UV, VirtualEnv
 
 # Parallel sessions (-j) arrived in 2026.08.10; requires= in 2025.02.09.
 nox.needs_version = ">=2026.8.10"
@@ -128,6 +130,82 @@ def install_profile(session: nox.Session, profile: str, *, sdk: bool = False) ->
         # Red but not fatal: the build simply lacks the package, and the plugin skips
         # its tests as dependency-missing, naming it (sdk_compat.missing_surfaces).
         nox_logger.error(gap.line(PROFILES[profile]))
+    stamp = InstallStamp.of(session, profile, extras, constraints, specs)
+    if stamp is not None and stamp.current():
+        session.log(f"install: as in this venv's last session ({constraints.name}), skipped")
+    else:
+        if isinstance(venv := getattr(session, "virtualenv", None), VirtualEnv):  # no stale stamp
+            InstallStamp.path_in(venv).unlink(missing_ok=True)
+        install_packages(session, extras, constraints, specs, selection, sdk=sdk)
+    # The resolved set goes into the log (googleapis practice) and the venv is
+    # proved to hold exactly its profile's optional packages.
+    check = ["--freeze", *(["--sdk"] if sdk else []), profile]
+    session.run("python", "-m", "imednet_live.profile_check", *check)
+    # Every worker, sandbox and subprocess then imports from bytecode (imednet_live/bytecode.py).
+    session.run("python", "-m", "imednet_live.bytecode")
+    if stamp is not None:
+        stamp.path.write_text(stamp.digest + "\n", encoding="utf-8")
+
+
+@dataclass(frozen=True)
+class InstallStamp:
+    """What was last installed in a venv, as a digest of the install's inputs.
+
+    Resolving a profile against its constraints took uv over a second even when nothing
+    had changed, in every session of every run. Its inputs are the profile, its
+    constraints, our pyproject and a version-pinned SDK selection: when they are as last
+    time, the install is skipped and profile_check still proves the venv. A wheel or a
+    checkout may change under the same name, so those always install.
+    """
+
+    path: Path
+    digest: str
+
+    @classmethod
+    def of(
+        cls,
+        session: nox.Session,
+        profile: str,
+        extras: str,
+        constraints: Path,
+        specs: tuple[SdkSpec, ...],
+    ) -> InstallStamp | None:
+        venv = getattr(session, "virtualenv", None)
+        if any(spec.kind != "version" for spec in specs) or not isinstance(venv, VirtualEnv):
+            return None
+        digest = hashlib.sha256()
+        for part in (
+            profile,
+            extras,
+            constraints.read_text(encoding="utf-8"),
+            (ROOT / "pyproject.toml").read_text(encoding="utf-8"),
+            *(spec.requirement() for spec in specs),
+            sys.version,
+        ):
+            digest.update(part.encode() + b"\0")
+        return cls(cls.path_in(venv), digest.hexdigest())
+
+    @staticmethod
+    def path_in(venv: VirtualEnv) -> Path:
+        return Path(venv.location) / ".imednet-live-install"
+
+    def current(self) -> bool:
+        try:
+            return self.path.read_text(encoding="utf-8").strip() == self.digest
+        except OSError:
+            return False
+
+
+def install_packages(
+    session: nox.Session,
+    extras: str,
+    constraints: Path,
+    specs: tuple[SdkSpec, ...],
+    selection: SdkSelection,
+    *,
+    sdk: bool,
+) -> None:
+    """Install the profile (and the SDK build ``specs`` name) into the session venv."""
     if specs:
         install_sdk_build(session, extras, constraints, specs, selection)
     elif sdk and session.venv_backend == "uv":
@@ -148,12 +226,6 @@ def install_profile(session: nox.Session, profile: str, *, sdk: bool = False) ->
     if session.venv_backend == "uv":
         # uv keeps an editable install as is in a reused venv; refresh our own package.
         session.install("--reinstall-package", "imednet-live", "--no-deps", "-e", ".")
-    # The resolved set goes into the log (googleapis practice) and the venv is
-    # proved to hold exactly its profile's optional packages.
-    check = ["--freeze", *(["--sdk"] if sdk else []), profile]
-    session.run("python", "-m", "imednet_live.profile_check", *check)
-    # Every worker, sandbox and subprocess then imports from bytecode (imednet_live/bytecode.py).
-    session.run("python", "-m", "imednet_live.bytecode")
 
 
 def sdk_selection(session: nox.Session) -> SdkSelection:

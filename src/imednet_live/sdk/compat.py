@@ -46,6 +46,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
+from imednet_live import shared_tls
 from imednet_live.config import OPENAPI_PATH, POSTMAN_PATH, STRICT_MODE, SdkKwargs
 from imednet_live.sdk.selection import DISTRIBUTION_NAMES
 
@@ -399,6 +400,7 @@ def open_sync(kwargs: SdkKwargs) -> ImednetSDK:
     """A sync client; ``with`` closes it in every release."""
     from imednet import ImednetSDK
 
+    shared_tls.install()  # a client per test: one CA bundle parse per process, not per client
     return ImednetSDK(**kwargs)
 
 
@@ -406,6 +408,7 @@ def open_async(kwargs: SdkKwargs) -> AsyncImednetSDK:
     """An async client: ``AsyncImednetSDK`` takes the same credentials in every release."""
     from imednet import AsyncImednetSDK
 
+    shared_tls.install()
     return AsyncImednetSDK(**kwargs)
 
 

@@ -495,3 +495,50 @@ def test_a_leak_in_a_recording_deletes_the_file_and_fails_the_session(
     assert manifest["cassettes"] == ["gw1-2.cassette.json"]
     assert not (directory / "gw0-1.cassette.json").exists()
     assert "planted-api-key" not in " ".join(session.logs)
+
+
+def test_an_unchanged_install_is_skipped_and_any_change_installs_again(
+    noxfile: dict[str, Any], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The stamp says what the venv holds; a different build or constraint reinstalls."""
+    from nox.virtualenv import VirtualEnv
+
+    uv_calls: list[tuple[str, ...]] = []
+    globals_ = noxfile["install_profile"].__globals__
+    monkeypatch.setitem(globals_, "uv_pip", lambda _s, *a: (uv_calls.append(a), (0, ""))[1])
+    for name in ("IMEDNET_SDK", "IMEDNET_SDK_WORKFLOWS", "IMEDNET_SDK_AIRFLOW"):
+        monkeypatch.delenv(name, raising=False)
+
+    def install(sdk_value: str | None = None) -> FakeSession:
+        if sdk_value is None:
+            monkeypatch.delenv("IMEDNET_SDK", raising=False)
+        else:
+            monkeypatch.setenv("IMEDNET_SDK", sdk_value)
+        session = FakeSession("live-readonly(profile='core')")
+        session.virtualenv = VirtualEnv(str(tmp_path / "venv"), venv_backend="uv")  # type: ignore[attr-defined]
+        session.create_tmp = lambda: str(tmp_path)  # type: ignore[attr-defined]
+        uv_calls.clear()
+        noxfile["install_profile"](session, "core", sdk=True)
+        return session
+
+    (tmp_path / "venv").mkdir()
+    install()
+    assert uv_calls, "a new venv installs"
+    assert (tmp_path / "venv" / ".imednet-live-install").is_file()
+    second = install()
+    assert not uv_calls
+    assert not second.installs
+    assert any("skipped" in line for line in second.logs)
+    assert any(a[:3] == ("python", "-m", "imednet_live.profile_check") for a, _ in second.runs)
+
+    install("==0.5.6")  # another version: installs, and stamps that
+    assert uv_calls
+    install("==0.5.6")
+    assert not uv_calls
+    wheel = tmp_path / "imednet-0.8.0-py3-none-any.whl"
+    wheel.write_bytes(b"")
+    install(str(wheel))  # a file may change under one name: always installs, no stamp
+    assert uv_calls
+    assert not (tmp_path / "venv" / ".imednet-live-install").exists()
+    install()  # back to the pin: the wheel's build must go
+    assert uv_calls
