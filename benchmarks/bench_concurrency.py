@@ -3,9 +3,10 @@
     python benchmarks/bench_concurrency.py [--skip-matrix] [--skip-startup] [--skip-readonly]
 
 Prints, in one run:
-- the warm main job (``nox -R -j auto -s smoke live-readonly live-mutating``) at 0 ms and
-  at 100 ms sandbox latency (``IMEDNET_LIVE_SANDBOX_LATENCY_MS``), with the workers each
-  session chose (its ``outcomes.json``);
+- the warm main job (``nox -R -j auto -s smoke live-readonly live-mutating``, and with
+  ``live-mutating`` named first) at 0 ms and at 100 ms sandbox latency
+  (``IMEDNET_LIVE_SANDBOX_LATENCY_MS``), with the workers each session chose (its
+  ``outcomes.json``);
 - worker start-up per profile: CPU seconds of ``pytest --collect-only`` of tests/live in
   the profile's session venv (what a worker pays before its first test);
 - the read-only suite (exports profile) at 100 ms, as chosen and serial (``-n 0``).
@@ -30,6 +31,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 MATRIX = ["smoke", "live-readonly", "live-mutating"]
+MATRIX_MUTATING_FIRST = ["smoke", "live-mutating", "live-readonly"]
 READONLY = "live-readonly(profile='exports')"
 PROFILE_VENVS = {
     "core": "live-readonly-profile-core",
@@ -80,13 +82,16 @@ def warm_up() -> None:
 
 
 def matrix() -> None:
-    print("warm main job: nox -R -j auto -s smoke live-readonly live-mutating (target <= 45 s)")
-    for ms in ("0", "100"):
-        seconds, code = nox(["-R", "-j", "auto", "-s", *MATRIX], {LATENCY: ms})
-        status = "green" if code == 0 else f"RED (exit {code})"
-        print(f"  {ms:>3} ms latency  {seconds:6.1f} s  {status}")
-        for session, choice in chosen_workers().items():
-            print(f"      {session:<24} {choice}")
+    """Both orders of ``-s``: nox starts sessions in the order given, as slots free up."""
+    print("warm main job: nox -R -j auto -s smoke <live sessions> (target <= 45 s)")
+    for order in (MATRIX, MATRIX_MUTATING_FIRST):
+        print(f"  -s {' '.join(order)}")
+        for ms in ("0", "100"):
+            seconds, code = nox(["-R", "-j", "auto", "-s", *order], {LATENCY: ms})
+            status = "green" if code == 0 else f"RED (exit {code})"
+            print(f"    {ms:>3} ms latency  {seconds:6.1f} s  {status}")
+            for session, choice in chosen_workers().items():
+                print(f"        {session:<24} {choice}")
 
 
 def collect_cpu(python: Path, cwd: Path, env: dict[str, str]) -> list[float]:

@@ -123,6 +123,10 @@ def choose_workers(
     if workers < 1.5:
         return WorkerChoice(0, f"{facts}; under 2 workers fit: serial")
     capped = " (bounded by cores)" if bound < wanted else ""
+    if mutating:  # its job waits idle on top of the round-trips, as against a local sandbox
+        return WorkerChoice(
+            int(workers + 0.5) + 1, f"{facts}; waits overlap{capped}, one more for job waits"
+        )
     return WorkerChoice(int(workers + 0.5), f"{facts}; waits overlap{capped}")
 
 

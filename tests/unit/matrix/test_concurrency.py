@@ -83,6 +83,14 @@ def test_the_load_average_is_not_read(monkeypatch: pytest.MonkeyPatch) -> None:
     assert "load" not in choice.reason
 
 
+def test_the_mutating_session_adds_a_worker_for_its_job_waits_on_a_remote_target() -> None:
+    readonly = choose_workers(cores=2, latency_ms=100, parallel_sessions=2)
+    mutating = choose_workers(cores=2, latency_ms=100, parallel_sessions=2, mutating=True)
+    assert readonly.workers is not None
+    assert mutating.workers == readonly.workers + 1
+    assert "one more for job waits" in mutating.reason
+
+
 def test_the_mutating_session_overlaps_job_waits_on_a_local_target() -> None:
     mutating = choose_workers(cores=2, latency_ms=1, parallel_sessions=2, mutating=True)
     assert mutating.workers == LOCAL_JOB_WORKERS
