@@ -2,7 +2,7 @@
 
     nox -s unit                                   # the harness's own tests
     nox -s smoke                                  # auth, discovery, one write, job COMPLETED
-    nox -j auto -s live-readonly live-mutating    # smoke once, then every live session in parallel
+    nox -j auto -s live-mutating live-readonly    # smoke once, then every live session in parallel
     nox -s report                                 # reports/summary.md and reports/summary.html
 
 With no credentials in the environment every session targets a fresh embedded sandbox;
@@ -627,11 +627,12 @@ def smoke_exit_code(summary: Path) -> int | None:
         return None
 
 
-# `nox -j` starts sessions in noxfile order as slots free up, so the longest go first
-# (longest-processing-time scheduling): the mutating session, then Airflow's, whose
-# dag.test() alone costs seconds. Started last, the mutating session made the main job
-# wait 20 s for it after the others had finished. Seconds each took serially, warm.
-SESSION_COST = {"airflow": 24.0, "exports": 15.0, "core": 8.0}
+# `nox -j` starts sessions as slots free up, in noxfile order (with `-t live` or no `-s`;
+# with `-s`, in the order named), so the longest go first: the mutating session, then
+# Airflow's, whose dag.test() alone costs seconds. Started last, the mutating session made
+# the main job wait for it after the others had finished (34.0 s against 30.6 s at 0 ms,
+# 47.5 s against 45.5 s at 100 ms; benchmarks/bench_concurrency.py). Seconds, warm, serial.
+SESSION_COST = {"airflow": 12.0, "exports": 8.0, "core": 3.0}
 
 
 @nox.session(name="live-mutating", requires=["smoke"], allow_parallel=True, tags=["live"])
