@@ -5,7 +5,8 @@ uv installs without ``.pyc`` files, and on machines that set ``PYTHONDONTWRITEBY
 (each xdist worker, the sandbox, every CLI subprocess, ``airflow db migrate``) compiles
 each module it imports from source. Importing Airflow took 4.1 s that way and 2.1 s
 from bytecode; pytest's own start-up 0.90 s and 0.58 s. Compiling writes ``.pyc``
-files explicitly, which that variable does not forbid, and only inside the venv.
+files explicitly, which that variable does not forbid, inside the venv or, when
+``PYTHONPYCACHEPREFIX`` is set (the noxfile sets ``.nox/pycache``), under that prefix.
 
 The venv remembers what it compiled (a fingerprint of its installed distributions), so a
 reused venv pays one directory listing, not a walk of site-packages.
@@ -40,7 +41,9 @@ def fingerprint(dirs: list[Path]) -> str:
     whose ``.pyc`` went stale is still imported correctly (Python checks each one's
     source timestamp), only compiled in memory again.
     """
-    digest = hashlib.sha256(sys.version.encode())
+    # Where bytecode goes is part of it: under PYTHONPYCACHEPREFIX (the noxfile sets one)
+    # Python reads .pyc files from that tree only, not from __pycache__ beside the source.
+    digest = hashlib.sha256(f"{sys.version}\0{sys.pycache_prefix}".encode())
     for directory in dirs:
         names = sorted(e.name for e in os.scandir(directory) if e.name.endswith(".dist-info"))
         digest.update(f"{directory}:{','.join(names)}\n".encode())

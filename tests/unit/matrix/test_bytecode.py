@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from imednet_live.bytecode import STAMP, compile_venv
 
 
@@ -18,11 +20,29 @@ def _site(tmp_path: Path) -> Path:
     return site
 
 
+def test_a_pycache_prefix_is_where_the_bytecode_goes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = _site(tmp_path)
+    prefix = tmp_path / "prefix"
+    monkeypatch.setattr(sys, "pycache_prefix", str(prefix))
+    assert "compiled" in compile_venv(tmp_path, [site])
+    assert not _pycs(site)
+    mirror = prefix / str(site).lstrip("/")  # the prefix mirrors absolute source paths
+    assert _pycs(mirror) == {f"__init__.{sys.implementation.cache_tag}.pyc"}
+    monkeypatch.setattr(sys, "pycache_prefix", None)
+    assert "compiled" in compile_venv(tmp_path, [site])  # another place: compiled again
+    assert _pycs(site)
+
+
 def _pycs(site: Path) -> set[str]:
     return {p.name for p in site.rglob("*.pyc")}
 
 
-def test_compiles_once_then_only_when_a_distribution_changes(tmp_path: Path) -> None:
+def test_compiles_once_then_only_when_a_distribution_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys, "pycache_prefix", None)  # beside the source, as without nox
     site = _site(tmp_path)
     assert "compiled" in compile_venv(tmp_path, [site])
     assert _pycs(site) == {f"__init__.{sys.implementation.cache_tag}.pyc"}
