@@ -73,7 +73,8 @@ def test_canary_keys_appear_in_no_output(
         [sys.executable, "-m", "imednet_live.report", str(suite.root / "reports")],
         capture_output=True,
         text=True,
-        env={"PATH": "/usr/bin:/bin"},
+        # nothing of the run's secrets; bytecode where the session keeps it, not in src/
+        env={"PATH": "/usr/bin:/bin", "PYTHONPYCACHEPREFIX": sys.pycache_prefix or ""},
         check=True,
     )
     outputs = {"stdout": run.stdout, "stderr": run.stderr, "report stdout": report.stdout}
