@@ -140,8 +140,8 @@ def install_profile(session: nox.Session, profile: str, *, sdk: bool = False) ->
     if stamp is not None and stamp.current():
         session.log(f"install: as in this venv's last session ({constraints.name}), skipped")
     else:
-        if isinstance(venv := getattr(session, "virtualenv", None), VirtualEnv):  # no stale stamp
-            InstallStamp.path_in(venv).unlink(missing_ok=True)
+        if stamp is not None:  # written again only once this install has succeeded
+            stamp.path.unlink(missing_ok=True)
         install_packages(session, extras, constraints, specs, selection, sdk=sdk)
     # The resolved set goes into the log (googleapis practice) and the venv is
     # proved to hold exactly its profile's optional packages.
@@ -149,7 +149,7 @@ def install_profile(session: nox.Session, profile: str, *, sdk: bool = False) ->
     session.run("python", "-m", "imednet_live.profile_check", *check)
     # Every worker, sandbox and subprocess then imports from bytecode (imednet_live/bytecode.py).
     session.run("python", "-m", "imednet_live.bytecode")
-    if stamp is not None:
+    if stamp is not None and stamp.digest is not None:
         stamp.path.write_text(stamp.digest + "\n", encoding="utf-8")
 
 
@@ -161,11 +161,11 @@ class InstallStamp:
     had changed, in every session of every run. Its inputs are the profile, its
     constraints, our pyproject and a version-pinned SDK selection: when they are as last
     time, the install is skipped and profile_check still proves the venv. A wheel or a
-    checkout may change under the same name, so those always install.
+    checkout may change under the same name, so those always install (``digest`` None).
     """
 
     path: Path
-    digest: str
+    digest: str | None
 
     @classmethod
     def of(
@@ -176,9 +176,13 @@ class InstallStamp:
         constraints: Path,
         specs: tuple[SdkSpec, ...],
     ) -> InstallStamp | None:
+        """None without a venv of nox's own (``venv_backend="none"``)."""
         venv = getattr(session, "virtualenv", None)
-        if any(spec.kind != "version" for spec in specs) or not isinstance(venv, VirtualEnv):
+        if not isinstance(venv, VirtualEnv):
             return None
+        path = Path(venv.location) / ".imednet-live-install"
+        if any(spec.kind != "version" for spec in specs):
+            return cls(path, None)
         digest = hashlib.sha256()
         for part in (
             profile,
@@ -189,13 +193,11 @@ class InstallStamp:
             sys.version,
         ):
             digest.update(part.encode() + b"\0")
-        return cls(cls.path_in(venv), digest.hexdigest())
-
-    @staticmethod
-    def path_in(venv: VirtualEnv) -> Path:
-        return Path(venv.location) / ".imednet-live-install"
+        return cls(path, digest.hexdigest())
 
     def current(self) -> bool:
+        if self.digest is None:
+            return False
         try:
             return self.path.read_text(encoding="utf-8").strip() == self.digest
         except OSError:

@@ -10,11 +10,11 @@ one-item page), passed as the SDK's own ``subject_key`` filter. Every listed ite
 honour the filter and the anchor must be among them. Structure (studies, sites, forms,
 intervals, variables, users) is listed whole: it does not grow with enrolment.
 
-The reads themselves overlap: one module fixture issues all 13 resources' list and get,
+The reads themselves overlap: one module fixture issues all 12 resources' list and get,
 sync (a thread each) and async (one event loop), at once, and each per-resource test
-checks its own read. Against a remote API that is one round of waits instead of 26 tests'
+checks its own read. Against a remote API that is one round of waits instead of 24 tests'
 worth of them, and each test keeps its outcome, message and resource; a read that raised
-(an SDK error, a no-data skip) raises again in its own test. ``xdist_group`` keeps the 26
+(an SDK error, a no-data skip) raises again in its own test. ``xdist_group`` keeps the 24
 tests on one worker, so the reads are issued once per session, not once per worker.
 """
 
@@ -237,7 +237,7 @@ def _async_reads(settings: Settings, study_key: str, slices: dict[str, Read]) ->
 
 @pytest.fixture(scope="module")
 def reads(settings: Settings, study_key: str) -> dict[tuple[str, str], Read]:
-    """All 13 resources read at once, sync and async: ``(attr, "sync" | "async") -> Read``.
+    """All 12 resources read at once, sync and async: ``(attr, "sync" | "async") -> Read``.
 
     First each growing resource's slice (its one-item anchor read), then the sync reads
     (a thread each) and the async reads (one event loop, in one more thread) of it.
