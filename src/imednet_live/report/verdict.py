@@ -9,6 +9,7 @@ apart, and changes none of this.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 
@@ -159,23 +160,22 @@ class KnownDefect:
     test: TestOutcome
 
 
-def known_defects(matrix: Matrix) -> list[KnownDefect]:
+def _tests_where(matrix: Matrix, keep: Callable[[TestOutcome], bool]) -> list[KnownDefect]:
     return [
         KnownDefect(column, test)
         for column in matrix.columns
         for test in column.outcomes.tests
-        if is_known_sdk_defect(test)
+        if keep(test)
     ]
+
+
+def known_defects(matrix: Matrix) -> list[KnownDefect]:
+    return _tests_where(matrix, is_known_sdk_defect)
 
 
 def surface_changes(matrix: Matrix) -> list[KnownDefect]:
     """The declared SDK surface changes the build has (their contract tests' outcomes)."""
-    return [
-        KnownDefect(column, test)
-        for column in matrix.columns
-        for test in column.outcomes.tests
-        if is_sdk_surface_change(test)
-    ]
+    return _tests_where(matrix, is_sdk_surface_change)
 
 
 def target_text(session: SessionOutcomes) -> str:

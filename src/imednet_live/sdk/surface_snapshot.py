@@ -15,7 +15,7 @@ import fnmatch
 import inspect
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -56,15 +56,20 @@ def _return_kind(annotation: Any) -> str:
     return "list" if head in ("List", "list") else head
 
 
-def _methods(endpoint: Any) -> dict[str, str]:
-    found: dict[str, str] = {}
-    for name in dir(endpoint):
+def _public_members(value: Any) -> Iterator[tuple[str, Any]]:
+    """Public attributes by name; one whose lookup raises (a lazy proxy) is left out."""
+    for name in dir(value):
         if name.startswith("_"):
             continue
         try:
-            member = getattr(endpoint, name)
+            yield name, getattr(value, name)
         except Exception:
             continue
+
+
+def _methods(endpoint: Any) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for name, member in _public_members(endpoint):
         if callable(member) and not isinstance(member, type):
             signature = _signature(member)
             if signature is not None:
@@ -83,13 +88,7 @@ def _is_endpoint(value: Any) -> bool:
 def take(sdk: Any, models: Any, version: str) -> Snapshot:
     """The surface of one client instance and models module (stand-ins work the same)."""
     endpoints: dict[str, dict[str, str]] = {}
-    for name in dir(sdk):
-        if name.startswith("_"):
-            continue
-        try:
-            endpoint = getattr(sdk, name)
-        except Exception:
-            continue
+    for name, endpoint in _public_members(sdk):
         if _is_endpoint(endpoint):
             endpoints[name] = _methods(endpoint)
     model_fields: dict[str, list[str]] = {}
