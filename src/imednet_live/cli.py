@@ -63,7 +63,7 @@ def _scenarios_help() -> str:
 
 
 def _fault_rule(text: str) -> object:
-    from imednet_live.fault_rules import FaultRuleError, parse_rule
+    from imednet_live.sandbox.fault_rules import FaultRuleError, parse_rule
 
     try:
         return parse_rule(text)
@@ -72,7 +72,7 @@ def _fault_rule(text: str) -> object:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from imednet_live.config import ENV_VARS, VarScope, env_help
+    from imednet_live.core.env_vars import ENV_VARS, VarScope, env_help
 
     parser = _Parser(
         prog="imednet-live",
@@ -141,13 +141,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from imednet_live.sandbox.server import (
+    from imednet_live.sandbox.options import (
         DEFAULT_API_KEY,
         DEFAULT_SECURITY_KEY,
         SandboxConfigError,
         SandboxOptions,
-        SandboxServer,
     )
+    from imednet_live.sandbox.server import SandboxServer
 
     options = SandboxOptions(
         scenario=args.scenario,

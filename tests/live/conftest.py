@@ -1,6 +1,6 @@
 """Fixtures of the live suite: one target, one discovery per run, a fresh SDK per test.
 
-The charter plugin (``imednet_live.pytest_plugin``, loaded by ``pytest.ini``) prints the
+The charter plugin (``imednet_live.charter.plugin``, loaded by ``pytest.ini``) prints the
 startup context, gates the suite, applies the markers and classifies skips; this file
 only provides what tests use.
 The SDK is function-scoped on purpose: the SDK caches unfiltered form, interval,
@@ -17,15 +17,9 @@ from typing import TYPE_CHECKING, TypeVar
 import pytest
 from live_checks import tagged_data
 
-from imednet_live.config import (
-    API_KEY,
-    BASE_URL,
-    BATCH_ID,
-    SECURITY_KEY,
-    SMOKE_BATCH_ID,
-    Settings,
-    read_var,
-)
+from imednet_live.charter.skips import NoEligibleData, SuiteDisabled
+from imednet_live.core.env_vars import API_KEY, BASE_URL, BATCH_ID, SECURITY_KEY, SMOKE_BATCH_ID
+from imednet_live.core.settings import Settings, read_var
 from imednet_live.discovery.rules import (
     Discovery,
     FormRef,
@@ -36,10 +30,9 @@ from imednet_live.discovery.rules import (
     discover,
     sample_record_data,
 )
-from imednet_live.live_support import SecretEnv
-from imednet_live.live_support import write_tag as new_write_tag
+from imednet_live.live.support import SecretEnv
+from imednet_live.live.support import write_tag as new_write_tag
 from imednet_live.sdk import compat as sdk_compat
-from imednet_live.skips import NoEligibleData, SuiteDisabled
 
 if TYPE_CHECKING:  # the SDK (and pandas with it) is imported by the tests that run
     from imednet import AsyncImednetSDK, ImednetSDK

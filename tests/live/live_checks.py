@@ -8,12 +8,18 @@ from collections.abc import Awaitable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from imednet_live.config import Settings, job_timeout_s
+from imednet_live.charter.skips import skip_no_data
+from imednet_live.core.job_states import (
+    JobWait,
+    WaitOutcome,
+    describe_state,
+    read_job,
+    wait_for_jobs,
+)
+from imednet_live.core.settings import Settings, job_timeout_s
 from imednet_live.discovery.rules import FormRef, VariableRef
-from imednet_live.job_states import JobWait, WaitOutcome, describe_state, read_job, wait_for_jobs
-from imednet_live.live_support import TEXT_TYPES, first_variable, validator_safe_data
+from imednet_live.live.support import TEXT_TYPES, first_variable, validator_safe_data
 from imednet_live.sdk import compat as sdk_compat
-from imednet_live.skips import skip_no_data
 
 if TYPE_CHECKING:  # the SDK (and pandas with it) is imported by the tests that run
     from imednet import AsyncImednetSDK, ImednetSDK

@@ -16,8 +16,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from imednet_live import config as names
-from imednet_live.live_support import write_tag
+from imednet_live.core import env_vars
+from imednet_live.live.support import write_tag
 from imednet_live.postgres import session
 from imednet_live.postgres.databases import fresh_database
 from imednet_live.postgres.server import PostgresUnavailable, RunningServer
@@ -31,7 +31,7 @@ def pytest_configure(config: pytest.Config) -> None:
         return  # a worker (the controller decided), or nothing to start
     running = session.start_for_session(os.environ)
     if running is None:
-        reason = os.environ.get(names.POSTGRES_ERROR, "")
+        reason = os.environ.get(env_vars.POSTGRES_ERROR, "")
         config.stash[_HEADER_KEY] = f"postgres: none, the PostgreSQL tests will fail: {reason}"
         return
     config.stash[_SERVER_KEY] = running

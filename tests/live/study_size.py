@@ -14,10 +14,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from imednet_live.bounded_reads import FormSize, count, form_sizes, smallest_forms, walk
-from imednet_live.config import Settings
+from imednet_live.charter.skips import skip_no_data, skip_study_too_large
+from imednet_live.core.settings import Settings
+from imednet_live.discovery.pages import FormSize, count, form_sizes, smallest_forms, walk
 from imednet_live.sdk import compat as sdk_compat
-from imednet_live.skips import skip_no_data, skip_study_too_large
 
 if TYPE_CHECKING:  # the SDK (and pandas with it) is imported by the tests that run
     from imednet import ImednetSDK

@@ -23,14 +23,14 @@ from export_checks import expected_columns, read_export, study_variable_names
 from live_checks import JOB_TIMEOUT_S, POLL_INTERVAL_S, assert_snapshot, tagged_data, wait_finished
 from study_size import require_walkable
 
-from imednet_live.config import Settings
+from imednet_live.core.settings import Settings
 from imednet_live.discovery.rules import FormRef, SubjectRef, sample_record_data
-from imednet_live.live_support import (
+from imednet_live.live.support import (
     SecretEnv,
     airflow_environment,
     prepare_airflow_db,
 )
-from imednet_live.live_support import write_tag as new_write_tag
+from imednet_live.live.support import write_tag as new_write_tag
 from imednet_live.sdk import compat as sdk_compat
 
 if TYPE_CHECKING:  # the SDK (and pandas with it) is imported by the tests that run

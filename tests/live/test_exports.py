@@ -24,10 +24,10 @@ from export_checks import (
 from live_checks import assert_snapshot, text_variable
 from study_size import export_forms, form_records, form_variables, require_walkable
 
-from imednet_live.config import Settings
+from imednet_live.charter.skips import first_or_skip
+from imednet_live.core.settings import Settings
 from imednet_live.discovery.rules import FormRef
 from imednet_live.sdk import compat as sdk_compat
-from imednet_live.skips import first_or_skip
 
 if TYPE_CHECKING:  # the SDK (and pandas with it) is imported by the tests that run
     from imednet import ImednetSDK

@@ -19,9 +19,9 @@ from export_checks import expected_columns, read_sql_table, same_value
 from live_checks import assert_snapshot, run_cli
 from study_size import export_forms, form_records, form_variables, require_walkable
 
-from imednet_live.bounded_reads import FormSize, count, form_sizes, smallest_forms
-from imednet_live.config import Settings
-from imednet_live.skips import NoEligibleData, skip_no_data, skip_study_too_large
+from imednet_live.charter.skips import NoEligibleData, skip_no_data, skip_study_too_large
+from imednet_live.core.settings import Settings
+from imednet_live.discovery.pages import FormSize, count, form_sizes, smallest_forms
 
 if TYPE_CHECKING:  # the SDK (and pandas with it) is imported by the tests that run
     from imednet import ImednetSDK

@@ -16,7 +16,7 @@ import pytest
 from live_checks import run_cli
 from study_size import require_walkable
 
-from imednet_live.config import Settings
+from imednet_live.core.settings import Settings
 from imednet_live.sdk import compat as sdk_compat
 
 if TYPE_CHECKING:  # the SDK (and pandas with it) is imported by the tests that run

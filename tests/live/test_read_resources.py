@@ -29,9 +29,9 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from study_size import first_item
 
-from imednet_live.config import Settings
+from imednet_live.charter.skips import first_or_skip
+from imednet_live.core.settings import Settings
 from imednet_live.sdk import compat as sdk_compat
-from imednet_live.skips import first_or_skip
 
 if TYPE_CHECKING:  # the SDK (and pandas with it) is imported by the tests that run
     from imednet import AsyncImednetSDK, ImednetSDK

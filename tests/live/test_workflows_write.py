@@ -21,7 +21,7 @@ from live_checks import (
 )
 
 from imednet_live.discovery.rules import FormRef, IntervalRef, SiteRef, SubjectRef
-from imednet_live.live_support import write_tag as new_write_tag
+from imednet_live.live.support import write_tag as new_write_tag
 from imednet_live.sdk import compat as sdk_compat
 
 if TYPE_CHECKING:  # the SDK (and pandas with it) is imported by the tests that run

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from form_etl import WriteBackFailed, run, sdk_from_env, write_back
 
-from imednet_live.pytest_sandbox import ImednetSandbox
+from imednet_live.sandbox.pytest_plugin import ImednetSandbox
 
 FORM = "DEMOG"  # the sandbox study's subject-record form
 NEW_SUBJECT = [{"formKey": FORM, "siteId": 2, "data": {"SUBJINIT": "NEW"}}]

@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from imednet_live.explained_enum import ExplainedEnum
-from imednet_live.redaction import safe_url
+from imednet_live.core.explained_enum import ExplainedEnum
+from imednet_live.core.redaction import safe_url
 from imednet_live.sdk import compat as sdk_compat
 
 if TYPE_CHECKING:

@@ -18,7 +18,7 @@ from imednet_live.charter.expectations import (
     run_violation,
     skip_violation,
 )
-from imednet_live.skip_categories import SkipCategory
+from imednet_live.core.skip_categories import SkipCategory
 
 if TYPE_CHECKING:  # pydantic is imported on the controller at the end, not by every worker
     from imednet_live.charter.outcomes import TestOutcome, Violation

@@ -13,16 +13,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from imednet_live import config
-from imednet_live.config import ConfigError, Settings
-from imednet_live.profiles import OPTIONAL_PACKAGES, PROFILES, Profile
+from imednet_live.core import env_vars
+from imednet_live.core.profiles import OPTIONAL_PACKAGES, PROFILES, Profile
+from imednet_live.core.redaction import redact, safe_url
+from imednet_live.core.settings import ConfigError, Settings, read_count, read_var
 from imednet_live.recording import personal
-from imednet_live.redaction import redact, safe_url
 from imednet_live.sdk import compat as sdk_compat
 
 # Set by the nox sessions; re-exported here for the plugin's modules.
-SANDBOX_AUDIT = config.SANDBOX_AUDIT
-SESSION = config.SESSION  # optional override of the session name in outcomes.json
+SANDBOX_AUDIT = env_vars.SANDBOX_AUDIT
+SESSION = env_vars.SESSION  # optional override of the session name in outcomes.json
 
 TARGET_KINDS = ("sandbox", "live", "replay")
 _LOOPBACK = {"127.0.0.1", "localhost", "::1"}
@@ -66,7 +66,7 @@ class RunContext:
         settings = Settings.from_env(env)
         profile = _profile(settings.profile)
         kind, inferred = _target_kind(settings)
-        report_dir = _path(env, config.REPORT_DIR)
+        report_dir = _path(env, env_vars.REPORT_DIR)
         return cls(
             settings=settings,
             profile=profile,
@@ -75,15 +75,15 @@ class RunContext:
             target_kind_inferred=inferred,
             report_dir=report_dir,
             sandbox_audit=_path(env, SANDBOX_AUDIT),
-            run_id=config.read_var(env, config.RUN_ID),
+            run_id=read_var(env, env_vars.RUN_ID),
             session_name=(
-                config.read_var(env, SESSION)
+                read_var(env, SESSION)
                 or (report_dir.name if report_dir else None)
                 or (settings.profile or "local")
             ),
-            sandbox_fail=config.read_var(env, config.SANDBOX_FAIL),
-            sandbox_scenario=config.read_var(env, config.SANDBOX_SCENARIO) or "default",
-            sandbox_subjects=config.read_count(env, config.SANDBOX_SUBJECTS, None),
+            sandbox_fail=read_var(env, env_vars.SANDBOX_FAIL),
+            sandbox_scenario=read_var(env, env_vars.SANDBOX_SCENARIO) or "default",
+            sandbox_subjects=read_count(env, env_vars.SANDBOX_SUBJECTS, None),
             sdk_distributions=sdk_compat.build_versions(),
             sdk_missing=sdk_compat.missing_surfaces(),
             sdk_build=sdk_compat.build_description(),
@@ -91,9 +91,9 @@ class RunContext:
             sdk_contract_defect=sdk_compat.contract_defect(env),
             sdk_strict=sdk_compat.apply_strict(settings.sdk_strict),
             recording=(
-                config.read_var(env, config.REPLAY_DIR) or "reports" if kind == "replay" else None
+                read_var(env, env_vars.REPLAY_DIR) or "reports" if kind == "replay" else None
             ),
-            concurrency=config.read_var(env, config.CONCURRENCY),
+            concurrency=read_var(env, env_vars.CONCURRENCY),
         )
 
     @property
@@ -108,7 +108,7 @@ class RunContext:
     def suite_disabled_reason(self) -> str | None:
         """The single skip message of a disabled suite, or None when the suite runs."""
         if not self.settings.run_e2e:
-            return f"live suite disabled: {config.RUN_E2E} is not 1"
+            return f"live suite disabled: {env_vars.RUN_E2E} is not 1"
         missing = self.settings.missing_credentials
         if missing:
             verb = "is" if len(missing) == 1 else "are"
@@ -151,7 +151,10 @@ class RunContext:
         deps = ", ".join(f"{n} {'yes' if ok else 'no'}" for n, ok in self.importable.items())
         creds = ", ".join(
             f"{name} {'set' if value else 'NOT SET'}"
-            for name, value in ((config.API_KEY, s.api_key), (config.SECURITY_KEY, s.security_key))
+            for name, value in (
+                (env_vars.API_KEY, s.api_key),
+                (env_vars.SECURITY_KEY, s.security_key),
+            )
         )
         mutation = "1 (writes allowed)" if s.allow_mutation else "not 1 (read-only)"
         profile = (
@@ -159,8 +162,8 @@ class RunContext:
         )
         lines = [
             "imednet-live charter context:",
-            f"  {config.RUN_E2E}: {'1' if s.run_e2e else 'not 1'}",
-            f"  {config.ALLOW_MUTATION}: {mutation}",
+            f"  {env_vars.RUN_E2E}: {'1' if s.run_e2e else 'not 1'}",
+            f"  {env_vars.ALLOW_MUTATION}: {mutation}",
             f"  study: {s.study_key if s.study_key else 'auto-discover'}",
             f"  form: {s.form_key if s.form_key else 'auto-discover'}",
             f"  base URL: {safe_url(s.base_url)}",
@@ -174,19 +177,19 @@ class RunContext:
             f"  credentials: {creds}",
             f"  optional dependencies: {deps}",
             f"  suite: {self.suite_disabled_reason or 'enabled'}",
-            f"  {config.MAX_RECORDS}: {s.max_records}",
+            f"  {env_vars.MAX_RECORDS}: {s.max_records}",
             *([f"  workers: {self.concurrency}"] if self.concurrency else []),
         ]
         if self.sandbox_fail and self.target_kind == "sandbox":
-            lines.append(f"  sandbox fault rules: {self.sandbox_fail} ({config.SANDBOX_FAIL})")
+            lines.append(f"  sandbox fault rules: {self.sandbox_fail} ({env_vars.SANDBOX_FAIL})")
         if self.target_kind == "sandbox" and not self.sandbox_is_seeded_default:
             lines.append(
                 f"  sandbox: scenario {self.sandbox_scenario}, "
                 f"subjects {self.sandbox_subjects or 'as seeded'}"
             )
-        if config.read_var(os.environ, config.KEEP_PERSONAL) == "1":
+        if read_var(os.environ, env_vars.KEEP_PERSONAL) == "1":
             lines.append(
-                f"  personal data: KEPT in reports and output ({config.KEEP_PERSONAL}=1; "
+                f"  personal data: KEPT in reports and output ({env_vars.KEEP_PERSONAL}=1; "
                 "for your own machine only)"
             )
         if self.report_dir:
@@ -205,7 +208,7 @@ def _profile(name: str | None) -> Profile | None:
         return PROFILES[name]
     except KeyError:
         raise ConfigError(
-            f"{config.PROFILE}={name!r} is not a profile; use one of: {', '.join(PROFILES)}"
+            f"{env_vars.PROFILE}={name!r} is not a profile; use one of: {', '.join(PROFILES)}"
         ) from None
 
 
@@ -213,7 +216,7 @@ def _target_kind(settings: Settings) -> tuple[str, bool]:
     if settings.target_kind is not None:
         if settings.target_kind not in TARGET_KINDS:
             raise ConfigError(
-                f"{config.TARGET_KIND}={settings.target_kind!r} is not valid; "
+                f"{env_vars.TARGET_KIND}={settings.target_kind!r} is not valid; "
                 f"use {' or '.join(TARGET_KINDS)}"
             )
         return settings.target_kind, False
@@ -222,5 +225,5 @@ def _target_kind(settings: Settings) -> tuple[str, bool]:
 
 
 def _path(env: Mapping[str, str], name: str) -> Path | None:
-    value = config.read_var(env, name)
+    value = read_var(env, name)
     return Path(value) if value else None

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from imednet_live.charter.context import RunContext
 from imednet_live.charter.markers import Requirements
-from imednet_live.profiles import DISTRIBUTIONS
-from imednet_live.skip_categories import SkipCategory
+from imednet_live.core.profiles import DISTRIBUTIONS
+from imednet_live.core.skip_categories import SkipCategory
 
 _IMPORT_NAME = {dist: name for name, dist in DISTRIBUTIONS.items()}
 
@@ -32,7 +32,7 @@ def skip_violation(category: str, expected: str | None, ctx: RunContext) -> str 
     if category == SkipCategory.UNCLASSIFIED:
         return (
             "unclassified skip (plain pytest.skip, importorskip, skipif or an xfail "
-            "without sdk_defect); live tests skip only through imednet_live.skips"
+            "without sdk_defect); live tests skip only through imednet_live.charter.skips"
         )
     if category == expected:
         return None

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from imednet_live.config import read_var
+from imednet_live.core.settings import read_var
 
 # Rows of the matrix report, in the order the charter lists them.
 RESOURCES: tuple[str, ...] = (

@@ -10,7 +10,7 @@ from typing import Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from imednet_live.skip_categories import SkipCategory
+from imednet_live.core.skip_categories import SkipCategory
 
 SCHEMA_VERSION: Final = 1
 OUTCOMES_FILE: Final = "outcomes.json"  # in each session's report folder

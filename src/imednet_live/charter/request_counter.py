@@ -34,7 +34,7 @@ class RequestCounter:
     def install(self) -> None:
         if self._tap is not None:
             return
-        from imednet_live.http_tap import tapped  # httpx: imported when the first test starts
+        from imednet_live.sdk.http_tap import tapped  # httpx: imported when the first test starts
 
         self._tap = ExitStack()
         self._tap.enter_context(tapped(self._add))

@@ -14,8 +14,9 @@ import tempfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from imednet_live.atomic_files import write_text_atomic
-from imednet_live.config import CACHE_DIR, RUN_ID, read_var
+from imednet_live.core.atomic_files import write_text_atomic
+from imednet_live.core.env_vars import CACHE_DIR, RUN_ID
+from imednet_live.core.settings import read_var
 
 DEFAULT_DIR_NAME = "imednet-live-discovery"
 LOCK_TIMEOUT_S = 300.0  # a peer holding the lock is making at most a handful of list calls

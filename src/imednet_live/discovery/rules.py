@@ -16,17 +16,17 @@ from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
-from imednet_live.bounded_reads import walk
-from imednet_live.config import Settings
-from imednet_live.discovery import cache as discovery_cache
-from imednet_live.record_data import sample_record_data, value_for_type
-from imednet_live.statuses import (
+from imednet_live.core.settings import Settings
+from imednet_live.core.statuses import (
     WRITABLE_SITE_STATUSES,
     WRITABLE_SUBJECT_STATUSES,
     is_open_site_status,
     is_writable_subject_status,
     normalise_status,
 )
+from imednet_live.discovery import cache as discovery_cache
+from imednet_live.discovery.pages import walk
+from imednet_live.discovery.record_data import sample_record_data, value_for_type
 
 if TYPE_CHECKING:  # imported where used: collecting tests/live must not import the SDK
     from imednet import ImednetSDK

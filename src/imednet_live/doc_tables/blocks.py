@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from imednet_live.atomic_files import write_text_atomic
+from imednet_live.core.atomic_files import write_text_atomic
 from imednet_live.doc_tables.markdown import body_rows
 
 # Documents that may hold generated blocks, relative to the repository root.

@@ -15,11 +15,11 @@ from pydantic import BaseModel
 
 from imednet_live.charter.classification import FailureKind
 from imednet_live.charter.outcomes import SessionOutcomes, TestOutcome, Violation
-from imednet_live.config import ENV_VARS, EnvVar, Reader, VarScope
+from imednet_live.core.env_vars import ENV_VARS, EnvVar, Reader, VarScope
+from imednet_live.core.profiles import DISTRIBUTIONS, PROFILES, SESSIONS
+from imednet_live.core.skip_categories import SkipCategory
 from imednet_live.doc_tables.markdown import code, table
-from imednet_live.profiles import DISTRIBUTIONS, PROFILES, SESSIONS
 from imednet_live.sandbox.scenarios import SCENARIOS
-from imednet_live.skip_categories import SkipCategory
 from imednet_live.smoke.exits import SMOKE_RESULTS
 
 OBSERVATIONS = "REAL-API-OBSERVATIONS.md"  # ../shared/imednet-api/, cited by row id

@@ -7,7 +7,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from imednet_live.atomic_files import write_text_atomic
+from imednet_live.core.atomic_files import write_text_atomic
 from imednet_live.drift.findings import Finding
 
 DRIFT_JSON = "drift.json"

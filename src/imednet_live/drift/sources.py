@@ -19,7 +19,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from imednet_live.atomic_files import write_text_atomic
+from imednet_live.core.atomic_files import write_text_atomic
 from imednet_live.drift.findings import Finding, Kind, describe_types, type_finding
 from imednet_live.drift.observe import ENUM_FIELDS, Interaction, Shape, json_type, parent_of
 

@@ -11,9 +11,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from imednet_live.core.redaction import redact, safe_url
 from imednet_live.postgres.server import PostgresUnavailable
 from imednet_live.postgres.urls import host_port, secrets_of
-from imednet_live.redaction import redact, safe_url
 
 CONNECT_TIMEOUT_S = 5
 _NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")

@@ -12,7 +12,8 @@ from __future__ import annotations
 import importlib.util
 from collections.abc import Mapping, MutableMapping
 
-from imednet_live import config
+from imednet_live.core import env_vars
+from imednet_live.core.settings import Settings, read_var
 from imednet_live.postgres import server
 from imednet_live.postgres.databases import probe
 from imednet_live.postgres.server import PostgresUnavailable, RunningServer
@@ -23,9 +24,9 @@ DRIVER_PACKAGES = ("psycopg", "sqlalchemy")
 
 def wants_own_server(env: Mapping[str, str]) -> bool:
     """Start one only where the SQL tests can use it and no external database is set."""
-    if config.read_var(env, config.EXPORT_DB_URL):
+    if read_var(env, env_vars.EXPORT_DB_URL):
         return False
-    settings = config.Settings.from_env(env)
+    settings = Settings.from_env(env)
     if not (settings.run_e2e and settings.has_credentials):
         return False
     return all(importlib.util.find_spec(p) is not None for p in DRIVER_PACKAGES)
@@ -33,24 +34,24 @@ def wants_own_server(env: Mapping[str, str]) -> bool:
 
 def start_for_session(env: MutableMapping[str, str]) -> RunningServer | None:
     """Start the session's server and publish its URL (or the reason) in ``env``."""
-    env.pop(config.POSTGRES_URL, None)
-    env.pop(config.POSTGRES_ERROR, None)
+    env.pop(env_vars.POSTGRES_URL, None)
+    env.pop(env_vars.POSTGRES_ERROR, None)
     try:
         running = server.start()
     except PostgresUnavailable as exc:
-        env[config.POSTGRES_ERROR] = str(exc)
+        env[env_vars.POSTGRES_ERROR] = str(exc)
         return None
-    env[config.POSTGRES_URL] = running.url
+    env[env_vars.POSTGRES_URL] = running.url
     return running
 
 
 def admin_url(env: Mapping[str, str]) -> tuple[str, bool]:
     """(URL, whether we own the server) or PostgresUnavailable with a one-line reason."""
-    external = config.read_var(env, config.EXPORT_DB_URL)
+    external = read_var(env, env_vars.EXPORT_DB_URL)
     if external:
         probe(external)
         return external, False
-    own = config.read_var(env, config.POSTGRES_URL)
+    own = read_var(env, env_vars.POSTGRES_URL)
     if own:
         return own, True
-    raise PostgresUnavailable(config.read_var(env, config.POSTGRES_ERROR) or server.INSTALL_HINT)
+    raise PostgresUnavailable(read_var(env, env_vars.POSTGRES_ERROR) or server.INSTALL_HINT)

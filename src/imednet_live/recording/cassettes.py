@@ -24,7 +24,7 @@ from vcr.request import Request
 from vcr.serialize import deserialize, serialize
 from vcr.serializers import jsonserializer
 
-from imednet_live.atomic_files import write_text_atomic
+from imednet_live.core.atomic_files import write_text_atomic
 from imednet_live.recording.layout import Recording
 from imednet_live.recording.scrub import Scrubber, resource_of
 

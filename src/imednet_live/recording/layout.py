@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from imednet_live.atomic_files import write_text_atomic
+from imednet_live.core.atomic_files import write_text_atomic
 
 FORMAT_VERSION = 1
 RECORDING_DIR_NAME = "recording"

@@ -24,7 +24,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from imednet_live.config import KEEP_PERSONAL, PERSONAL_DIR, TARGET_KIND, read_var
+from imednet_live.core.env_vars import KEEP_PERSONAL, PERSONAL_DIR, TARGET_KIND
+from imednet_live.core.settings import read_var
 from imednet_live.recording.leak_scan import Leak, scan_and_purge, scrub_files
 from imednet_live.recording.scrub import Personal, Scrubber, replace_known, resource_of
 
@@ -54,7 +55,7 @@ def start(env: Mapping[str, str] | None = None) -> bool:
     env = os.environ if env is None else env
     if _STATE is not None or not wanted(env):
         return _STATE is not None
-    from imednet_live import http_tap  # httpx: only in a process that talks to the API
+    from imednet_live.sdk import http_tap  # httpx: only in a process that talks to the API
     from imednet_live.recording.session import scrubber_for
 
     scrubber = scrubber_for(env)

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
+from imednet_live.core.redaction import MASK
 from imednet_live.recording.allowlist import (
     REQUEST_SCHEMAS,
     RESOURCES,
@@ -32,7 +33,6 @@ from imednet_live.recording.allowlist import (
     Rule,
 )
 from imednet_live.recording.dates import DATE_IN_TEXT, DATETIME_REPR, parse_day, shift
-from imednet_live.redaction import MASK
 
 # -- rules ------------------------------------------------------------------------------
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from imednet_live.config import (
+from imednet_live.core.env_vars import (
     API_KEY,
     RECORD,
     RECORD_KEY,
@@ -29,8 +29,8 @@ from imednet_live.config import (
     RUN_ID,
     SECURITY_KEY,
     TARGET_KIND,
-    read_var,
 )
+from imednet_live.core.settings import read_var
 from imednet_live.recording.layout import Recording, RecordingError, find_recordings
 
 

@@ -15,9 +15,9 @@ import os
 import sys
 from pathlib import Path
 
-from imednet_live.atomic_files import write_text_atomic
-from imednet_live.config import env_secrets
-from imednet_live.redaction import redact
+from imednet_live.core.atomic_files import write_text_atomic
+from imednet_live.core.redaction import redact
+from imednet_live.core.settings import env_secrets
 from imednet_live.report.drift_link import drift_html, drift_markdown
 from imednet_live.report.history import TestChange, changes
 from imednet_live.report.html import render_html

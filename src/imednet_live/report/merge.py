@@ -24,7 +24,7 @@ from imednet_live.charter.outcomes import (
     is_known_sdk_defect,
     is_sdk_surface_change,
 )
-from imednet_live.profiles import PROFILES
+from imednet_live.core.profiles import PROFILES
 
 _Model = TypeVar("_Model", bound=BaseModel)
 

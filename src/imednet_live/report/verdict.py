@@ -19,7 +19,7 @@ from imednet_live.charter.outcomes import (
     is_known_sdk_defect,
     is_sdk_surface_change,
 )
-from imednet_live.redaction import safe_url
+from imednet_live.core.redaction import safe_url
 from imednet_live.report.merge import CellStatus, Column, Matrix, sdk_build
 from imednet_live.report.smoke_gate import SmokeGate
 

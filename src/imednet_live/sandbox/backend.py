@@ -18,12 +18,11 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
+from imednet_live.core.statuses import is_open_site_status
 from imednet_live.sandbox import filters, seed
+from imednet_live.sandbox.options import DEFAULT_JOB_SECONDS
 from imednet_live.sandbox.scenarios import JobOutcome, StateSpelling
 from imednet_live.sandbox.seed import Item, StudyData
-from imednet_live.statuses import is_open_site_status
-
-DEFAULT_JOB_SECONDS = 0.25
 
 DEFAULT_SORT: dict[str, str] = {
     "studies": "studyKey",

@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 
 from fastapi import Request
 
-from imednet_live.fault_rules import FaultRule
 from imednet_live.sandbox.backend import Backend
+from imednet_live.sandbox.fault_rules import FaultRule
 from imednet_live.sandbox.faults import FaultInjector, matching_rule
 from imednet_live.sandbox.responses import ApiError
 from imednet_live.sandbox.scenarios import PostAnswer

@@ -22,7 +22,7 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 
-from imednet_live.fault_rules import FaultRule
+from imednet_live.sandbox.fault_rules import FaultRule
 
 # Attempts remembered per (connection, request); the oldest are forgotten first.
 _MAX_TRACKED = 100_000

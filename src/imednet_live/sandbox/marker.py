@@ -11,9 +11,9 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from imednet_live.fault_rules import RULE_SYNTAX, FaultRule, FaultRuleError, parse_rule
+from imednet_live.sandbox.fault_rules import RULE_SYNTAX, FaultRule, FaultRuleError, parse_rule
+from imednet_live.sandbox.options import SandboxConfigError, SandboxOptions
 from imednet_live.sandbox.scenarios import SCENARIOS
-from imednet_live.sandbox.server import SandboxConfigError, SandboxOptions
 
 MARKER = "imednet_sandbox"
 # The fixtures' own default: a job finishes at its first read, so no test waits for it.

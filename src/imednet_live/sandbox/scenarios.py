@@ -10,8 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 
-from imednet_live.fault_rules import FaultRule
 from imednet_live.sandbox import seed
+from imednet_live.sandbox.fault_rules import FaultRule
 from imednet_live.sandbox.seed import StudyData
 
 

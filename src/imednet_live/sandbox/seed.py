@@ -21,7 +21,7 @@ SECOND_STUDY_ID = 102
 SPONSOR_KEY = "ACME-PHARMA"
 
 # Sites of the first study, by siteId. Only "Enrollment Open" and "ACTIVE" accept registrations
-# (the charter's folding, imednet_live.statuses).
+# (the charter's folding, imednet_live.core.statuses).
 SITE_INACTIVE_ID, SITE_INACTIVE_NAME = 1, "Boston General"
 SITE_OPEN_ID, SITE_OPEN_NAME = 2, "Minneapolis Clinic"
 SITE_ACTIVE_ID, SITE_ACTIVE_NAME = 3, "Mock Site 3"

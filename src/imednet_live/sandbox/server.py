@@ -14,27 +14,23 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import uvicorn
 
-from imednet_live.fault_rules import FaultRule
 from imednet_live.sandbox.app import create_app
 from imednet_live.sandbox.audit import AuditLog
-from imednet_live.sandbox.backend import DEFAULT_JOB_SECONDS, Backend
+from imednet_live.sandbox.backend import Backend
 from imednet_live.sandbox.dependencies import SandboxState
+from imednet_live.sandbox.fault_rules import FaultRule
 from imednet_live.sandbox.faults import FaultInjector
-from imednet_live.sandbox.scenarios import Scenario, build_studies, get_scenario
+from imednet_live.sandbox.options import (
+    SandboxConfigError,
+    SandboxOptions,
+    SandboxStartError,
+)
+from imednet_live.sandbox.scenarios import Scenario, build_studies
 from imednet_live.sandbox.seed import StudyData
-
-DEFAULT_HOST = "127.0.0.1"
-DEFAULT_API_KEY = "sandbox-api-key"
-DEFAULT_SECURITY_KEY = "sandbox-security-key"
-
-
-class SandboxConfigError(ValueError):
-    """A bad option value; the message is one line naming the option."""
 
 
 def is_loopback(host: str) -> bool:
@@ -77,45 +73,11 @@ def url_for(sock: socket.socket) -> str:
     return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
 
-@dataclass(frozen=True)
-class SandboxOptions:
-    scenario: str = "default"
-    latency_ms: int = 0
-    api_key: str = DEFAULT_API_KEY
-    security_key: str = DEFAULT_SECURITY_KEY
-    subjects: int | None = None
-    audit_path: str | Path | None = None
-    host: str = DEFAULT_HOST
-    port: int = 0
-    fault_rules: tuple[FaultRule, ...] = ()  # --fail, checked before the scenario's own
-    job_seconds: float = DEFAULT_JOB_SECONDS
-    seed_from: str | Path | None = None  # a recording directory (recording/seed.py)
-
-    def validate(self) -> Scenario:
-        """Raise SandboxConfigError for a bad option; returns the chosen scenario."""
-        try:
-            scenario = get_scenario(self.scenario)
-        except ValueError as exc:
-            raise SandboxConfigError(f"--scenario: {exc}") from None
-        if self.latency_ms < 0:
-            raise SandboxConfigError(f"--latency-ms must be >= 0, got {self.latency_ms}")
-        if not 0 <= self.job_seconds < float("inf"):
-            raise SandboxConfigError(
-                f"--job-seconds must be a number of seconds >= 0, got {self.job_seconds}"
-            )
-        if self.subjects is not None and self.subjects < 0:
-            raise SandboxConfigError(f"--subjects must be >= 0, got {self.subjects}")
-        for option, value in (("--api-key", self.api_key), ("--security-key", self.security_key)):
-            if not value.strip():
-                raise SandboxConfigError(f"{option} must not be empty")
-        return scenario
-
-
 def _recorded(seed_from: str | Path | None) -> list[StudyData] | None:
     if seed_from is None:
         return None
     from imednet_live.recording.layout import RecordingError
-    from imednet_live.recording.seed import studies_from_recording
+    from imednet_live.sandbox.recorded_seed import studies_from_recording
 
     try:
         return studies_from_recording(Path(seed_from))
@@ -142,10 +104,6 @@ class _Server(uvicorn.Server):
     @contextlib.contextmanager
     def capture_signals(self) -> Iterator[None]:
         yield
-
-
-class SandboxStartError(RuntimeError):
-    """The server thread could not start; the message is one line."""
 
 
 def build_state(options: SandboxOptions, scenario: Scenario) -> SandboxState:

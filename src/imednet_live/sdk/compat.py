@@ -46,8 +46,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
-from imednet_live import shared_tls
-from imednet_live.config import OPENAPI_PATH, POSTMAN_PATH, STRICT_MODE, SdkKwargs
+from imednet_live.core.env_vars import OPENAPI_PATH, POSTMAN_PATH, STRICT_MODE
+from imednet_live.core.settings import SdkKwargs
+from imednet_live.sdk import shared_tls
 from imednet_live.sdk.selection import DISTRIBUTION_NAMES
 
 if TYPE_CHECKING:

@@ -24,9 +24,9 @@ from pathlib import Path
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import canonicalize_name
 
-from imednet_live import config
-from imednet_live.config import ConfigError
-from imednet_live.profiles import Profile
+from imednet_live.core import env_vars
+from imednet_live.core.profiles import Profile
+from imednet_live.core.settings import ConfigError, read_var
 
 # The SDK's CLI extra: from the 0.8 line typer is optional behind it (before, a plain
 # dependency). Requested wherever the build declares it, so every profile tests the CLI.
@@ -48,13 +48,13 @@ class SdkDistribution:
 
 
 DISTRIBUTIONS: tuple[SdkDistribution, ...] = (
-    SdkDistribution(config.SDK, "imednet", frozenset(), "packages/core"),
+    SdkDistribution(env_vars.SDK, "imednet", frozenset(), "packages/core"),
     SdkDistribution(
-        config.SDK_WORKFLOWS, "imednet-workflows", frozenset({"pandas"}),
+        env_vars.SDK_WORKFLOWS, "imednet-workflows", frozenset({"pandas"}),
         "packages/plugins-workflows",
     ),
     SdkDistribution(
-        config.SDK_AIRFLOW, "apache-airflow-providers-imednet", frozenset({"airflow"}),
+        env_vars.SDK_AIRFLOW, "apache-airflow-providers-imednet", frozenset({"airflow"}),
         "packages/providers-airflow",
     ),
 )  # fmt: skip
@@ -108,7 +108,7 @@ class MonorepoGap:
     def line(self, profile: Profile) -> str:
         """The one red line: the path, what is missing, and what the profile does about it."""
         return (
-            f"{config.SDK}={self.root}: the monorepo checkout has no {self.dist.folder} "
+            f"{env_vars.SDK}={self.root}: the monorepo checkout has no {self.dist.folder} "
             f"({self.dist.name}); profile {profile.name}'s tests of it skip as "
             f"dependency-missing (or set {self.dist.variable})"
         )
@@ -152,10 +152,10 @@ def parse_selection(env: Mapping[str, str], cwd: Path | None = None) -> SdkSelec
     specs: dict[str, SdkSpec] = {}
     gaps: list[MonorepoGap] = []
     for dist in DISTRIBUTIONS:
-        value = config.read_var(env, dist.variable)
+        value = read_var(env, dist.variable)
         if value is not None:
             specs[dist.name] = parse_spec(dist, value, cwd)
-    core_value = config.read_var(env, config.SDK)
+    core_value = read_var(env, env_vars.SDK)
     root = monorepo_root(core_value, cwd) if core_value is not None else None
     if root is not None and core_value is not None:
         for dist in DISTRIBUTIONS[1:]:
@@ -207,7 +207,7 @@ def parse_spec(dist: SdkDistribution, value: str, cwd: Path) -> SdkSpec:
 def _parse_path(dist: SdkDistribution, value: str, cwd: Path, head: str) -> SdkSpec:
     path = (cwd / Path(value).expanduser()).resolve()
     if path.is_dir():
-        if dist.variable == config.SDK and monorepo_root(value, cwd) is not None:
+        if dist.variable == env_vars.SDK and monorepo_root(value, cwd) is not None:
             core = path / dist.folder
             if not _is_project(core):
                 raise ConfigError(
@@ -216,7 +216,7 @@ def _parse_path(dist: SdkDistribution, value: str, cwd: Path, head: str) -> SdkS
                 )
             return SdkSpec(dist, value, SpecKind.SOURCE, str(core), _extras(dist, None))
         if not _is_project(path):
-            where = f" nor {dist.folder}/pyproject.toml" if dist.variable == config.SDK else ""
+            where = f" nor {dist.folder}/pyproject.toml" if dist.variable == env_vars.SDK else ""
             raise ConfigError(
                 f"{head}: {path} has no pyproject.toml or setup.py{where}; point it at "
                 f"the {dist.name} package's own folder or the SDK's monorepo checkout"
@@ -312,9 +312,9 @@ PINNED = "pinned"  # a matrix entry meaning "no SDK variable set"
 # one, and its wheels carry none): a file item with one of these endings sets the SDK's
 # own variable for that build only, e.g. "core.whl wf.whl imednet.postman_collection.json".
 CONTRACT_SUFFIXES: dict[str, str] = {
-    ".json": config.POSTMAN_PATH,
-    ".yaml": config.OPENAPI_PATH,
-    ".yml": config.OPENAPI_PATH,
+    ".json": env_vars.POSTMAN_PATH,
+    ".yaml": env_vars.OPENAPI_PATH,
+    ".yml": env_vars.OPENAPI_PATH,
 }
 CONTRACT_FILE = "imednet.postman_collection.json"  # its name beside main's wheels
 SDK_VARIABLE_NAMES = tuple(d.variable for d in DISTRIBUTIONS)
@@ -338,7 +338,7 @@ def parse_matrix(text: str, cwd: Path) -> list[dict[str, str]]:
             variable = _variable_for(item, cwd)
             if variable in build:
                 raise ConfigError(
-                    f"{config.SDK_MATRIX}: build {chunk.strip()!r} names {variable} twice"
+                    f"{env_vars.SDK_MATRIX}: build {chunk.strip()!r} names {variable} twice"
                 )
             build[variable] = item
         for variable, value in build.items():  # the same checks as the variables get
@@ -347,11 +347,11 @@ def parse_matrix(text: str, cwd: Path) -> list[dict[str, str]]:
                 parse_spec(dist, value, cwd)
             elif not (cwd / Path(value).expanduser()).is_file():
                 raise ConfigError(
-                    f"{config.SDK_MATRIX}: {value} (the build's {variable}) is not a file"
+                    f"{env_vars.SDK_MATRIX}: {value} (the build's {variable}) is not a file"
                 )
         builds.append(build)
     if not builds:
-        raise ConfigError(f"{config.SDK_MATRIX} names no build; e.g. 'pinned; ==0.5.6'")
+        raise ConfigError(f"{env_vars.SDK_MATRIX} names no build; e.g. 'pinned; ==0.5.6'")
     return builds
 
 
@@ -365,9 +365,9 @@ def _variable_for(item: str, cwd: Path) -> str:
             if canonicalize_name(dist.name) == named:
                 return dist.variable
         raise ConfigError(
-            f"{config.SDK_MATRIX}: {item} is a {named} build, not one of {DISTRIBUTION_NAMES}"
+            f"{env_vars.SDK_MATRIX}: {item} is a {named} build, not one of {DISTRIBUTION_NAMES}"
         )
-    return config.SDK
+    return env_vars.SDK
 
 
 def wheel_builds(folder: Path) -> list[dict[str, str]]:
@@ -386,19 +386,19 @@ def wheel_builds(folder: Path) -> list[dict[str, str]]:
         dist = next((d for d in DISTRIBUTIONS if canonicalize_name(d.name) == named), None)
         if dist is None:
             continue
-        if dist.variable == config.SDK:
+        if dist.variable == env_vars.SDK:
             cores.append((path.name.split("-")[1], path))
         else:
             companions.append((dist, _requires_imednet(path), path))
     contract = folder / CONTRACT_FILE
     builds = []
     for version, core in cores:
-        build = {config.SDK: str(core)}
+        build = {env_vars.SDK: str(core)}
         for dist, needs, path in companions:
             if needs.contains(version, prereleases=True):
                 build[dist.variable] = str(path)
         if contract.is_file():
-            build[config.POSTMAN_PATH] = str(contract)
+            build[env_vars.POSTMAN_PATH] = str(contract)
         builds.append(build)
     return builds
 
@@ -426,7 +426,7 @@ def build_label(build: Mapping[str, str]) -> str:
     """A folder-safe name for one build: ``pinned``, ``imednet-0.5.6``, ``imednet-0.8.0+2``."""
     if not build:
         return PINNED
-    core = build.get(config.SDK)
+    core = build.get(env_vars.SDK)
     if core is None:
         head = "pinned"
     elif core.endswith(_ARCHIVES):

@@ -30,22 +30,17 @@ import pydantic
 from imednet import ImednetSDK
 from imednet.errors import ApiError, AuthenticationError, RequestError
 
-from imednet_live.atomic_files import write_text_atomic
-from imednet_live.config import (
+from imednet_live.core.atomic_files import write_text_atomic
+from imednet_live.core.env_vars import (
     API_KEY,
     BASE_URL,
     DEFAULT_JOB_TIMEOUT_S,
     ENV_VARS,
     SECURITY_KEY,
-    ConfigError,
     Reader,
-    Settings,
     env_help,
-    env_secrets,
 )
-from imednet_live.discovery.rules import Discovery, NoEligibleEntityError, NoLiveDataError, discover
-from imednet_live.http_tap import tapped
-from imednet_live.job_states import (
+from imednet_live.core.job_states import (
     MAX_POLL_DELAY_S,
     SUCCESS_STATE,
     UNKNOWN_STATE_GRACE_S,
@@ -56,13 +51,16 @@ from imednet_live.job_states import (
     read_job,
     wait_for_jobs,
 )
-from imednet_live.record_data import sample_record_data
+from imednet_live.core.redaction import redact, safe_url
+from imednet_live.core.settings import ConfigError, Settings, env_secrets
+from imednet_live.core.skip_categories import SkipCategory
+from imednet_live.discovery.record_data import sample_record_data
+from imednet_live.discovery.rules import Discovery, NoEligibleEntityError, NoLiveDataError, discover
 from imednet_live.recording import personal
 from imednet_live.recording import session as recording_session
 from imednet_live.recording.layout import RecordingError
-from imednet_live.redaction import redact, safe_url
 from imednet_live.sdk import compat as sdk_compat
-from imednet_live.skip_categories import SkipCategory
+from imednet_live.sdk.http_tap import tapped
 from imednet_live.smoke.exits import SmokeExit
 
 __all__ = ["MAX_POLL_DELAY_S", "JobWait", "main", "poll_delays", "read_job", "wait_for_jobs"]

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 
 from imednet_live import sandbox
-from imednet_live.config import RUN_ID
+from imednet_live.core.env_vars import RUN_ID
 from imednet_live.sandbox import SandboxHandle
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from imednet import ImednetSDK
 
-from imednet_live.config import Settings
+from imednet_live.core.settings import Settings
 from imednet_live.sandbox import SandboxHandle
 
 EDC_PREFIX = "/api/v1/edc/studies"

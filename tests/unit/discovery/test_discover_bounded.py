@@ -8,7 +8,7 @@ import pytest
 from discovery_support import Audit, sdk_for, settings_for
 
 from imednet_live import sandbox
-from imednet_live.bounded_reads import PAGE_SIZE
+from imednet_live.discovery.pages import PAGE_SIZE
 from imednet_live.discovery.rules import discover
 from imednet_live.sandbox import SandboxHandle, seed
 from imednet_live.sandbox.scenarios import SCENARIOS, Scenario

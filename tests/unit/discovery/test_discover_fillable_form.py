@@ -9,8 +9,8 @@ from collections.abc import Iterator
 import pytest
 from discovery_support import sdk_for, settings_for
 
+from imednet_live.discovery.record_data import sample_record_data
 from imednet_live.discovery.rules import NoLiveDataError, discover
-from imednet_live.record_data import sample_record_data
 from imednet_live.sandbox import SandboxHandle, running, seed
 from imednet_live.sandbox.backend import ListQuery
 

@@ -10,13 +10,13 @@ from pathlib import Path
 
 from discovery_support import Audit, sdk_for, settings_for
 
-from imednet_live.config import API_KEY, BASE_URL, CACHE_DIR, RUN_ID, SECURITY_KEY
+from imednet_live.core.env_vars import API_KEY, BASE_URL, CACHE_DIR, RUN_ID, SECURITY_KEY
 from imednet_live.discovery.rules import discover
 
 WORKER = textwrap.dedent(
     """
     from imednet import ImednetSDK
-    from imednet_live.config import Settings
+    from imednet_live.core.settings import Settings
     from imednet_live.discovery.rules import discover
 
     settings = Settings.from_env()

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from imednet_live.config import CACHE_DIR, RUN_ID
+from imednet_live.core.env_vars import CACHE_DIR, RUN_ID
 from imednet_live.discovery import cache as discovery_cache
 
 BASE = {

@@ -14,7 +14,7 @@ import pytest
 from discovery_support import Audit, sdk_for
 
 from imednet_live import sandbox
-from imednet_live.bounded_reads import FormSize, form_sizes, smallest_forms
+from imednet_live.discovery.pages import FormSize, form_sizes, smallest_forms
 from imednet_live.sandbox import SandboxHandle, seed
 
 SUBJECTS = 300  # records span several 100-item pages on the big forms

@@ -6,8 +6,8 @@ import datetime
 
 import pytest
 
+from imednet_live.discovery.record_data import value_for_type
 from imednet_live.discovery.rules import FormRef, VariableRef, sample_record_data
-from imednet_live.record_data import value_for_type
 
 ALL_TYPES = ("text", "memo", "number", "integer", "float", "date", "radio", "dropdown", "checkbox")
 

@@ -14,12 +14,12 @@ from pathlib import Path
 import pytest
 
 from imednet_live.charter.classification import FailureKind
-from imednet_live.config import ENV_VARS, EnvVar, Reader, VarScope
+from imednet_live.core.env_vars import ENV_VARS, EnvVar, Reader, VarScope
+from imednet_live.core.skip_categories import SkipCategory
 from imednet_live.doc_tables import DOCUMENTS, TABLES, DocBlockError, check, sync
 from imednet_live.doc_tables import tables as tables_module
 from imednet_live.doc_tables.__main__ import main
 from imednet_live.sandbox.scenarios import SCENARIOS, Scenario
-from imednet_live.skip_categories import SkipCategory
 
 BLOCK = re.compile(r"<!-- generated:([a-z0-9-]+) -->\n(.*?)<!-- /generated -->", re.DOTALL)
 

@@ -15,14 +15,15 @@ from pathlib import Path
 import nox
 import pytest
 
-from imednet_live import cli, config
+from imednet_live import cli
 from imednet_live.charter import classification
 from imednet_live.charter.classification import FailureKind
-from imednet_live.config import ENV_VARS, Reader
+from imednet_live.core import env_vars
+from imednet_live.core.env_vars import ENV_VARS, Reader
+from imednet_live.core.profiles import SESSIONS
+from imednet_live.core.skip_categories import SkipCategory
 from imednet_live.doc_tables import DOCUMENTS
-from imednet_live.profiles import SESSIONS
 from imednet_live.sandbox.scenarios import SCENARIOS
-from imednet_live.skip_categories import SkipCategory
 from imednet_live.smoke import run as smoke
 from imednet_live.smoke.exits import SMOKE_RESULTS, SmokeExit
 
@@ -59,7 +60,7 @@ def test_every_imednet_variable_named_in_the_code_is_registered(repo_root: Path)
     found = variable_literals(python_files(repo_root, CODE_PATHS))
     assert "IMEDNET_LIVE_SANDBOX_LATENCY_MS" in found  # the scan reaches noxfile/benchmarks
     missing = unregistered(found)
-    assert not missing, f"add these to config.ENV_VARS, then run nox -s docs: {missing}"
+    assert not missing, f"add these to env_vars.ENV_VARS, then run nox -s docs: {missing}"
 
 
 def test_the_scan_finds_an_unregistered_variable_in_any_literal(tmp_path: Path) -> None:
@@ -81,13 +82,13 @@ def test_registered_names_are_unique_and_are_config_constants() -> None:
     names = [v.name for v in ENV_VARS]
     assert len(names) == len(set(names))
     constants = {
-        value for key, value in vars(config).items() if key.isupper() and isinstance(value, str)
+        value for key, value in vars(env_vars).items() if key.isupper() and isinstance(value, str)
     }
     assert set(names) <= constants
     assert {c for c in constants if c.startswith("IMEDNET_")} <= set(names)
-    assert config.env_var("IMEDNET_BASE_URL").default == f"`{config.DEFAULT_BASE_URL}`"
-    with pytest.raises(KeyError, match=r"IMEDNET_NOPE is not in config\.ENV_VARS"):
-        config.env_var("IMEDNET_NOPE")
+    assert env_vars.env_var("IMEDNET_BASE_URL").default == f"`{env_vars.DEFAULT_BASE_URL}`"
+    with pytest.raises(KeyError, match=r"IMEDNET_NOPE is not in env_vars\.ENV_VARS"):
+        env_vars.env_var("IMEDNET_NOPE")
 
 
 def test_every_entry_explains_itself() -> None:

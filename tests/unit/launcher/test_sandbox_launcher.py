@@ -9,7 +9,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from imednet_live.target.sandbox_launcher import SandboxStartError, launch
+from imednet_live.matrix.sandbox_process import SandboxStartError, launch
 
 IMEDNET_LIVE = Path(sys.executable).with_name("imednet-live")
 

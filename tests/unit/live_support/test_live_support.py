@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from imednet_live.config import Settings
+from imednet_live.core.settings import Settings
 from imednet_live.discovery.rules import FormRef, VariableRef
-from imednet_live.live_support import (
+from imednet_live.live.support import (
     AirflowSetupError,
     SecretEnv,
     airflow_connection,

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from imednet_live.bytecode import STAMP, compile_venv
+from imednet_live.matrix.bytecode import STAMP, compile_venv
 
 
 def _site(tmp_path: Path) -> Path:
@@ -61,7 +61,7 @@ def test_writes_bytecode_even_where_python_may_not(tmp_path: Path) -> None:
     """PYTHONDONTWRITEBYTECODE stops imports writing .pyc, not this explicit compile."""
     site = _site(tmp_path)
     code = (
-        "from pathlib import Path; from imednet_live.bytecode import compile_venv; "
+        "from pathlib import Path; from imednet_live.matrix.bytecode import compile_venv; "
         f"compile_venv(Path({str(tmp_path)!r}), [Path({str(site)!r})])"
     )
     env = {"PYTHONDONTWRITEBYTECODE": "1", "PATH": "/usr/bin:/bin"}

@@ -9,7 +9,7 @@ from typing import ClassVar
 
 import pytest
 
-from imednet_live.target.concurrency import (
+from imednet_live.matrix.workers import (
     JOB_BOUND_WORKERS,
     LOCAL_JOB_WORKERS,
     WORKERS_PER_CORE,

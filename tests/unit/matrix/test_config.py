@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from imednet_live.config import DEFAULT_BASE_URL, ConfigError, Settings
+from imednet_live.core.env_vars import DEFAULT_BASE_URL
+from imednet_live.core.settings import ConfigError, Settings
 
 
 def test_defaults_from_an_empty_environment() -> None:
@@ -71,7 +72,8 @@ def test_export_database_password_is_a_secret() -> None:
 
 
 def test_job_timeout_defaults_to_the_smokes_300_s_and_is_configurable() -> None:
-    from imednet_live.config import DEFAULT_JOB_TIMEOUT_S, JOB_TIMEOUT, job_timeout_s
+    from imednet_live.core.env_vars import DEFAULT_JOB_TIMEOUT_S, JOB_TIMEOUT
+    from imednet_live.core.settings import job_timeout_s
 
     assert job_timeout_s({}) == DEFAULT_JOB_TIMEOUT_S == 300.0
     assert job_timeout_s({JOB_TIMEOUT: " 90 "}) == 90.0
@@ -79,7 +81,8 @@ def test_job_timeout_defaults_to_the_smokes_300_s_and_is_configurable() -> None:
 
 @pytest.mark.parametrize("value", ["0", "-5", "soon", "inf"])
 def test_a_bad_job_timeout_is_one_line_naming_the_variable(value: str) -> None:
-    from imednet_live.config import JOB_TIMEOUT, job_timeout_s
+    from imednet_live.core.env_vars import JOB_TIMEOUT
+    from imednet_live.core.settings import job_timeout_s
 
     with pytest.raises(ConfigError, match=f"^{JOB_TIMEOUT} must be a number of seconds > 0"):
         job_timeout_s({JOB_TIMEOUT: value})

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import tomllib
 
-from imednet_live.profiles import DISTRIBUTIONS, PROFILES
+from imednet_live.core.profiles import DISTRIBUTIONS, PROFILES
 
 ROOT = Path(__file__).resolve().parents[3]
 PYTHONS = ("3.10", "3.11", "3.12", "3.13")

@@ -51,7 +51,7 @@ def test_the_base_distribution_pins_no_sdk(repo_root: Path) -> None:
     assert "imednet" not in names
     assert any(d.startswith("imednet") for d in project["optional-dependencies"]["harness"])
     plugins = project["entry-points"]["pytest11"]
-    assert plugins == {"imednet_sandbox": "imednet_live.pytest_sandbox"}
+    assert plugins == {"imednet_sandbox": "imednet_live.sandbox.pytest_plugin"}
 
 
 def test_a_venv_keeps_its_own_sdk_when_imednet_live_joins(

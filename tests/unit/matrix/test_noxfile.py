@@ -13,7 +13,7 @@ from typing import Any
 import nox
 import pytest
 
-from imednet_live.profiles import MUTATING_PROFILE, PROFILES, READONLY_PROFILES
+from imednet_live.core.profiles import MUTATING_PROFILE, PROFILES, READONLY_PROFILES
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -112,7 +112,7 @@ def test_each_profile_venv_gets_exactly_its_extras(noxfile: dict[str, Any], prof
     constraints = Path(first[first.index("-c") + 1])
     assert constraints.name == f"{profile}-py{sys.version_info.major}.{sys.version_info.minor}.txt"
     # The venv is then proved to hold exactly the profile's optional packages.
-    checks = [args for args, _ in session.runs if "imednet_live.profile_check" in args]
+    checks = [args for args, _ in session.runs if "imednet_live.matrix.profile_check" in args]
     assert checks
     assert checks[0][-1] == profile
 
@@ -337,18 +337,18 @@ def launches(
     from contextlib import contextmanager
     from types import SimpleNamespace
 
-    from imednet_live.target import sandbox_launcher
+    from imednet_live.matrix import sandbox_process
 
     seen: list[dict[str, Any]] = []
 
     @contextmanager
     def launch(command: Any, **kwargs: Any) -> Any:
         seen.append(kwargs)
-        yield sandbox_launcher.SandboxProcess(base_url="http://127.0.0.1:1", pid=1)
+        yield sandbox_process.SandboxProcess(base_url="http://127.0.0.1:1", pid=1)
 
-    fake = SimpleNamespace(launch=launch, SandboxStartError=sandbox_launcher.SandboxStartError)
+    fake = SimpleNamespace(launch=launch, SandboxStartError=sandbox_process.SandboxStartError)
     globals_ = noxfile["target_env"].__wrapped__.__globals__
-    monkeypatch.setitem(globals_, "sandbox_launcher", fake)
+    monkeypatch.setitem(globals_, "sandbox_process", fake)
     monkeypatch.setitem(globals_, "ROOT", tmp_path)
     for name in (
         "IMEDNET_LIVE_SANDBOX_SCENARIO",
@@ -362,7 +362,7 @@ def launches(
 
 
 def _enter_target_env(noxfile: dict[str, Any], session_name: str, tmp_path: Path) -> None:
-    from imednet_live.target.resolve import Target, TargetKind
+    from imednet_live.matrix.target import Target, TargetKind
 
     target = Target(kind=TargetKind.SANDBOX, reason="test")
     with noxfile["target_env"](FakeSession(session_name), target, tmp_path):
@@ -408,18 +408,18 @@ def test_an_unknown_scenario_is_one_red_line_naming_the_variable_and_the_choices
     from contextlib import contextmanager
     from types import SimpleNamespace
 
-    from imednet_live.target import sandbox_launcher
+    from imednet_live.matrix import sandbox_process
 
     @contextmanager
     def refuse(command: Any, **kwargs: Any) -> Any:
-        raise sandbox_launcher.SandboxStartError(
+        raise sandbox_process.SandboxStartError(
             "sandbox exited with code 2 before it was ready (imednet-live sandbox serve: error: "
             "argument --scenario: unknown scenario 'nope'; choose one of: default, empty)"
         )
         yield  # pragma: no cover
 
-    fake = SimpleNamespace(launch=refuse, SandboxStartError=sandbox_launcher.SandboxStartError)
-    monkeypatch.setitem(noxfile["target_env"].__wrapped__.__globals__, "sandbox_launcher", fake)
+    fake = SimpleNamespace(launch=refuse, SandboxStartError=sandbox_process.SandboxStartError)
+    monkeypatch.setitem(noxfile["target_env"].__wrapped__.__globals__, "sandbox_process", fake)
     monkeypatch.setenv("IMEDNET_LIVE_SANDBOX_SCENARIO", "nope")
     with pytest.raises(SystemExit) as info:
         _enter_target_env(noxfile, "live-readonly(profile='core')", tmp_path)
@@ -529,7 +529,8 @@ def test_an_unchanged_install_is_skipped_and_any_change_installs_again(
     assert not uv_calls
     assert not second.installs
     assert any("skipped" in line for line in second.logs)
-    assert any(a[:3] == ("python", "-m", "imednet_live.profile_check") for a, _ in second.runs)
+    check = ("python", "-m", "imednet_live.matrix.profile_check")
+    assert any(a[:3] == check for a, _ in second.runs)
 
     install("==0.5.6")  # another version: installs, and stamps that
     assert uv_calls

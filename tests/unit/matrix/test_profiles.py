@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from imednet_live.profile_check import main, mismatches
-from imednet_live.profiles import PROFILES, get_profile
-from imednet_live.skip_categories import SkipCategory
+from imednet_live.core.profiles import PROFILES, get_profile
+from imednet_live.core.skip_categories import SkipCategory
+from imednet_live.matrix.profile_check import main, mismatches
 
 
 @pytest.mark.parametrize(

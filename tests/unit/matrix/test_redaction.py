@@ -2,16 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from imednet_live.config import (
-    API_KEY,
-    BASE_URL,
-    EXPORT_DB_URL,
-    SECURITY_KEY,
-    ConfigError,
-    Settings,
-    env_secrets,
-)
-from imednet_live.redaction import (
+from imednet_live.core.env_vars import API_KEY, BASE_URL, EXPORT_DB_URL, SECURITY_KEY
+from imednet_live.core.redaction import (
     MASK,
     needs_redaction,
     redact,
@@ -19,7 +11,8 @@ from imednet_live.redaction import (
     safe_url,
     url_secrets,
 )
-from imednet_live.target.sandbox_launcher import DEFAULT_API_KEY, DEFAULT_SECURITY_KEY
+from imednet_live.core.settings import ConfigError, Settings, env_secrets
+from imednet_live.matrix.sandbox_process import DEFAULT_API_KEY, DEFAULT_SECURITY_KEY
 
 
 def test_every_occurrence_and_overlaps_are_masked() -> None:

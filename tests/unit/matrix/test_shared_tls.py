@@ -7,7 +7,7 @@ import ssl
 import httpx
 import pytest
 
-from imednet_live import shared_tls
+from imednet_live.sdk import shared_tls
 
 
 def _context(client: httpx.Client | httpx.AsyncClient) -> ssl.SSLContext:

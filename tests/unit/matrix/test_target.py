@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from imednet_live.config import ConfigError
-from imednet_live.target.resolve import TargetKind, resolve_target
+from imednet_live.core.settings import ConfigError
+from imednet_live.matrix.target import TargetKind, resolve_target
 
 NONE: dict[str, str] = {}
 API_ONLY = {"IMEDNET_API_KEY": "k"}

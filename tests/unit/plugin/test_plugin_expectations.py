@@ -87,7 +87,7 @@ def test_study_too_large_against_the_default_seed_says_what_to_do() -> None:
     [("IMEDNET_LIVE_MAX_RECORDS", "many"), ("IMEDNET_LIVE_SANDBOX_SUBJECTS", "-1")],
 )
 def test_bad_counts_are_one_line_config_errors(name: str, value: str) -> None:
-    from imednet_live.config import ConfigError
+    from imednet_live.core.settings import ConfigError
 
     with pytest.raises(ConfigError, match=f"^{name} must be a whole number >= 0, not '{value}'$"):
         ctx(**{name: value})

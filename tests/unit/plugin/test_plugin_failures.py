@@ -11,7 +11,7 @@ from imednet_live import sandbox
 SDK_TESTS = """
     import pytest
     from imednet import ImednetSDK
-    from imednet_live.config import Settings
+    from imednet_live.core.settings import Settings
 
     @pytest.mark.resource("sites")
     def test_unknown_study():
@@ -77,7 +77,7 @@ def test_network_error_fails_naming_the_base_url(suite: LiveSuite) -> None:
         """
         import pytest
         from imednet import ImednetSDK
-        from imednet_live.config import Settings
+        from imednet_live.core.settings import Settings
 
         @pytest.mark.resource("studies")
         def test_studies():

@@ -12,7 +12,7 @@ from imednet_live import sandbox
 
 MIXED = """
     import pytest
-    from imednet_live.skips import skip_no_data
+    from imednet_live.charter.skips import skip_no_data
 
     @pytest.mark.resource("studies")
     @pytest.mark.parametrize("n", range(6))
@@ -178,7 +178,7 @@ def test_read_only_guarantee_against_a_real_sandbox(suite: LiveSuite, tmp_path: 
         """
         import pytest
         from imednet import ImednetSDK
-        from imednet_live.config import Settings
+        from imednet_live.core.settings import Settings
 
         @pytest.mark.resource("records")
         def test_sneaky_write():
@@ -208,7 +208,7 @@ REQUESTS = """
 
     import pytest
     from imednet import AsyncImednetSDK, ImednetSDK
-    from imednet_live.config import Settings
+    from imednet_live.core.settings import Settings
 
     @pytest.mark.resource("studies")
     @pytest.mark.parametrize("n", range(3))

@@ -24,7 +24,7 @@ TESTS = """
     import pytest
     from imednet import ImednetSDK
     from imednet.integrations.export import export_to_csv
-    from imednet_live.config import Settings
+    from imednet_live.core.settings import Settings
 
     def _sdk():
         return ImednetSDK(**Settings.from_env().sdk_kwargs(), backoff_factor=0.01)

@@ -17,8 +17,8 @@ LEAKY = """
     import warnings
     import pytest
     from imednet import ImednetSDK
-    from imednet_live.config import Settings
-    from imednet_live.skips import skip_no_data
+    from imednet_live.core.settings import Settings
+    from imednet_live.charter.skips import skip_no_data
 
     KEY = os.environ["IMEDNET_API_KEY"]
     SECRET = os.environ["IMEDNET_SECURITY_KEY"]
@@ -95,7 +95,7 @@ URL_LEAKY = """
     import os
     import pytest
     from imednet import ImednetSDK
-    from imednet_live.config import Settings
+    from imednet_live.core.settings import Settings
 
     @pytest.mark.resource("sites")
     def test_api_error_through_a_url_with_userinfo():

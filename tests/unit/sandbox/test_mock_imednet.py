@@ -9,7 +9,8 @@ import pytest
 
 from imednet_live import mock_imednet
 from imednet_live.sandbox import SandboxStartError
-from imednet_live.sandbox.server import SandboxOptions, SandboxServer, _Server
+from imednet_live.sandbox.options import SandboxOptions
+from imednet_live.sandbox.server import SandboxServer, _Server
 
 pytestmark = pytest.mark.sandbox
 

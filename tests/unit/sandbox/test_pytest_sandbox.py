@@ -173,15 +173,15 @@ def test_unused_the_plugin_imports_nothing_and_the_charter_plugin_stays_out(
         """
 import sys
 
-HEAVY = ("imednet_live.sandbox", "fastapi", "uvicorn", "imednet")
+HEAVY = ("imednet_live.sandbox.server", "imednet_live.sandbox.app", "fastapi", "uvicorn", "imednet")
 
 def test_nothing_heavy_until_asked(pytestconfig):
     assert pytestconfig.pluginmanager.hasplugin("imednet_sandbox")
     assert [m for m in HEAVY if m in sys.modules] == []
 
 def test_no_charter_plugin(pytestconfig):
-    assert not pytestconfig.pluginmanager.hasplugin("imednet_live.pytest_plugin")
-    assert "imednet_live.pytest_plugin" not in sys.modules
+    assert not pytestconfig.pluginmanager.hasplugin("imednet_live.charter.plugin")
+    assert "imednet_live.charter.plugin" not in sys.modules
     assert not any(m.startswith("imednet_live.charter") for m in sys.modules)
 """
     )

@@ -12,9 +12,9 @@ from typing import Any
 import httpx
 import pytest
 
-from imednet_live.fault_rules import FaultRule, FaultRuleError, parse_rule, parse_rules
 from imednet_live.sandbox import SandboxHandle, seed
 from imednet_live.sandbox.backend import ListQuery
+from imednet_live.sandbox.fault_rules import FaultRule, FaultRuleError, parse_rule, parse_rules
 from imednet_live.sandbox.faults import FaultInjector
 from imednet_live.sandbox.scenarios import SCENARIOS, UNSTABLE_DELAY_S
 from imednet_live.sandbox.seed import FORM_KEY, STUDY_KEY

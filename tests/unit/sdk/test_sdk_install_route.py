@@ -13,9 +13,9 @@ from typing import Any
 
 import pytest
 
-from imednet_live import config
-from imednet_live.profile_check import sdk_mismatches
-from imednet_live.profiles import PROFILES
+from imednet_live.core import env_vars
+from imednet_live.core.profiles import PROFILES
+from imednet_live.matrix.profile_check import sdk_mismatches
 from imednet_live.sdk.selection import parse_selection
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -52,7 +52,7 @@ def noxfile(
         return 0, ""
 
     monkeypatch.setitem(namespace["install_profile"].__globals__, "uv_pip", fake_uv_pip)
-    for variable in (config.SDK, config.SDK_WORKFLOWS, config.SDK_AIRFLOW):
+    for variable in (env_vars.SDK, env_vars.SDK_WORKFLOWS, env_vars.SDK_AIRFLOW):
         monkeypatch.delenv(variable, raising=False)
     return namespace, calls
 
@@ -65,8 +65,8 @@ def test_selection_is_one_resolution_with_overrides(
     namespace, calls = noxfile
     core = make_wheel(tmp_path, "imednet", "0.8.0", "Provides-Extra: cli\n")
     flows = make_wheel(tmp_path, "imednet-workflows", "0.6.0")
-    monkeypatch.setenv(config.SDK, str(core))
-    monkeypatch.setenv(config.SDK_WORKFLOWS, str(flows))
+    monkeypatch.setenv(env_vars.SDK, str(core))
+    monkeypatch.setenv(env_vars.SDK_WORKFLOWS, str(flows))
     session = InstallSession("live-readonly(profile='exports')", tmp_path)
     namespace["install_profile"](session, "exports", sdk=True)
 
@@ -83,9 +83,9 @@ def test_selection_is_one_resolution_with_overrides(
     assert uninstall == ("uninstall", "apache-airflow-providers-imednet")
     # Only our own package's refresh goes through session.install (which -R skips).
     assert session.installs == [("--reinstall-package", "imednet-live", "--no-deps", "-e", ".")]
-    checks = [args for args, _ in session.runs if "imednet_live.profile_check" in args]
+    checks = [args for args, _ in session.runs if "imednet_live.matrix.profile_check" in args]
     assert checks == [
-        ("python", "-m", "imednet_live.profile_check", "--freeze", "--sdk", "exports")
+        ("python", "-m", "imednet_live.matrix.profile_check", "--freeze", "--sdk", "exports")
     ]
 
 
@@ -95,9 +95,9 @@ def test_core_profile_leaves_out_what_needs_pandas(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     namespace, calls = noxfile
-    monkeypatch.setenv(config.SDK, str(make_wheel(tmp_path, "imednet", "0.8.0")))
+    monkeypatch.setenv(env_vars.SDK, str(make_wheel(tmp_path, "imednet", "0.8.0")))
     monkeypatch.setenv(
-        config.SDK_WORKFLOWS, str(make_wheel(tmp_path, "imednet-workflows", "0.6.0"))
+        env_vars.SDK_WORKFLOWS, str(make_wheel(tmp_path, "imednet-workflows", "0.6.0"))
     )
     session = InstallSession("smoke", tmp_path)
     namespace["install_profile"](session, "core", sdk=True)
@@ -124,7 +124,7 @@ def test_sessions_that_do_not_test_the_sdk_ignore_the_selection(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     namespace, calls = noxfile
-    monkeypatch.setenv(config.SDK, "==0.6.0")
+    monkeypatch.setenv(env_vars.SDK, "==0.6.0")
     session = InstallSession("unit", tmp_path)
     namespace["install_profile"](session, "exports")
     assert calls == []
@@ -135,10 +135,10 @@ def test_sessions_that_do_not_test_the_sdk_ignore_the_selection(
     ("env", "installed", "problem"),
     [
         ({}, {"imednet": "0.5.0"}, None),
-        ({config.SDK: "==0.6.0"}, {"imednet": "0.5.0"}, "imednet 0.5.0 does not match ==0.6.0"),
+        ({env_vars.SDK: "==0.6.0"}, {"imednet": "0.5.0"}, "imednet 0.5.0 does not match ==0.6.0"),
         ({}, {"imednet": "0.5.0", "imednet-workflows": "0.6.0"}, "is installed but not selected"),
         (
-            {config.SDK_WORKFLOWS: "==0.6.0"},
+            {env_vars.SDK_WORKFLOWS: "==0.6.0"},
             {"imednet": "0.8.0"},
             "imednet-workflows, which is missing",
         ),
@@ -156,7 +156,7 @@ def test_profile_check_proves_the_build(
 
 
 def test_profile_check_does_not_ask_core_for_workflows() -> None:
-    selection = parse_selection({config.SDK_WORKFLOWS: "==0.6.0"})
+    selection = parse_selection({env_vars.SDK_WORKFLOWS: "==0.6.0"})
     assert sdk_mismatches(PROFILES["core"], selection, {"imednet": "0.8.0"}) == []
 
 
@@ -170,7 +170,7 @@ def test_a_monorepo_checkout_installs_its_packages_editable_and_names_a_gap(
 
     namespace, calls = noxfile
     root = make_monorepo(tmp_path / "sdk", "packages/core", "packages/providers-airflow")
-    monkeypatch.setenv(config.SDK, str(root))
+    monkeypatch.setenv(env_vars.SDK, str(root))
     session = InstallSession("live-mutating", tmp_path)
     with caplog.at_level("ERROR"):
         namespace["install_profile"](session, "mutating", sdk=True)

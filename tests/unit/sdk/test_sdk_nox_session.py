@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from imednet_live import config
+from imednet_live.core import env_vars
 
 ROOT = Path(__file__).resolve().parents[3]
 NOX_TIMEOUT_S = 300
@@ -17,7 +17,7 @@ NOX_TIMEOUT_S = 300
 
 def run_smoke(tmp_path: Path, value: str) -> tuple[int, list[str]]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("IMEDNET_")}
-    env[config.SDK] = value
+    env[env_vars.SDK] = value
     done = subprocess.run(
         [sys.executable, "-m", "nox", "-f", str(ROOT / "noxfile.py"), "--envdir",
          str(tmp_path / "envs"), "-s", "smoke"],

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from imednet_live import config
-from imednet_live.config import ConfigError
-from imednet_live.profiles import PROFILES
+from imednet_live.core import env_vars
+from imednet_live.core.profiles import PROFILES
+from imednet_live.core.settings import ConfigError
 from imednet_live.sdk.selection import (
     CLI_EXTRA,
     PINNED,
@@ -36,7 +36,7 @@ def make_wheel(folder: Path, name: str, version: str, metadata: str = "") -> Pat
 
 
 def test_unset_is_the_pinned_release() -> None:
-    selection = parse_selection({config.SDK: "  "})
+    selection = parse_selection({env_vars.SDK: "  "})
     assert not selection
     assert selection.describe() == "the pinned release (constraints)"
 
@@ -50,14 +50,14 @@ def test_unset_is_the_pinned_release() -> None:
     ],
 )
 def test_version_specifiers(value: str, requirement: str) -> None:
-    (spec,) = parse_selection({config.SDK: value}).specs
+    (spec,) = parse_selection({env_vars.SDK: value}).specs
     assert spec.kind is SpecKind.VERSION
     assert spec.requirement() == requirement
 
 
 def test_bad_specifier_names_the_variable_and_value() -> None:
     with pytest.raises(ConfigError) as raised:
-        parse_selection({config.SDK: "==not a version"})
+        parse_selection({env_vars.SDK: "==not a version"})
     message = str(raised.value)
     assert "\n" not in message
     assert message.startswith("IMEDNET_SDK='==not a version' is not a version specifier")
@@ -65,7 +65,7 @@ def test_bad_specifier_names_the_variable_and_value() -> None:
 
 def test_wheel_path_relative_to_cwd_with_declared_extras(tmp_path: Path) -> None:
     make_wheel(tmp_path, "imednet", "0.8.0", "Provides-Extra: cli\nProvides-Extra: export\n")
-    (spec,) = parse_selection({config.SDK: "imednet-0.8.0-py3-none-any.whl"}, cwd=tmp_path).specs
+    (spec,) = parse_selection({env_vars.SDK: "imednet-0.8.0-py3-none-any.whl"}, cwd=tmp_path).specs
     assert spec.kind is SpecKind.ARCHIVE
     assert spec.extras == (CLI_EXTRA,)
     assert spec.requirement() == (
@@ -75,40 +75,40 @@ def test_wheel_path_relative_to_cwd_with_declared_extras(tmp_path: Path) -> None
 
 def test_wheel_without_cli_extra_asks_for_none(tmp_path: Path) -> None:
     wheel = make_wheel(tmp_path, "imednet", "0.5.6", "Provides-Extra: pandas\n")
-    (spec,) = parse_selection({config.SDK: str(wheel)}).specs
+    (spec,) = parse_selection({env_vars.SDK: str(wheel)}).specs
     assert spec.requirement() == f"imednet @ {wheel.as_uri()}"
 
 
 def test_wheel_of_another_distribution_is_refused(tmp_path: Path) -> None:
     wheel = make_wheel(tmp_path, "imednet-workflows", "0.6.0")
     with pytest.raises(ConfigError, match="is a imednet-workflows build, but IMEDNET_SDK"):
-        parse_selection({config.SDK: str(wheel)})
+        parse_selection({env_vars.SDK: str(wheel)})
 
 
 def test_missing_path_and_wrong_suffix(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="no such file or folder"):
-        parse_selection({config.SDK_AIRFLOW: str(tmp_path / "nope.whl")})
+        parse_selection({env_vars.SDK_AIRFLOW: str(tmp_path / "nope.whl")})
     other = tmp_path / "imednet.txt"
     other.write_text("x")
     with pytest.raises(ConfigError, match="is not a wheel"):
-        parse_selection({config.SDK: str(other)})
+        parse_selection({env_vars.SDK: str(other)})
 
 
 def test_source_checkout_is_editable(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text("[project]\nname = 'imednet'\n")
-    (spec,) = parse_selection({config.SDK: str(tmp_path)}).specs
+    (spec,) = parse_selection({env_vars.SDK: str(tmp_path)}).specs
     assert spec.kind is SpecKind.SOURCE
     assert spec.editable
     with pytest.raises(ConfigError, match=r"has no pyproject\.toml or setup\.py"):
-        parse_selection({config.SDK: str(tmp_path / "..")})
+        parse_selection({env_vars.SDK: str(tmp_path / "..")})
 
 
 def test_profiles_get_only_what_their_dependencies_allow(tmp_path: Path) -> None:
     selection = parse_selection(
         {
-            config.SDK: str(make_wheel(tmp_path, "imednet", "0.8.0")),
-            config.SDK_WORKFLOWS: str(make_wheel(tmp_path, "imednet-workflows", "0.6.0")),
-            config.SDK_AIRFLOW: str(
+            env_vars.SDK: str(make_wheel(tmp_path, "imednet", "0.8.0")),
+            env_vars.SDK_WORKFLOWS: str(make_wheel(tmp_path, "imednet-workflows", "0.6.0")),
+            env_vars.SDK_AIRFLOW: str(
                 make_wheel(tmp_path, "apache-airflow-providers-imednet", "0.6.0")
             ),
         }
@@ -143,7 +143,7 @@ def test_install_failure_is_one_line_with_uv_cause() -> None:
         "  cause: Because there is no version of imednet==9.9.9 and you require it, "
         "we can conclude that your requirements are unsatisfiable.\n"
     )
-    line = install_failure_line(parse_selection({config.SDK: "==9.9.9"}), output)
+    line = install_failure_line(parse_selection({env_vars.SDK: "==9.9.9"}), output)
     assert line == (
         "cannot install IMEDNET_SDK='==9.9.9': No solution found when resolving dependencies: "
         "Because there is no version of imednet==9.9.9 and you require it, "
@@ -153,7 +153,7 @@ def test_install_failure_is_one_line_with_uv_cause() -> None:
 
 def test_install_failure_with_pip_output() -> None:
     output = "ERROR: Could not find a version that satisfies the requirement imednet==9.9.9\n"
-    line = install_failure_line(parse_selection({config.SDK: "9.9.9"}), output)
+    line = install_failure_line(parse_selection({env_vars.SDK: "9.9.9"}), output)
     assert line.endswith("Could not find a version that satisfies the requirement imednet==9.9.9")
 
 
@@ -165,8 +165,8 @@ def test_wheel_builds_group_companions_by_their_imednet_range(tmp_path: Path) ->
     )
     builds = wheel_builds(tmp_path)
     assert builds == [
-        {config.SDK: str(old)},
-        {config.SDK: str(new), config.SDK_WORKFLOWS: str(flows)},
+        {env_vars.SDK: str(old)},
+        {env_vars.SDK: str(new), env_vars.SDK_WORKFLOWS: str(flows)},
     ]
     assert [build_label(b) for b in builds] == ["imednet-0.6.0", "imednet-0.8.0+1"]
 
@@ -177,8 +177,8 @@ def test_matrix_assigns_archives_by_file_name(tmp_path: Path) -> None:
     builds = parse_matrix(f"{PINNED}; ==0.5.6 ;{core} {flows}", tmp_path)
     assert builds == [
         {},
-        {config.SDK: "==0.5.6"},
-        {config.SDK: str(core), config.SDK_WORKFLOWS: str(flows)},
+        {env_vars.SDK: "==0.5.6"},
+        {env_vars.SDK: str(core), env_vars.SDK_WORKFLOWS: str(flows)},
     ]
     assert build_label({}) == PINNED
     with pytest.raises(ConfigError, match="names IMEDNET_SDK twice"):
@@ -202,7 +202,7 @@ MONOREPO = ("packages/core", "packages/plugins-workflows", "packages/providers-a
 
 def test_a_monorepo_root_selects_its_three_packages_editable(tmp_path: Path) -> None:
     root = make_monorepo(tmp_path / "sdk", *MONOREPO)
-    selection = parse_selection({config.SDK: "sdk"}, tmp_path)
+    selection = parse_selection({env_vars.SDK: "sdk"}, tmp_path)
     targets = {s.dist.name: (s.kind, s.target) for s in selection.specs}
     assert targets == {
         "imednet": (SpecKind.SOURCE, str(root / "packages/core")),
@@ -221,7 +221,7 @@ def test_a_monorepo_root_selects_its_three_packages_editable(tmp_path: Path) -> 
 def test_a_companion_variable_wins_over_the_monorepo(tmp_path: Path) -> None:
     make_monorepo(tmp_path / "sdk", *MONOREPO)
     wheel = make_wheel(tmp_path, "imednet-workflows", "0.6.0")
-    selection = parse_selection({config.SDK: "sdk", config.SDK_WORKFLOWS: str(wheel)}, tmp_path)
+    selection = parse_selection({env_vars.SDK: "sdk", env_vars.SDK_WORKFLOWS: str(wheel)}, tmp_path)
     kinds = {s.dist.name: s.kind for s in selection.specs}
     assert kinds["imednet-workflows"] is SpecKind.ARCHIVE
     assert kinds["apache-airflow-providers-imednet"] is SpecKind.SOURCE
@@ -229,7 +229,7 @@ def test_a_companion_variable_wins_over_the_monorepo(tmp_path: Path) -> None:
 
 def test_a_monorepo_missing_a_package_is_a_gap_naming_path_and_package(tmp_path: Path) -> None:
     root = make_monorepo(tmp_path / "sdk", "packages/core", "packages/providers-airflow")
-    selection = parse_selection({config.SDK: str(root)})
+    selection = parse_selection({env_vars.SDK: str(root)})
     assert [s.dist.name for s in selection.specs] == ["imednet", "apache-airflow-providers-imednet"]
     assert selection.gaps_for(PROFILES["core"]) == ()  # core would not hold workflows anyway
     (gap,) = selection.gaps_for(PROFILES["exports"])
@@ -244,7 +244,7 @@ def test_a_checkout_with_no_installable_package_is_one_line(tmp_path: Path) -> N
     root = make_monorepo(tmp_path / "sdk")
     (root / "packages" / "core").mkdir(parents=True)  # a folder, but no project in it
     with pytest.raises(ConfigError) as raised:
-        parse_selection({config.SDK: str(root)})
+        parse_selection({env_vars.SDK: str(root)})
     message = str(raised.value)
     assert "\n" not in message
     assert str(root) in message
@@ -252,12 +252,12 @@ def test_a_checkout_with_no_installable_package_is_one_line(tmp_path: Path) -> N
     empty = tmp_path / "empty"
     empty.mkdir()
     with pytest.raises(ConfigError, match=r"no pyproject\.toml or setup\.py nor packages/core"):
-        parse_selection({config.SDK: str(empty)})
+        parse_selection({env_vars.SDK: str(empty)})
 
 
 def test_a_monorepo_in_the_matrix_is_one_build(tmp_path: Path) -> None:
     make_monorepo(tmp_path / "sdk", *MONOREPO)
-    assert parse_matrix("sdk", tmp_path) == [{config.SDK: "sdk"}]
+    assert parse_matrix("sdk", tmp_path) == [{env_vars.SDK: "sdk"}]
 
 
 def test_main_joins_the_shared_builds_with_its_collection_as_the_build_contract(
@@ -275,11 +275,11 @@ def test_main_joins_the_shared_builds_with_its_collection_as_the_build_contract(
     collection.write_text("{}")
     builds = shared_builds(tmp_path)
     assert builds == [
-        {config.SDK: str(release)},
+        {env_vars.SDK: str(release)},
         {
-            config.SDK: str(core),
-            config.SDK_WORKFLOWS: str(flows),
-            config.POSTMAN_PATH: str(collection),
+            env_vars.SDK: str(core),
+            env_vars.SDK_WORKFLOWS: str(flows),
+            env_vars.POSTMAN_PATH: str(collection),
         },
     ]
     # The contract is not a distribution: the label counts the companion only.
@@ -294,8 +294,8 @@ def test_a_matrix_build_carries_its_contract_file(tmp_path: Path) -> None:
     spec.write_text("openapi: 3.0.0\n")
     builds = parse_matrix(f"{core} {collection.name}; ==0.5.6 mednet.yaml", tmp_path)
     assert builds == [
-        {config.SDK: str(core), config.POSTMAN_PATH: collection.name},
-        {config.SDK: "==0.5.6", config.OPENAPI_PATH: "mednet.yaml"},
+        {env_vars.SDK: str(core), env_vars.POSTMAN_PATH: collection.name},
+        {env_vars.SDK: "==0.5.6", env_vars.OPENAPI_PATH: "mednet.yaml"},
     ]
     with pytest.raises(ConfigError, match=r"nowhere\.json \(the build's IMEDNET_POSTMAN_PATH\)"):
         parse_matrix(f"{core} nowhere.json", tmp_path)

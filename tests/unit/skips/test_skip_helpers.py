@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from imednet_live.skip_categories import SkipCategory
-from imednet_live.skips import (
+from imednet_live.charter.skips import (
     category_of,
     first_or_skip,
     require_package,
@@ -13,6 +12,7 @@ from imednet_live.skips import (
     skip_mutation_not_allowed,
     skip_no_data,
 )
+from imednet_live.core.skip_categories import SkipCategory
 
 
 def caught(func, *args, **kwargs) -> BaseException:

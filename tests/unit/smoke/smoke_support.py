@@ -8,7 +8,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from imednet_live.config import API_KEY, BASE_URL, SECURITY_KEY
+from imednet_live.core.env_vars import API_KEY, BASE_URL, SECURITY_KEY
 from imednet_live.sandbox import SandboxHandle
 
 REPO_ROOT = Path(__file__).resolve().parents[3]

@@ -15,7 +15,7 @@ import pytest
 from smoke_support import SmokeResult, job_batch_ids, run_smoke, sandbox_env
 
 from imednet_live import sandbox
-from imednet_live.config import FORM_KEY
+from imednet_live.core.env_vars import FORM_KEY
 from imednet_live.sandbox import seed
 
 SCENARIO_NAMES = ("register subject", "new record", "scheduled record")

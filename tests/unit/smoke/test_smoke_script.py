@@ -16,7 +16,7 @@ from smoke_support import (
 )
 
 from imednet_live import sandbox
-from imednet_live.config import API_KEY, BASE_URL, SECURITY_KEY
+from imednet_live.core.env_vars import API_KEY, BASE_URL, SECURITY_KEY
 from imednet_live.sandbox import seed
 
 KEYS = {API_KEY: "api-key-0001", SECURITY_KEY: "security-key-0002"}  # well-formed, never accepted

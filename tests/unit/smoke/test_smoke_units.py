@@ -13,7 +13,14 @@ from pathlib import Path
 import httpx
 import pytest
 
-from imednet_live.config import API_KEY, BASE_URL, SECURITY_KEY
+from imednet_live.core.env_vars import API_KEY, BASE_URL, SECURITY_KEY
+from imednet_live.core.job_states import (
+    UNKNOWN_STATE_GRACE_S,
+    StateKind,
+    WaitOutcome,
+    classify,
+    describe_state,
+)
 from imednet_live.discovery.rules import (
     Discovery,
     FormRef,
@@ -22,13 +29,6 @@ from imednet_live.discovery.rules import (
     SiteRef,
     SubjectRef,
     VariableRef,
-)
-from imednet_live.job_states import (
-    UNKNOWN_STATE_GRACE_S,
-    StateKind,
-    WaitOutcome,
-    classify,
-    describe_state,
 )
 from imednet_live.smoke import run as smoke
 

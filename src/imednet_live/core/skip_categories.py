@@ -8,7 +8,7 @@ the condition and outcome the docs tables (``nox -s docs``) are rendered from.
 
 from __future__ import annotations
 
-from imednet_live.explained_enum import ExplainedEnum
+from imednet_live.core.explained_enum import ExplainedEnum
 
 
 class SkipCategory(ExplainedEnum):
@@ -40,7 +40,8 @@ class SkipCategory(ExplainedEnum):
         "dependency-missing",
         "an optional package (pandas, pyarrow, openpyxl, sqlalchemy, airflow) cannot be imported",
         "one test skips, naming the first missing package",
-        "expected in `core`; elsewhere a broken install: `python -m imednet_live.profile_check`",
+        "expected in `core`; elsewhere a broken install: "
+        "`python -m imednet_live.matrix.profile_check`",
     )
     STUDY_TOO_LARGE = (
         "study-too-large",
@@ -70,5 +71,5 @@ class SkipCategory(ExplainedEnum):
         "any other skip: plain `pytest.skip`, `importorskip`, `skipif` or an `xfail` "
         "without `sdk_defect`",
         "a violation: the session fails",
-        "skip through `imednet_live.skips` helpers or the markers",
+        "skip through `imednet_live.charter.skips` helpers or the markers",
     )

@@ -13,9 +13,9 @@ from typing import NoReturn, TypeVar
 
 import pytest
 
-from imednet_live.config import MAX_RECORDS
-from imednet_live.profiles import DISTRIBUTIONS
-from imednet_live.skip_categories import SkipCategory
+from imednet_live.core.env_vars import MAX_RECORDS
+from imednet_live.core.profiles import DISTRIBUTIONS
+from imednet_live.core.skip_categories import SkipCategory
 
 T = TypeVar("T")
 

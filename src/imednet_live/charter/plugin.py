@@ -26,7 +26,6 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 import pytest
 from _pytest.junitxml import xml_key as junitxml_key  # the documented way to add properties
 
-from imednet_live.atomic_files import write_text_atomic
 from imednet_live.charter.audit import AuditError, writes_in_audit
 from imednet_live.charter.classification import (
     ASSERTION,
@@ -59,13 +58,7 @@ from imednet_live.charter.markers import (
 )
 from imednet_live.charter.request_counter import RequestCounter
 from imednet_live.charter.sdk_log import SDK_LOG_FILE, SdkLogCapture
-from imednet_live.charter.summary import render_resource_table
-from imednet_live.charter.warning_origin import SDK_ORIGIN, SdkOriginMarker, is_sdk_warning
-from imednet_live.config import ConfigError
-from imednet_live.recording import personal
-from imednet_live.redaction import needs_redaction, redact, safe_url
-from imednet_live.skip_categories import SkipCategory
-from imednet_live.skips import (
+from imednet_live.charter.skips import (
     CharterSkip,
     SuiteDisabled,
     category_of,
@@ -73,6 +66,13 @@ from imednet_live.skips import (
     skip_dependency_missing,
     skip_mutation_not_allowed,
 )
+from imednet_live.charter.summary import render_resource_table
+from imednet_live.charter.warning_origin import SDK_ORIGIN, SdkOriginMarker, is_sdk_warning
+from imednet_live.core.atomic_files import write_text_atomic
+from imednet_live.core.redaction import needs_redaction, redact, safe_url
+from imednet_live.core.settings import ConfigError
+from imednet_live.core.skip_categories import SkipCategory
+from imednet_live.recording import personal
 
 if TYPE_CHECKING:
     # pydantic (the outcome models) and httpx (the request counter's tap) are imported when

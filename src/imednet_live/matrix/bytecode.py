@@ -11,7 +11,7 @@ files explicitly, which that variable does not forbid, inside the venv or, when
 The venv remembers what it compiled (a fingerprint of its installed distributions), so a
 reused venv pays one directory listing, not a walk of site-packages.
 
-    python -m imednet_live.bytecode     # inside the venv; prints one line
+    python -m imednet_live.matrix.bytecode     # inside the venv; prints one line
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from imednet_live.skip_categories import SkipCategory
+from imednet_live.core.skip_categories import SkipCategory
 
 # Import names of every optional dependency a live test may need.
 OPTIONAL_PACKAGES: tuple[str, ...] = (

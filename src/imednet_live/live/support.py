@@ -23,10 +23,10 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from imednet_live.redaction import redact
+from imednet_live.core.redaction import redact
 
 if TYPE_CHECKING:
-    from imednet_live.config import Settings
+    from imednet_live.core.settings import Settings
     from imednet_live.discovery.rules import FormRef, VariableRef
 
 # Variable types the SDK's SchemaValidator accepts, and the Python type it demands.

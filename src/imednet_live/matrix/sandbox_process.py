@@ -17,15 +17,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from imednet_live.config import API_KEY, BASE_URL, SANDBOX_AUDIT, SECURITY_KEY, TARGET_KIND
+from imednet_live.core.env_vars import API_KEY, BASE_URL, SANDBOX_AUDIT, SECURITY_KEY, TARGET_KIND
+from imednet_live.sandbox.options import DEFAULT_API_KEY, DEFAULT_SECURITY_KEY, SandboxStartError
 
 READY_PREFIX = "sandbox ready: "
-DEFAULT_API_KEY = "sandbox-api-key"
-DEFAULT_SECURITY_KEY = "sandbox-security-key"
-
-
-class SandboxStartError(RuntimeError):
-    """The sandbox process exited or stayed silent instead of announcing itself."""
 
 
 @dataclass(frozen=True)

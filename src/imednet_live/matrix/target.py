@@ -11,14 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
 
-from imednet_live.config import (
-    API_KEY,
-    REPLAY_DIR,
-    SECURITY_KEY,
-    TARGET,
-    ConfigError,
-    read_var,
-)
+from imednet_live.core.env_vars import API_KEY, REPLAY_DIR, SECURITY_KEY, TARGET
+from imednet_live.core.settings import ConfigError, read_var
 
 DEFAULT_REPLAY_DIR = "reports"
 

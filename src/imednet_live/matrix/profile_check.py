@@ -1,4 +1,4 @@
-"""Prove a venv matches its profile: ``python -m imednet_live.profile_check PROFILE``.
+"""Prove a venv matches its profile: ``python -m imednet_live.matrix.profile_check PROFILE``.
 
 Run by every live session right after install, so a broken install (pyarrow missing
 from ``exports``) or a leaky one (pandas inside ``core``) turns the session red before
@@ -15,8 +15,8 @@ import sys
 
 from packaging.specifiers import SpecifierSet
 
-from imednet_live.config import ConfigError
-from imednet_live.profiles import DISTRIBUTIONS, OPTIONAL_PACKAGES, Profile, get_profile
+from imednet_live.core.profiles import DISTRIBUTIONS, OPTIONAL_PACKAGES, Profile, get_profile
+from imednet_live.core.settings import ConfigError
 from imednet_live.sdk import compat as sdk_compat
 from imednet_live.sdk.selection import DISTRIBUTION_NAMES, SdkSelection, parse_selection
 
@@ -69,7 +69,7 @@ def sdk_mismatches(
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m imednet_live.profile_check")
+    parser = argparse.ArgumentParser(prog="python -m imednet_live.matrix.profile_check")
     parser.add_argument("profile")
     parser.add_argument("--freeze", action="store_true", help="also list every installed version")
     parser.add_argument(

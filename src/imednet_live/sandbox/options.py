@@ -1,0 +1,65 @@
+"""What a sandbox is started with: one ``SandboxOptions`` value for every way to start one.
+
+The server, ``running()``, ``mock_imednet``, the pytest marker, the CLI and the noxfile's
+sandbox process all speak these options. Standard library only (the noxfile imports it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from imednet_live.sandbox.fault_rules import FaultRule
+
+if TYPE_CHECKING:
+    from imednet_live.sandbox.scenarios import Scenario
+
+DEFAULT_JOB_SECONDS = 0.25
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_API_KEY = "sandbox-api-key"
+DEFAULT_SECURITY_KEY = "sandbox-security-key"
+
+
+class SandboxConfigError(ValueError):
+    """A bad option value; the message is one line naming the option."""
+
+
+class SandboxStartError(RuntimeError):
+    """The sandbox (a server thread or a child process) did not start; one line."""
+
+
+@dataclass(frozen=True)
+class SandboxOptions:
+    scenario: str = "default"
+    latency_ms: int = 0
+    api_key: str = DEFAULT_API_KEY
+    security_key: str = DEFAULT_SECURITY_KEY
+    subjects: int | None = None
+    audit_path: str | Path | None = None
+    host: str = DEFAULT_HOST
+    port: int = 0
+    fault_rules: tuple[FaultRule, ...] = ()  # --fail, checked before the scenario's own
+    job_seconds: float = DEFAULT_JOB_SECONDS
+    seed_from: str | Path | None = None  # a recording directory (sandbox/recorded_seed.py)
+
+    def validate(self) -> Scenario:
+        """Raise SandboxConfigError for a bad option; returns the chosen scenario."""
+        from imednet_live.sandbox.scenarios import get_scenario
+
+        try:
+            scenario = get_scenario(self.scenario)
+        except ValueError as exc:
+            raise SandboxConfigError(f"--scenario: {exc}") from None
+        if self.latency_ms < 0:
+            raise SandboxConfigError(f"--latency-ms must be >= 0, got {self.latency_ms}")
+        if not 0 <= self.job_seconds < float("inf"):
+            raise SandboxConfigError(
+                f"--job-seconds must be a number of seconds >= 0, got {self.job_seconds}"
+            )
+        if self.subjects is not None and self.subjects < 0:
+            raise SandboxConfigError(f"--subjects must be >= 0, got {self.subjects}")
+        for option, value in (("--api-key", self.api_key), ("--security-key", self.security_key)):
+            if not value.strip():
+                raise SandboxConfigError(f"{option} must not be empty")
+        return scenario
