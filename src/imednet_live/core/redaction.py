@@ -19,9 +19,11 @@ import re
 from collections.abc import Iterable
 from urllib.parse import parse_qsl, unquote, urlsplit, urlunsplit
 
+from imednet_live.core.auth import AUTH_HEADERS
+
 MASK = "***"
 MIN_SECRET_CHARS = 8
-_SECRET_HEADERS = ("x-api-key", "x-imn-security-key")
+_SECRET_HEADERS = AUTH_HEADERS
 # scheme://userinfo@ inside free text; userinfo stops at the first '/', whitespace or '@'.
 _URL_USERINFO = re.compile(r"(?P<scheme>\b[A-Za-z][A-Za-z0-9+.\-]*://)(?P<userinfo>[^/\s@]+)@")
 _TOKEN_EDGE = r"[A-Za-z0-9_\-]"

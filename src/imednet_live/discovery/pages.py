@@ -14,13 +14,15 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from imednet_live.core.api_paths import api_path
+
 if TYPE_CHECKING:  # imported where used: collecting tests/live must not import the SDK
     from imednet import ImednetSDK
     from pydantic import BaseModel
 
 M = TypeVar("M", bound="BaseModel")
 
-EDC_PATH = "/api/v1/edc/studies"
+EDC_PATH = api_path("studies")
 # Items per request of a lazy walk: the SDK's own default page size.
 PAGE_SIZE = 100
 
@@ -35,7 +37,7 @@ def sdk_requestor(sdk: ImednetSDK) -> Any:
 
 
 def resource_path(study_key: str | None, resource: str) -> str:
-    """``/api/v1/edc/studies`` for the studies list, else the study's resource path."""
+    """The studies list's path, else the path of the study's resource."""
     return EDC_PATH if study_key is None else f"{EDC_PATH}/{study_key}/{resource}"
 
 

@@ -7,11 +7,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
+from imednet_live.core.api_paths import endpoint_of
 from imednet_live.recording.layout import Recording
 
-API_PREFIX = "/api/v1/edc"
 # Fields whose values are a small closed set worth comparing value by value.
 ENUM_FIELDS: frozenset[str] = frozenset(
     {"state", "subjectStatus", "siteEnrollmentStatus", "recordStatus", "variableType",
@@ -19,8 +18,6 @@ ENUM_FIELDS: frozenset[str] = frozenset(
 )  # fmt: skip
 # Objects keyed by study-specific names (variable names): their keys are not API shape.
 OPAQUE_FIELDS: frozenset[str] = frozenset({"recordData"})
-# Item path segment after a collection, by collection.
-ITEM_PARAMS = {"studies": "{studyKey}", "jobs": "{batchId}"}
 
 
 def json_type(value: Any) -> str:
@@ -37,20 +34,6 @@ def json_type(value: Any) -> str:
     if isinstance(value, list):
         return "array"
     return "object"
-
-
-def endpoint_of(uri: str) -> str:
-    """``http://h/api/v1/edc/studies/S/jobs/B?x`` -> ``/studies/{studyKey}/jobs/{batchId}``."""
-    path = urlsplit(uri).path
-    path = path[len(API_PREFIX) :] if path.startswith(API_PREFIX) else path
-    segments = [s for s in path.split("/") if s]
-    out: list[str] = []
-    for i, segment in enumerate(segments):
-        if i % 2 == 1:
-            out.append(ITEM_PARAMS.get(segments[i - 1], "{id}"))
-        else:
-            out.append(segment)
-    return "/" + "/".join(out)
 
 
 @dataclass(frozen=True)

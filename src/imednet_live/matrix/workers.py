@@ -25,6 +25,8 @@ import urllib.request
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from imednet_live.core.api_paths import api_url
+
 # Below this round-trip the target is local: a worker's start-up costs more than it overlaps.
 # A loopback sandbox answers in 1-3 ms on an idle machine and 8-12 ms on one loaded 8x
 # (measured); a remote API takes tens of ms at least.
@@ -137,7 +139,7 @@ def probe_round_trip(
 
     None when the target does not answer 2xx: the caller assumes a remote target.
     """
-    url = f"{base_url.rstrip('/')}/api/v1/edc/studies?page=0&size=1"
+    url = api_url(base_url, "studies") + "?page=0&size=1"
     seconds: list[float] = []
     for _ in range(requests):
         request = urllib.request.Request(url, headers=dict(headers), method="GET")

@@ -24,9 +24,10 @@ from vcr.request import Request
 from vcr.serialize import deserialize, serialize
 from vcr.serializers import jsonserializer
 
+from imednet_live.core.api_paths import is_api_url, resource_of
 from imednet_live.core.atomic_files import write_text_atomic
 from imednet_live.recording.layout import Recording
-from imednet_live.recording.scrub import Scrubber, resource_of
+from imednet_live.recording.scrub import Scrubber
 
 # Bodies count: two POSTs to /records differ only in what they write.
 MATCH_ON = (matchers.method, matchers.path, matchers.query, matchers.body)
@@ -34,7 +35,6 @@ TAGS_METADATA = "write_tags"
 # Which test made a request: replay prefers that test's own recorded responses, so
 # read-after-write snapshots and job polls come back in the order that test saw them.
 TEST_HEADER = "x-imednet-live-test"
-API_PATH = "/api/v1/edc/"
 
 
 def current_test() -> str:
@@ -45,7 +45,7 @@ def current_test() -> str:
 def is_api(request: Request) -> bool:
     """Only iMednet API traffic is recorded or replayed; anything else (e.g. Airflow's own
     in-process task API, also httpx) goes through untouched."""
-    return API_PATH in urlsplit(request.uri).path
+    return is_api_url(request.uri)
 
 
 def stamp_test(request: Request) -> Request | None:

@@ -22,14 +22,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
+from imednet_live.core.api_paths import is_api_url, resource_of
 from imednet_live.core.env_vars import KEEP_PERSONAL, PERSONAL_DIR, TARGET_KIND
 from imednet_live.core.settings import read_var
 from imednet_live.recording.leak_scan import Leak, scan_and_purge, scrub_files
-from imednet_live.recording.scrub import Personal, Scrubber, replace_known, resource_of
+from imednet_live.recording.scrub import Personal, Scrubber, replace_known
 
-API_PATH = "/api/v1/edc/"
 # Days this close to today are the run's own writes (timestamps of records it created),
 # not a subject's history; replacing them in free text would garble the reports' times.
 RUN_DAYS = 2
@@ -55,8 +54,8 @@ def start(env: Mapping[str, str] | None = None) -> bool:
     env = os.environ if env is None else env
     if _STATE is not None or not wanted(env):
         return _STATE is not None
-    from imednet_live.sdk import http_tap  # httpx: only in a process that talks to the API
     from imednet_live.recording.session import scrubber_for
+    from imednet_live.sdk import http_tap  # httpx: only in a process that talks to the API
 
     scrubber = scrubber_for(env)
     tap = http_tap.tapped(lambda _request: None, lambda req, resp: observe(scrubber, req, resp))
@@ -75,7 +74,7 @@ def stop() -> None:
 def observe(scrubber: Scrubber, request: Any, response: Any) -> None:
     """Learn the personal values of one API exchange (the scrubbed result is dropped)."""
     url = str(request.url)
-    if API_PATH not in urlsplit(url).path:
+    if not is_api_url(url):
         return
     scrubber.url(url)
     try:

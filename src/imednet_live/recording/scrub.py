@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
+from imednet_live.core.auth import AUTH_HEADERS
 from imednet_live.core.redaction import MASK
 from imednet_live.recording.allowlist import (
     REQUEST_SCHEMAS,
@@ -38,9 +39,8 @@ from imednet_live.recording.dates import DATE_IN_TEXT, DATETIME_REPR, parse_day,
 
 # Headers dropped from requests and responses, compared case-insensitively.
 CREDENTIAL_HEADERS: frozenset[str] = frozenset(
-    {"x-api-key", "x-imn-security-key", "authorization", "proxy-authorization", "cookie",
-     "set-cookie"}
-)  # fmt: skip
+    {*AUTH_HEADERS, "authorization", "proxy-authorization", "cookie", "set-cookie"}
+)
 
 # JSON fields (lower-cased) holding a user's identity, and the pseudonym kind for each.
 USER_FIELDS: Mapping[str, str] = {
@@ -410,17 +410,6 @@ def _unquote(segment: str) -> str:
     from urllib.parse import unquote
 
     return unquote(segment)
-
-
-def resource_of(url: str) -> str:
-    """The API collection a URL addresses: ``/api/v1/edc/studies/S/records`` -> records."""
-    segments = [s for s in urlsplit(url).path.split("/") if s]
-    if "studies" not in segments:
-        return "*"
-    rest = segments[segments.index("studies") + 1 :]
-    if len(rest) <= 1:
-        return "studies"
-    return rest[1]
 
 
 def secrets_of(values: Iterable[str | None]) -> tuple[str, ...]:

@@ -6,13 +6,12 @@ from fastapi import Depends, FastAPI, Request
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
+from imednet_live.core.api_paths import API_PREFIX
 from imednet_live.sandbox.audit import AuditLog
 from imednet_live.sandbox.dependencies import API_DEPENDENCIES, SandboxState
 from imednet_live.sandbox.middleware import AuditMiddleware
 from imednet_live.sandbox.responses import ApiError, json_response
 from imednet_live.sandbox.routers import control, records, resources, studies
-
-API_PREFIX = "/api/v1/edc"
 
 
 def create_app(state: SandboxState, *, audit: AuditLog | None = None) -> FastAPI:

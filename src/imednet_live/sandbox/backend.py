@@ -18,6 +18,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
+from imednet_live.core.api_paths import api_path
 from imednet_live.core.statuses import is_open_site_status
 from imednet_live.sandbox import filters, seed
 from imednet_live.sandbox.options import DEFAULT_JOB_SECONDS
@@ -187,7 +188,7 @@ def check_write(items: list[Any]) -> None:
 
 def result_url(study_key: str, batch_id: str) -> str:
     """Where a job's result is served (plain text reason when FAILED, as the real API does)."""
-    return f"/api/v1/edc/studies/{study_key}/jobs/{batch_id}/result"
+    return api_path("studies", study_key, "jobs", batch_id, "result")
 
 
 def _fmt(moment: datetime | None) -> str | None:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from fastapi import Request
 
+from imednet_live.core.auth import API_KEY_HEADER, SECURITY_KEY_HEADER
 from imednet_live.sandbox.backend import Backend
 from imednet_live.sandbox.fault_rules import FaultRule
 from imednet_live.sandbox.faults import FaultInjector, matching_rule
@@ -61,8 +62,8 @@ async def add_latency(request: Request) -> None:
 async def require_auth(request: Request) -> None:
     """Both headers must match (constant-time); the keys are never echoed."""
     state = sandbox_state(request)
-    api_ok = _matches(request.headers.get("x-api-key"), state.api_key)
-    security_ok = _matches(request.headers.get("x-imn-security-key"), state.security_key)
+    api_ok = _matches(request.headers.get(API_KEY_HEADER), state.api_key)
+    security_ok = _matches(request.headers.get(SECURITY_KEY_HEADER), state.security_key)
     if not (api_ok and security_ok):
         raise ApiError(401, "Authentication credentials missing, invalid, or expired.", code="9001")
 

@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass, field
 from http import HTTPStatus
 
+from imednet_live.core.api_paths import API_PREFIX
+
 _ERROR_STATUSES = frozenset(s.value for s in HTTPStatus if 400 <= s.value <= 599)
 __all__ = [
     "RULE_SEPARATOR",
@@ -22,7 +24,7 @@ __all__ = [
     "parse_rules",
 ]
 RULE_SEPARATOR = ";"
-RULE_SYNTAX = "METHOD PATH_GLOB=STATUS, e.g. 'GET /api/v1/edc/studies/*/records=500'"
+RULE_SYNTAX = f"METHOD PATH_GLOB=STATUS, e.g. 'GET {API_PREFIX}/studies/*/records=500'"
 _METHOD = re.compile(r"^(\*|[A-Z]+)$")
 
 
@@ -74,7 +76,7 @@ def _glob_to_regex(glob: str) -> str:
 
 
 def parse_rule(text: str) -> FaultRule:
-    """``'GET /api/v1/edc/studies/*/records=500'`` -> FaultRule; FaultRuleError otherwise."""
+    """A rule in RULE_SYNTAX -> FaultRule; FaultRuleError otherwise."""
     rule = text.strip()
     head, sep, status_text = rule.rpartition("=")
     words = head.split()

@@ -13,7 +13,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from imednet_live.drift.observe import endpoint_of
+from imednet_live.core.api_paths import endpoint_of, study_key_of
 from imednet_live.recording.layout import RecordingError, find_recordings
 from imednet_live.sandbox.seed import RESOURCES, StudyData
 
@@ -73,15 +73,9 @@ def _collect(
     if len(segments) != 3 or segments[2] not in ID_FIELDS:
         return
     resource = segments[2]
-    study_key = _study_key(request["uri"])
+    study_key = study_key_of(request["uri"])
     store = collected.setdefault(study_key, {}).setdefault(resource, {})
     for item in items:
         if isinstance(item, dict):
             store[item.get(ID_FIELDS[resource], json.dumps(item, sort_keys=True))] = item
 
-
-def _study_key(uri: str) -> str:
-    from urllib.parse import unquote, urlsplit
-
-    parts = [p for p in urlsplit(uri).path.split("/") if p]
-    return unquote(parts[parts.index("studies") + 1])

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 
+from imednet_live.core.api_paths import api_path
 from imednet_live.sandbox import seed
 from imednet_live.sandbox.fault_rules import FaultRule
 from imednet_live.sandbox.seed import StudyData
@@ -100,8 +101,8 @@ def _read_only(studies: list[StudyData]) -> list[StudyData]:
 # another): records fail during writes and exports; queries outlast the SDK's 30 s timeout.
 UNSTABLE_DELAY_S = 35.0
 UNSTABLE_RULES = (
-    FaultRule("*", "/api/v1/edc/studies/*/records", 500),
-    FaultRule("GET", "/api/v1/edc/studies/*/queries", 504, delay_s=UNSTABLE_DELAY_S),
+    FaultRule("*", api_path("studies", "*", "records"), 500),
+    FaultRule("GET", api_path("studies", "*", "queries"), 504, delay_s=UNSTABLE_DELAY_S),
 )
 
 # What a study has before anyone entered data; structure, sites and subjects stay.

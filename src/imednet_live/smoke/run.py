@@ -30,7 +30,9 @@ import pydantic
 from imednet import ImednetSDK
 from imednet.errors import ApiError, AuthenticationError, RequestError
 
+from imednet_live.core.api_paths import api_url
 from imednet_live.core.atomic_files import write_text_atomic
+from imednet_live.core.auth import auth_headers
 from imednet_live.core.env_vars import (
     API_KEY,
     BASE_URL,
@@ -202,10 +204,6 @@ def one_line(text: str, limit: int = REASON_MAX_CHARS) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1] + "\u2026"
 
 
-def _auth_headers(settings: Settings) -> dict[str, str]:
-    return {"x-api-key": settings.api_key or "", "x-imn-security-key": settings.security_key or ""}
-
-
 def failure_reason(settings: Settings, study_key: str, batch_id: str, result_url: str) -> str:
     """Why a FAILED job failed: the text (or JSON) at its ``resultUrl``, else its own message.
 
@@ -213,7 +211,8 @@ def failure_reason(settings: Settings, study_key: str, batch_id: str, result_url
     SDK's job model drops any ``message``, so without a resultUrl the job is read as JSON.
     """
     try:
-        with httpx.Client(headers=_auth_headers(settings), timeout=30.0) as client:
+        headers = auth_headers(settings.api_key, settings.security_key)
+        with httpx.Client(headers=headers, timeout=30.0) as client:
             if result_url:
                 result = client.get(urljoin(settings.base_url + "/", result_url))
                 if result.is_success:
@@ -222,7 +221,7 @@ def failure_reason(settings: Settings, study_key: str, batch_id: str, result_url
                         text = json.dumps(result.json(), separators=(",", ":"))
                     if text.strip():
                         return one_line(text)
-            job_url = f"{settings.base_url}/api/v1/edc/studies/{study_key}/jobs/{batch_id}"
+            job_url = api_url(settings.base_url, "studies", study_key, "jobs", batch_id)
             raw = client.get(job_url).json()
     except (httpx.HTTPError, ValueError) as exc:
         return f"the reason could not be read ({type(exc).__name__}: {exc})"
