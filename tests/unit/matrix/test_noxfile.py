@@ -14,6 +14,11 @@ import nox
 import pytest
 
 from imednet_live.core.profiles import MUTATING_PROFILE, PROFILES, READONLY_PROFILES
+from imednet_live.matrix import install as matrix_install
+from imednet_live.matrix import session_env
+from imednet_live.matrix.checkout import Checkout
+from imednet_live.matrix.target import Target, TargetKind
+from imednet_live.recording import layout as recording_layout
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -120,9 +125,9 @@ def test_each_profile_venv_gets_exactly_its_extras(noxfile: dict[str, Any], prof
 def test_mutation_is_allowed_only_in_the_mutating_session(
     noxfile: dict[str, Any], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    monkeypatch.setitem(noxfile["live_session"].__globals__, "target_env", _no_target)
-    monkeypatch.setitem(noxfile["live_session"].__globals__, "REPORTS", tmp_path)
-    monkeypatch.setitem(noxfile["live_session"].__globals__, "uv_pip", lambda *_: (0, ""))
+    monkeypatch.setattr(session_env, "target_env", _no_target)
+    monkeypatch.setitem(noxfile["live_session"].__globals__, "CHECKOUT", Checkout(ROOT, tmp_path))
+    monkeypatch.setattr(matrix_install, "uv_pip", lambda *_: (0, ""))
     envs = {}
     for profile in PROFILES:
         session = FakeSession("live")
@@ -153,11 +158,10 @@ def test_live_sessions_run_pytest_with_the_chosen_workers(
     expected: list[str],
 ) -> None:
     """Round-trip and sessions in parallel choose -n; posargs -n (or no xdist) win."""
-    globals_ = noxfile["live_session"].__globals__
-    monkeypatch.setitem(globals_, "target_env", _no_target)
-    monkeypatch.setitem(globals_, "REPORTS", tmp_path)
-    monkeypatch.setitem(globals_, "uv_pip", lambda *_: (0, ""))
-    monkeypatch.setitem(globals_, "target_round_trip", lambda *_: (latency, "test"))
+    monkeypatch.setattr(session_env, "target_env", _no_target)
+    monkeypatch.setitem(noxfile["live_session"].__globals__, "CHECKOUT", Checkout(ROOT, tmp_path))
+    monkeypatch.setattr(matrix_install, "uv_pip", lambda *_: (0, ""))
+    monkeypatch.setattr(session_env, "target_round_trip", lambda *_: (latency, "test"))
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
     monkeypatch.setenv("IMEDNET_LIVE_PARALLEL_SESSIONS", parallel)
     monkeypatch.delenv("IMEDNET_LIVE_SANDBOX_JOB_SECONDS", raising=False)
@@ -182,29 +186,27 @@ def _no_target(*_: Any, **__: Any) -> Any:
     return nullcontext({})
 
 
-def test_report_dirs_are_named_after_session_and_profile(
-    noxfile: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setitem(noxfile["report_dir"].__globals__, "REPORTS", tmp_path)
-    rd = noxfile["report_dir"]
-    assert rd(FakeSession("live-readonly(profile='core')"), "core").name == "live-readonly-core"
-    assert rd(FakeSession("live-mutating(profile='mutating')"), "mutating").name == "live-mutating"
-    assert rd(FakeSession("smoke")).name == "smoke"
+def test_report_dirs_are_named_after_session_and_profile(tmp_path: Path) -> None:
+    rd = Checkout(ROOT, tmp_path).report_dir
+    assert rd("live-readonly(profile='core')", "core").name == "live-readonly-core"
+    assert rd("live-mutating(profile='mutating')", "mutating").name == "live-mutating"
+    assert rd("smoke").name == "smoke"
+    assert rd("live-mutating", "mutating", replay=True) == tmp_path / "replay" / "live-mutating"
 
 
 def test_target_line_comes_first_and_contradictions_are_errors(
-    noxfile: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.delenv("IMEDNET_API_KEY", raising=False)
     monkeypatch.delenv("IMEDNET_SECURITY_KEY", raising=False)
     monkeypatch.delenv("IMEDNET_TARGET", raising=False)
     session = FakeSession("smoke")
-    noxfile["announce_target"](session)
+    session_env.announce_target(session)
     assert session.logs == ["target: sandbox (no credentials set)"]
 
     monkeypatch.setenv("IMEDNET_TARGET", "live")
     with pytest.raises(SystemExit, match="IMEDNET_TARGET=live but IMEDNET_API_KEY"):
-        noxfile["announce_target"](FakeSession("smoke"))
+        session_env.announce_target(FakeSession("smoke"))
 
 
 def test_forced_live_without_secrets_turns_a_real_session_red(tmp_path: Path) -> None:
@@ -227,8 +229,8 @@ def smoke_session(noxfile: dict[str, Any], tmp_path: Path, monkeypatch: pytest.M
     """Run the smoke session body with a stand-in script that records ``exit_code``."""
     smoke = noxfile["smoke"].func  # the plain function behind nox's Func
     globals_ = smoke.__globals__
-    monkeypatch.setitem(globals_, "REPORTS", tmp_path)
-    monkeypatch.setitem(globals_, "target_env", _recording_target)
+    monkeypatch.setitem(globals_, "CHECKOUT", Checkout(ROOT, tmp_path))
+    monkeypatch.setattr(session_env, "target_env", _recording_target)
     monkeypatch.setitem(globals_, "install_profile", lambda *_, **__: None)
     monkeypatch.delenv("IMEDNET_TARGET", raising=False)
     monkeypatch.delenv("IMEDNET_API_KEY", raising=False)
@@ -254,7 +256,7 @@ def smoke_session(noxfile: dict[str, Any], tmp_path: Path, monkeypatch: pytest.M
     return run
 
 
-def _recording_target(session: Any, target: Any, reports: Path) -> Any:
+def _recording_target(session: Any, checkout: Any, target: Any, reports: Path) -> Any:
     from contextlib import nullcontext
 
     return nullcontext({})
@@ -298,13 +300,11 @@ def test_docs_session_rejects_unknown_arguments(noxfile: dict[str, Any]) -> None
     assert session.installs == []
 
 
-def test_sandbox_fail_rules_become_fail_options(
-    noxfile: dict[str, Any], monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_sandbox_fail_rules_become_fail_options(monkeypatch: pytest.MonkeyPatch) -> None:
     rules = "GET /api/v1/edc/studies/*/records=500 ; POST /api/v1/edc/studies/*/records=503"
     monkeypatch.setenv("IMEDNET_LIVE_SANDBOX_FAIL", rules)
     session = FakeSession("live-readonly(profile='exports')")
-    assert noxfile["sandbox_fault_rules"](session) == [
+    assert session_env.sandbox_fault_rules(session) == [
         "GET /api/v1/edc/studies/*/records=500",
         "POST /api/v1/edc/studies/*/records=503",
     ]
@@ -313,15 +313,15 @@ def test_sandbox_fail_rules_become_fail_options(
         "POST /api/v1/edc/studies/*/records=503"
     ]
     monkeypatch.setenv("IMEDNET_LIVE_SANDBOX_FAIL", "  ")
-    assert noxfile["sandbox_fault_rules"](session) == []
+    assert session_env.sandbox_fault_rules(session) == []
 
 
 def test_a_malformed_sandbox_fail_rule_is_a_one_line_red_session(
-    noxfile: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("IMEDNET_LIVE_SANDBOX_FAIL", "GET /api/v1/edc/studies/*/records")
     with pytest.raises(SystemExit) as stopped:
-        noxfile["sandbox_fault_rules"](FakeSession("smoke"))
+        session_env.sandbox_fault_rules(FakeSession("smoke"))
     message = str(stopped.value)
     assert message == (
         "IMEDNET_LIVE_SANDBOX_FAIL: bad fault rule 'GET /api/v1/edc/studies/*/records': "
@@ -330,9 +330,7 @@ def test_a_malformed_sandbox_fail_rule_is_a_one_line_red_session(
 
 
 @pytest.fixture
-def launches(
-    noxfile: dict[str, Any], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> list[dict[str, Any]]:
+def launches(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
     """Calls ``target_env`` would make to the sandbox launcher, recorded instead of run."""
     from contextlib import contextmanager
     from types import SimpleNamespace
@@ -347,9 +345,7 @@ def launches(
         yield sandbox_process.SandboxProcess(base_url="http://127.0.0.1:1", pid=1)
 
     fake = SimpleNamespace(launch=launch, SandboxStartError=sandbox_process.SandboxStartError)
-    globals_ = noxfile["target_env"].__wrapped__.__globals__
-    monkeypatch.setitem(globals_, "sandbox_process", fake)
-    monkeypatch.setitem(globals_, "ROOT", tmp_path)
+    monkeypatch.setattr(session_env, "sandbox_process", fake)
     for name in (
         "IMEDNET_LIVE_SANDBOX_SCENARIO",
         "IMEDNET_LIVE_SANDBOX_JOB_SECONDS",
@@ -361,11 +357,10 @@ def launches(
     return seen
 
 
-def _enter_target_env(noxfile: dict[str, Any], session_name: str, tmp_path: Path) -> None:
-    from imednet_live.matrix.target import Target, TargetKind
-
+def _enter_target_env(session_name: str, tmp_path: Path) -> None:
     target = Target(kind=TargetKind.SANDBOX, reason="test")
-    with noxfile["target_env"](FakeSession(session_name), target, tmp_path):
+    checkout = Checkout(tmp_path, tmp_path)
+    with session_env.target_env(FakeSession(session_name), checkout, target, tmp_path):
         pass
 
 
@@ -373,13 +368,13 @@ def _enter_target_env(noxfile: dict[str, Any], session_name: str, tmp_path: Path
     "session_name", ["smoke", "live-readonly(profile='core')", "live-mutating"]
 )
 def test_sandbox_scenario_and_job_seconds_reach_every_session(
-    noxfile: dict[str, Any], launches: list[dict[str, Any]], tmp_path: Path,
+    launches: list[dict[str, Any]], tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch, session_name: str,
 ) -> None:  # fmt: skip
-    _enter_target_env(noxfile, session_name, tmp_path)
+    _enter_target_env(session_name, tmp_path)
     monkeypatch.setenv("IMEDNET_LIVE_SANDBOX_SCENARIO", "success-state")
     monkeypatch.setenv("IMEDNET_LIVE_SANDBOX_JOB_SECONDS", "60")
-    _enter_target_env(noxfile, session_name, tmp_path)
+    _enter_target_env(session_name, tmp_path)
     assert [c["scenario"] for c in launches] == ["default", "success-state"]
     assert "--job-seconds" not in launches[0]["extra_args"]
     extra = list(launches[1]["extra_args"])
@@ -388,12 +383,12 @@ def test_sandbox_scenario_and_job_seconds_reach_every_session(
 
 @pytest.mark.parametrize("value", ["soon", "-1", "inf", "nan"])
 def test_a_bad_job_seconds_value_is_one_red_line_naming_the_variable(
-    noxfile: dict[str, Any], launches: list[dict[str, Any]], tmp_path: Path,
+    launches: list[dict[str, Any]], tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch, value: str,
 ) -> None:  # fmt: skip
     monkeypatch.setenv("IMEDNET_LIVE_SANDBOX_JOB_SECONDS", value)
     with pytest.raises(SystemExit) as info:
-        _enter_target_env(noxfile, "live-mutating", tmp_path)
+        _enter_target_env("live-mutating", tmp_path)
     message = str(info.value)
     assert "\n" not in message
     assert message.startswith("IMEDNET_LIVE_SANDBOX_JOB_SECONDS must be a number of seconds >= 0")
@@ -402,7 +397,7 @@ def test_a_bad_job_seconds_value_is_one_red_line_naming_the_variable(
 
 
 def test_an_unknown_scenario_is_one_red_line_naming_the_variable_and_the_choices(
-    noxfile: dict[str, Any], launches: list[dict[str, Any]], tmp_path: Path,
+    launches: list[dict[str, Any]], tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:  # fmt: skip
     from contextlib import contextmanager
@@ -419,10 +414,10 @@ def test_an_unknown_scenario_is_one_red_line_naming_the_variable_and_the_choices
         yield  # pragma: no cover
 
     fake = SimpleNamespace(launch=refuse, SandboxStartError=sandbox_process.SandboxStartError)
-    monkeypatch.setitem(noxfile["target_env"].__wrapped__.__globals__, "sandbox_process", fake)
+    monkeypatch.setattr(session_env, "sandbox_process", fake)
     monkeypatch.setenv("IMEDNET_LIVE_SANDBOX_SCENARIO", "nope")
     with pytest.raises(SystemExit) as info:
-        _enter_target_env(noxfile, "live-readonly(profile='core')", tmp_path)
+        _enter_target_env("live-readonly(profile='core')", tmp_path)
     assert str(info.value) == (
         "IMEDNET_LIVE_SANDBOX_SCENARIO='nope': unknown scenario 'nope'; "
         "choose one of: default, empty"
@@ -430,24 +425,24 @@ def test_an_unknown_scenario_is_one_red_line_naming_the_variable_and_the_choices
 
 
 def test_sandbox_subjects_scale_every_sessions_sandbox(
-    noxfile: dict[str, Any], launches: list[dict[str, Any]], tmp_path: Path, monkeypatch: Any
+    launches: list[dict[str, Any]], tmp_path: Path, monkeypatch: Any
 ) -> None:
-    _enter_target_env(noxfile, "live-readonly(profile='core')", tmp_path)
+    _enter_target_env("live-readonly(profile='core')", tmp_path)
     monkeypatch.setenv("IMEDNET_LIVE_SANDBOX_SUBJECTS", "20000")
     monkeypatch.setenv("IMEDNET_LIVE_SANDBOX_SCENARIO", "sparse")
-    _enter_target_env(noxfile, "live-readonly(profile='core')", tmp_path)
+    _enter_target_env("live-readonly(profile='core')", tmp_path)
     assert [kw["extra_args"] for kw in launches] == [[], ["--subjects", "20000"]]
     assert launches[1]["scenario"] == "sparse"
 
 
 @pytest.mark.parametrize("value", ["lots", "-5", "2e4"])
 def test_bad_sandbox_subjects_is_a_one_line_red_session(
-    noxfile: dict[str, Any], launches: list[dict[str, Any]], tmp_path: Path, monkeypatch: Any,
+    launches: list[dict[str, Any]], tmp_path: Path, monkeypatch: Any,
     value: str,
 ) -> None:  # fmt: skip
     monkeypatch.setenv("IMEDNET_LIVE_SANDBOX_SUBJECTS", value)
     with pytest.raises(SystemExit) as raised:
-        _enter_target_env(noxfile, "live-readonly(profile='core')", tmp_path)
+        _enter_target_env("live-readonly(profile='core')", tmp_path)
     message = str(raised.value)
     assert message == (
         f"IMEDNET_LIVE_SANDBOX_SUBJECTS must be a whole number of subjects, not {value!r}"
@@ -455,36 +450,35 @@ def test_bad_sandbox_subjects_is_a_one_line_red_session(
     assert not launches
 
 
-def test_replay_without_a_recording_is_one_line_and_runs_no_sandbox(
-    noxfile: dict[str, Any], tmp_path: Path
-) -> None:
-    target = noxfile["Target"](noxfile["TargetKind"].REPLAY, "forced", str(tmp_path / "none"))
+def test_replay_without_a_recording_is_one_line_and_runs_no_sandbox(tmp_path: Path) -> None:
+    checkout = Checkout(ROOT, tmp_path)
+    target = Target(TargetKind.REPLAY, "forced", str(tmp_path / "none"))
     with pytest.raises(SystemExit, match=r"^recording directory .*none does not exist") as exc:
-        noxfile["replay_env"](FakeSession("live-mutating"), target)
+        session_env.replay_env(FakeSession("live-mutating"), checkout, target)
     assert "\n" not in str(exc.value)
     recording = tmp_path / "smoke" / "recording"
     recording.mkdir(parents=True)
     (recording / "main-1.cassette.json").write_text('{"interactions": []}')
-    noxfile["recording_layout"].write_manifest(recording, session="smoke", target_kind="sandbox")
-    found = noxfile["Target"](target.kind, "forced", str(tmp_path))
-    env = noxfile["replay_env"](FakeSession("live-mutating"), found)
+    recording_layout.write_manifest(recording, session="smoke", target_kind="sandbox")
+    found = Target(target.kind, "forced", str(tmp_path))
+    env = session_env.replay_env(FakeSession("live-mutating"), checkout, found)
     assert env["IMEDNET_LIVE_TARGET_KIND"] == "replay"
     assert env["IMEDNET_REPLAY_DIR"] == str(tmp_path)
     assert env["IMEDNET_LIVE_SANDBOX_AUDIT"] is None
 
 
 def test_a_leak_in_a_recording_deletes_the_file_and_fails_the_session(
-    noxfile: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("IMEDNET_LIVE_RECORD", "1")
-    sandbox = noxfile["Target"](noxfile["TargetKind"].SANDBOX, "no credentials set")
+    sandbox = Target(TargetKind.SANDBOX, "no credentials set")
     reports = tmp_path / "live-mutating"
     secret = {"IMEDNET_API_KEY": "planted-api-key", "IMEDNET_SECURITY_KEY": "sec"}
     session = FakeSession("live-mutating")
     directory = reports / "recording"
 
     def record_a_leak() -> None:
-        with noxfile["recording"](session, reports, sandbox, secret) as env:
+        with session_env.recording(session, reports, sandbox, secret) as env:
             assert Path(env["IMEDNET_LIVE_RECORDING_DIR"]) == directory
             (directory / "gw0-1.cassette.json").write_text('{"x": "planted-api-key"}')
             (directory / "gw1-2.cassette.json").write_text('{"interactions": []}')
@@ -504,8 +498,11 @@ def test_an_unchanged_install_is_skipped_and_any_change_installs_again(
     from nox.virtualenv import VirtualEnv
 
     uv_calls: list[tuple[str, ...]] = []
-    globals_ = noxfile["install_profile"].__globals__
-    monkeypatch.setitem(globals_, "uv_pip", lambda _s, *a: (uv_calls.append(a), (0, ""))[1])
+    def fake_uv_pip(_session: Any, _checkout: Any, *args: str) -> tuple[int, str]:
+        uv_calls.append(args)
+        return 0, ""
+
+    monkeypatch.setattr(matrix_install, "uv_pip", fake_uv_pip)
     for name in ("IMEDNET_SDK", "IMEDNET_SDK_WORKFLOWS", "IMEDNET_SDK_AIRFLOW"):
         monkeypatch.delenv(name, raising=False)
 

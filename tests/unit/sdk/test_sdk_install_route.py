@@ -15,6 +15,7 @@ import pytest
 
 from imednet_live.core import env_vars
 from imednet_live.core.profiles import PROFILES
+from imednet_live.matrix import install
 from imednet_live.matrix.profile_check import sdk_mismatches
 from imednet_live.sdk.selection import parse_selection
 
@@ -47,11 +48,11 @@ def noxfile(
     namespace = loaded
     calls: list[tuple[str, ...]] = []
 
-    def fake_uv_pip(session: Any, *args: str) -> tuple[int, str]:
+    def fake_uv_pip(session: Any, checkout: Any, *args: str) -> tuple[int, str]:
         calls.append(args)
         return 0, ""
 
-    monkeypatch.setitem(namespace["install_profile"].__globals__, "uv_pip", fake_uv_pip)
+    monkeypatch.setattr(install, "uv_pip", fake_uv_pip)
     for variable in (env_vars.SDK, env_vars.SDK_WORKFLOWS, env_vars.SDK_AIRFLOW):
         monkeypatch.delenv(variable, raising=False)
     return namespace, calls
