@@ -15,117 +15,21 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import lru_cache
 from typing import Any
 
 from imednet_live.core.api_paths import api_path
-from imednet_live.core.statuses import is_open_site_status
 from imednet_live.sandbox import filters, seed
+from imednet_live.sandbox.evaluation import (
+    Sort,
+    effective_sort,
+    filter_items,
+    parse_filter,
+    sort_items,
+)
 from imednet_live.sandbox.options import DEFAULT_JOB_SECONDS
 from imednet_live.sandbox.scenarios import JobOutcome, StateSpelling
 from imednet_live.sandbox.seed import Item, StudyData
-
-DEFAULT_SORT: dict[str, str] = {
-    "studies": "studyKey",
-    "sites": "siteId",
-    "forms": "formId",
-    "intervals": "intervalId",
-    "visits": "visitId",
-    "subjects": "subjectId",
-    "users": "login",
-    "variables": "variableId",
-    "codings": "recordId",
-    "queries": "annotationId",
-    "recordRevisions": "recordRevisionId",
-    "records": "recordId",
-    "jobs": "dateCreated",
-}
-# Resources whose items carry studyKey: a studyKey filter term is implied by the path.
-STUDY_SCOPED_ATTRIBUTE = "studyKey"
-# Whitelist attributes the SDK's RecordMapper sends (export_to_sql form_whitelist and
-# variable_whitelist), per resource, read as the item attribute each names. ``variableNames``
-# on records is a column choice the SDK applies itself, not a row filter: it stays ignored
-# as an unknown attribute, so a record is never dropped for a variable it lacks.
-WHITELIST_ATTRIBUTES: dict[str, dict[str, str]] = {
-    "records": {"formIds": "formId"},
-    "variables": {"formIds": "formId", "variableNames": "variableName"},
-}
-
-Sort = tuple[tuple[str, bool], ...]  # (property, descending)
-
-
-@lru_cache(maxsize=512)
-def parse_filter(text: str) -> filters.Node:
-    """Cached parse: the same filter text arrives on every page of a listing."""
-    return filters.parse(text)
-
-
-def _sort_key(value: Any) -> tuple[int, Any]:
-    if isinstance(value, (bool, int, float)):
-        return (0, value)
-    if value is None:
-        return (2, "")
-    return (1, str(value))
-
-
-def _sort_key_for(prop: str) -> Callable[[Item], tuple[int, Any]]:
-    return lambda item: _sort_key(item.get(prop))
-
-
-def effective_sort(resource: str, sort: Sort) -> Sort:
-    """The requested sort, or else the resource's default property, ascending."""
-    return sort or ((DEFAULT_SORT[resource], False),)
-
-
-def filter_items(
-    items: list[Item], text: str, *, study_scoped: bool, resource: str | None = None
-) -> list[Item]:
-    """Items matching filter ``text``; on a study path its studyKey terms are implied."""
-    node = filters.rename_attributes(
-        parse_filter(text), WHITELIST_ATTRIBUTES.get(resource or "", {})
-    )
-    if study_scoped:
-        node = filters.drop_attributes(node, {STUDY_SCOPED_ATTRIBUTE})
-    if isinstance(node, filters.Always):
-        return items
-    wanted = _whole_number_equality(node)
-    if wanted is not None:  # the common id filter, without the general evaluator per item
-        attribute, values = wanted
-
-        def keep(item: Item) -> bool:
-            value = item.get(attribute)
-            if type(value) is int:  # not bool: True == 1 goes through the evaluator
-                return value in values
-            return filters.evaluate(node, item)
-
-        return [i for i in items if keep(i)]
-    return [i for i in items if filters.evaluate(node, i)]
-
-
-def _whole_number_equality(node: filters.Node) -> tuple[str, frozenset[int]] | None:
-    """``attr==1`` or ``attr==1,attr==2`` (one attribute, whole numbers): its values.
-
-    On an item whose value is an ``int`` this is exactly what ``filters.evaluate`` decides
-    (numbers compare as numbers); other items still go through the evaluator. At 100,000
-    records that is the difference between a fraction of a second and a few milliseconds.
-    """
-    terms = node.terms if isinstance(node, filters.Or) else (node,)
-    if not all(isinstance(t, filters.Comparison) and t.op == "==" for t in terms):
-        return None
-    comparisons = [t for t in terms if isinstance(t, filters.Comparison)]
-    attributes = {t.attribute for t in comparisons}
-    numbers = [t.value.number for t in comparisons]
-    if len(attributes) != 1 or any(n is None or not float(n).is_integer() for n in numbers):
-        return None
-    return attributes.pop(), frozenset(int(n) for n in numbers if n is not None)
-
-
-def sort_items(items: list[Item], sort: Sort) -> list[Item]:
-    """Stable multi-key sort; mixed types and missing values never raise."""
-    out = list(items)
-    for prop, descending in reversed(sort):
-        out.sort(key=_sort_key_for(prop), reverse=descending)
-    return out
+from imednet_live.sandbox.writes import JobFailed, Writer
 
 
 @dataclass(frozen=True)
@@ -153,37 +57,6 @@ class Job:
     finished_at: datetime | None = None
     records: list[int] = field(default_factory=list)
     reads: int = 0  # how often the job was shown, for scenarios that vary its spelling
-
-
-class JobFailed(Exception):
-    """A job item cannot be applied; the message becomes the job's reason."""
-
-
-class WriteRejected(ValueError):
-    """A records POST the real API answers 400 (W6, W7); the HTTP layer names ``field``."""
-
-    def __init__(self, field_name: str, value: str, why: str) -> None:
-        super().__init__(f"{field_name}: {why}")
-        self.field, self.value, self.why = field_name, value, why
-
-
-def check_write(items: list[Any]) -> None:
-    """Reject what the observed server rejects before any job exists.
-
-    ``recordData`` instead of ``data`` (W6), and a missing or empty ``data`` (W7).
-    """
-    for index, item in enumerate(items):
-        if not isinstance(item, dict):
-            continue  # the job reports it
-        if "recordData" in item:
-            raise WriteRejected(
-                "recordData", f"record {index}", "unknown field; the record values go in data"
-            )
-        data = item.get("data")
-        if data is None:
-            raise WriteRejected("data", f"record {index}", "is required")
-        if not data:
-            raise WriteRejected("data", f"record {index}", "must not be empty")
 
 
 def result_url(study_key: str, batch_id: str) -> str:
@@ -436,7 +309,7 @@ class Backend:
             job.state, job.reason = "FAILED", "failing-jobs scenario: the sandbox fails every job"
             return
         try:
-            job.records = _Writer(self._studies[job.study_key], self._now()).apply(job.items)
+            job.records = Writer(self._studies[job.study_key], self._now()).apply(job.items)
         except JobFailed as exc:
             job.state, job.reason = "FAILED", str(exc)
             return
@@ -445,206 +318,3 @@ class Backend:
             self.version += 1  # invalidates cached views
 
 
-class _Writer:
-    """Applies one job's items to a study: validate every item first, then apply all or none."""
-
-    def __init__(self, study: StudyData, now: datetime) -> None:
-        self.study = study
-        self.res = study.resources
-        self.key = study.study["studyKey"]
-        self.stamp = now.strftime("%Y-%m-%d %H:%M:%S")
-
-    def apply(self, items: list[Any]) -> list[int]:
-        plans = [self._plan(i, entry) for i, entry in enumerate(items)]
-        return [action() for action in plans if action is not None]
-
-    # ----- resolution --------------------------------------------------------------------
-    def _find(self, resource: str, **match: Any) -> Item | None:
-        for item in self.res[resource]:
-            if all(item.get(k) == v for k, v in match.items()) and not item.get("deleted"):
-                return item
-        return None
-
-    def _by(self, resource: str, entry: Item, pairs: tuple[tuple[str, str], ...]) -> Any:
-        """Resolve by the first identifier present: returns item, None (absent) or raises."""
-        for field_name, attr in pairs:
-            value = entry.get(field_name)
-            if value in (None, ""):
-                continue
-            if attr.endswith("Id") and not isinstance(value, int):
-                try:
-                    value = int(value)
-                except (TypeError, ValueError):
-                    raise JobFailed(f"{field_name} must be an integer, got {value!r}") from None
-            found = self._find(resource, **{attr: value})
-            if found is None:
-                raise JobFailed(f"unknown {field_name} {value!r} in study {self.key}")
-            return found
-        return None
-
-    def _plan(self, index: int, entry: Any) -> Callable[[], int] | None:
-        try:
-            return self._plan_item(entry)
-        except JobFailed as exc:
-            raise JobFailed(f"record {index}: {exc}") from None
-
-    def _plan_item(self, entry: Any) -> Callable[[], int] | None:
-        if not isinstance(entry, dict):
-            raise JobFailed("each record must be a JSON object")
-        form = self._form(entry)
-        if form["disabled"]:
-            raise JobFailed(f"form {form['formKey']} is disabled")
-        data = entry.get("data", {})
-        if not isinstance(data, dict):
-            raise JobFailed("data must be a JSON object")
-        names = {v["variableName"] for v in self.res["variables"] if v["formId"] == form["formId"]}
-        if not names:  # W7: a form without variables cannot take a record
-            raise JobFailed(f"Form with formKey of {form['formKey']} has no variables.")
-        unknown = sorted(set(data) - names)
-        if unknown:
-            raise JobFailed(f"not variables of form {form['formKey']}: {', '.join(unknown)}")
-        record = self._by("records", entry, (("recordId", "recordId"), ("recordOid", "recordOid")))
-        if record is not None:
-            return lambda: self._update(record, data)
-        subject_ids = (
-            ("subjectKey", "subjectKey"),
-            ("subjectId", "subjectId"),
-            ("subjectOid", "subjectOid"),
-        )
-        site = self._by("sites", entry, (("siteName", "siteName"), ("siteId", "siteId")))
-        if site is not None and not any(entry.get(f) not in (None, "") for f, _ in subject_ids):
-            self._require_open(site)
-            return lambda: self._register(form, site, data, None)
-        try:
-            subject = self._by("subjects", entry, subject_ids)
-        except JobFailed:
-            if site is None or entry.get("subjectKey") in (None, ""):
-                raise
-            self._require_open(site)  # register under the caller's new subjectKey
-            return lambda: self._register(form, site, data, str(entry["subjectKey"]))
-        if subject is None:
-            return None  # no subject, no site, no record: accepted as a no-op (docs/sandbox.md)
-        interval = self._by(
-            "intervals", entry, (("intervalName", "intervalName"), ("intervalId", "intervalId"))
-        )
-        if interval is not None:
-            if interval["disabled"]:
-                raise JobFailed(f"interval {interval['intervalName']} is disabled")
-            return lambda: self._scheduled(form, subject, interval, data)
-        return lambda: self._new_record(form, subject, data, interval_id=0, visit_id=0)
-
-    def _form(self, entry: Item) -> Item:
-        """The item's subject-record form; anything else fails as the real API does (W7, W8)."""
-        key = entry.get("formKey")
-        if key in (None, "") and entry.get("formId") in (None, ""):
-            raise JobFailed("formKey or formId is required")
-        try:
-            form = self._by("forms", entry, (("formKey", "formKey"), ("formId", "formId")))
-        except JobFailed:
-            form = None
-        if form is None:
-            raise JobFailed(f"Form with formKey of {key or entry.get('formId')} not found.")
-        if not form.get("subjectRecordReport"):
-            raise JobFailed(
-                f"Form with formKey of {form['formKey']} not found (not a subject record form)."
-            )
-        return form
-
-    @staticmethod
-    def _require_open(site: Item) -> None:
-        if not is_open_site_status(site["siteEnrollmentStatus"]):
-            raise JobFailed(
-                f"site {site['siteName']} is not open for enrollment "
-                f"({site['siteEnrollmentStatus']})"
-            )
-
-    # ----- effects -----------------------------------------------------------------------
-    def _next(self, resource: str, attr: str) -> int:
-        return max((i[attr] for i in self.res[resource]), default=0) + 1
-
-    def _revision(self, record: Item, reason: str) -> None:
-        number = 1 + sum(
-            1 for r in self.res["recordRevisions"] if r["recordId"] == record["recordId"]
-        )
-        self.res["recordRevisions"].append(
-            seed.revision_item(
-                self.key, self._next("recordRevisions", "recordRevisionId"), record, number, reason
-            )
-        )
-
-    def _new_record(
-        self, form: Item, subject: Item, data: dict[str, Any], *, interval_id: int, visit_id: int
-    ) -> int:
-        record = seed.record_item(
-            self.key,
-            self._next("records", "recordId"),
-            form,
-            subject,
-            data,
-            interval_id=interval_id,
-            visit_id=visit_id,
-            created=self.stamp,
-        )
-        self.res["records"].append(record)
-        self._revision(record, "Created by API")
-        return record["recordId"]
-
-    def _update(self, record: Item, data: dict[str, Any]) -> int:
-        record["recordData"].update(data)
-        record["dateModified"] = self.stamp
-        record["recordStatus"] = "Record Complete"
-        self._revision(record, "Updated by API")
-        return record["recordId"]
-
-    def _visit(self, subject: Item, interval: Item) -> Item:
-        visit = self._find(
-            "visits", subjectId=subject["subjectId"], intervalId=interval["intervalId"]
-        )
-        if visit is None:
-            visit = seed.visit_item(
-                self.key, self._next("visits", "visitId"), interval, subject, offset_days=0
-            )
-            visit["dateCreated"] = visit["dateModified"] = self.stamp
-            self.res["visits"].append(visit)
-        return visit
-
-    def _scheduled(self, form: Item, subject: Item, interval: Item, data: dict[str, Any]) -> int:
-        record = self._find(
-            "records",
-            subjectId=subject["subjectId"],
-            intervalId=interval["intervalId"],
-            formId=form["formId"],
-        )
-        if record is not None:
-            return self._update(record, data)
-        visit = self._visit(subject, interval)
-        return self._new_record(
-            form, subject, data, interval_id=interval["intervalId"], visit_id=visit["visitId"]
-        )
-
-    def _register(self, form: Item, site: Item, data: dict[str, Any], key: str | None) -> int:
-        subject_id = self._next("subjects", "subjectId")
-        taken = {s["subjectKey"] for s in self.res["subjects"]}
-        if key is None:
-            key = f"{site['siteId']:02d}-{subject_id:05d}"
-            while key in taken:
-                subject_id += 1
-                key = f"{site['siteId']:02d}-{subject_id:05d}"
-        subject = seed.subject_item(self.key, subject_id, key, "Enrolled", site)
-        subject["dateCreated"] = subject["dateModified"] = self.stamp
-        subject["enrollmentStartDate"] = self.stamp
-        self.res["subjects"].append(subject)
-        enabled = [i for i in self.res["intervals"] if not i["disabled"]]
-        visits = {i["intervalId"]: self._visit(subject, i) for i in enabled}
-        home = next(
-            (i for i in enabled if any(f["formId"] == form["formId"] for f in i["forms"])), None
-        )
-        if home is None:
-            return self._new_record(form, subject, data, interval_id=0, visit_id=0)
-        return self._new_record(
-            form,
-            subject,
-            data,
-            interval_id=home["intervalId"],
-            visit_id=visits[home["intervalId"]]["visitId"],
-        )

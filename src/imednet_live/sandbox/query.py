@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from starlette.datastructures import QueryParams
 
 from imednet_live.sandbox import filters
-from imednet_live.sandbox.backend import ListQuery, Sort, parse_filter
+from imednet_live.sandbox.backend import ListQuery
+from imednet_live.sandbox.evaluation import Sort, parse_filter
 from imednet_live.sandbox.responses import bad_request
 
 DEFAULT_PAGE_SIZE = 25

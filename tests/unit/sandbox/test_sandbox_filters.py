@@ -275,7 +275,7 @@ MIXED_ITEMS = [
     "text", ["formId==1", "formId==1,formId==2", "formId==1.0", 'formId=="1"', "formId==true"]
 )
 def test_the_backends_id_filter_shortcut_agrees_with_the_evaluator(text: str) -> None:
-    from imednet_live.sandbox.backend import _whole_number_equality, filter_items
+    from imednet_live.sandbox.evaluation import _whole_number_equality, filter_items
 
     node = filters.parse(text)
     expected = [i for i in MIXED_ITEMS if filters.evaluate(node, i)]

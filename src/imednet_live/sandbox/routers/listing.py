@@ -5,8 +5,8 @@ from __future__ import annotations
 from fastapi import Request
 from starlette.responses import Response
 
-from imednet_live.sandbox.backend import effective_sort
 from imednet_live.sandbox.dependencies import sandbox_state
+from imednet_live.sandbox.evaluation import effective_sort
 from imednet_live.sandbox.query import parse_list_query, parse_page
 from imednet_live.sandbox.responses import encode, envelope_bytes, raw_json_response
 

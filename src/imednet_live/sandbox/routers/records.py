@@ -7,11 +7,11 @@ import json
 from fastapi import APIRouter, Request
 from starlette.responses import PlainTextResponse, Response
 
-from imednet_live.sandbox.backend import WriteRejected, check_write
 from imednet_live.sandbox.dependencies import known_study, sandbox_state
 from imednet_live.sandbox.query import parse_list_query
 from imednet_live.sandbox.responses import ApiError, bad_request, json_response
 from imednet_live.sandbox.scenarios import PostAnswer
+from imednet_live.sandbox.writes import WriteRejected, check_write
 
 router = APIRouter()
 
