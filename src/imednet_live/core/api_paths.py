@@ -25,7 +25,7 @@ def api_url(base_url: str, *segments: str) -> str:
 
 
 def is_api_path(path: str) -> bool:
-    """True for a path under the API prefix (``/api/v1/edc/...``)."""
+    """True for a path under the API prefix."""
     return path.startswith(API_PREFIX + "/")
 
 
