@@ -89,7 +89,7 @@ def slow_jobs(target: Target) -> bool:
 
 
 def sandbox_args(session: nox.Session) -> list[str]:
-    """The sandbox's options from IMEDNET_LIVE_SANDBOX_*; a bad value is a one-line red session."""
+    """The sandbox's latency, fail rules, subjects and job seconds; a bad value is one red line."""
     name = env_vars.SANDBOX_JOB_SECONDS
     args = sandbox_count(session, env_vars.SANDBOX_LATENCY_MS, "--latency-ms", "milliseconds")
     args += [arg for rule in sandbox_fault_rules(session) for arg in ("--fail", rule)]
@@ -125,8 +125,8 @@ def target_env(
 ) -> Iterator[Vars]:
     """The session's command environment; runs a sandbox for it when that is the target.
 
-    IMEDNET_LIVE_SANDBOX_* apply to every session's sandbox, so a scenario is seen by the
-    smoke and the live suite alike.
+    The sandbox variables (scenario, latency, fail rules, subjects, job seconds) apply to
+    every session's sandbox, so a scenario is seen by the smoke and the live suite alike.
     """
     if target.kind is TargetKind.LIVE:
         yield {env_vars.TARGET_KIND: "live", env_vars.SANDBOX_AUDIT: None}

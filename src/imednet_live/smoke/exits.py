@@ -124,3 +124,8 @@ SMOKE_RESULTS: tuple[SmokeResult, ...] = (
         "Re-run with `--verbose` for the traceback.",
     ),
 )
+
+
+EXIT_GREEN = int(SmokeExit.GREEN)
+EXIT_RED = int(SmokeExit.RED)
+EXIT_SKIP = int(SmokeExit.SKIP)

@@ -12,17 +12,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import os
 import re
-import sys
 import time
-import traceback
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
-from pathlib import Path
-from typing import Any, TextIO
+from collections.abc import Sequence
 from urllib.parse import urljoin
 
 import httpx
@@ -31,16 +24,11 @@ from imednet import ImednetSDK
 from imednet.errors import ApiError, AuthenticationError, RequestError
 
 from imednet_live.core.api_paths import api_url
-from imednet_live.core.atomic_files import write_text_atomic
 from imednet_live.core.auth import auth_headers
 from imednet_live.core.env_vars import (
     API_KEY,
     BASE_URL,
-    DEFAULT_JOB_TIMEOUT_S,
-    ENV_VARS,
     SECURITY_KEY,
-    Reader,
-    env_help,
 )
 from imednet_live.core.job_states import (
     MAX_POLL_DELAY_S,
@@ -53,150 +41,37 @@ from imednet_live.core.job_states import (
     read_job,
     wait_for_jobs,
 )
-from imednet_live.core.redaction import redact, safe_url
+from imednet_live.core.redaction import safe_url
 from imednet_live.core.settings import ConfigError, Settings, env_secrets
 from imednet_live.core.skip_categories import SkipCategory
-from imednet_live.discovery.record_data import sample_record_data
-from imednet_live.discovery.rules import Discovery, NoEligibleEntityError, NoLiveDataError, discover
+from imednet_live.discovery.rules import NoLiveDataError, discover
 from imednet_live.recording import personal
 from imednet_live.recording import session as recording_session
 from imednet_live.recording.layout import RecordingError
 from imednet_live.sdk import compat as sdk_compat
-from imednet_live.sdk.http_tap import tapped
-from imednet_live.smoke.exits import SmokeExit
+from imednet_live.smoke.args import UsageError, parse_args
+from imednet_live.smoke.exits import EXIT_GREEN, EXIT_RED, EXIT_SKIP
+from imednet_live.smoke.reporter import (
+    LastRequest,
+    Reporter,
+    ScenarioResult,
+    SmokeReport,
+    track_requests,
+    write_report,
+)
+from imednet_live.smoke.scenarios import (
+    Scenario,
+    describe_discovery,
+    identifiers_of,
+    plan_scenarios,
+)
 
 __all__ = ["MAX_POLL_DELAY_S", "JobWait", "main", "poll_delays", "read_job", "wait_for_jobs"]
 
-EXIT_GREEN = int(SmokeExit.GREEN)
-EXIT_RED = int(SmokeExit.RED)
-EXIT_SKIP = int(SmokeExit.SKIP)
 
-DEFAULT_TIMEOUT_S = DEFAULT_JOB_TIMEOUT_S
 KNOWN_SDK_DEFECT = SkipCategory.KNOWN_SDK_DEFECT.value  # the build itself is the cause
 SDK_DRIFT = "sdk-drift"  # the strict drift check rejected a field (charter/classification)
 REASON_MAX_CHARS = 300  # a FAILED job's reason, cut to keep the red line one readable line
-
-
-class UsageError(Exception):
-    """Bad command-line input; reported as one ``::error::`` line with exit 1, not argparse's 2."""
-
-
-class Reporter:
-    """The only way smoke output leaves the process: annotations in one format, secrets masked."""
-
-    def __init__(
-        self, secrets: Sequence[str] = (), *, verbose: bool = False, out: TextIO | None = None
-    ) -> None:
-        self.secrets = tuple(secrets)
-        self.verbose = verbose
-        self._out = out
-
-    @property
-    def out(self) -> TextIO:
-        return self._out if self._out is not None else sys.stdout
-
-    def scrub(self, text: str) -> str:
-        return personal.scrub_text(redact(text, self.secrets))
-
-    def _annotation(self, kind: str, message: str) -> None:
-        # Workflow commands are one line; GitHub's escapes keep multi-line text intact.
-        text = self.scrub(message).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-        print(f"::{kind}::{text}", file=self.out, flush=True)
-
-    def error(self, message: str) -> None:
-        self._annotation("error", message)
-
-    def notice(self, message: str) -> None:
-        self._annotation("notice", message)
-
-    def warning(self, message: str) -> None:
-        self._annotation("warning", message)
-
-    def line(self, message: str) -> None:
-        print(f"smoke: {self.scrub(message)}", file=self.out, flush=True)
-
-    def detail(self, message: str) -> None:
-        if self.verbose:
-            self.line(message)
-
-    def traceback(self) -> None:
-        if self.verbose:
-            print(self.scrub(traceback.format_exc()), file=sys.stderr, flush=True)
-
-
-@dataclass
-class ScenarioResult:
-    name: str
-    # completed | failed | timed-out | unknown-state | api-contract | sdk-drift | error | skipped
-    status: str
-    batch_id: str | None = None
-    job_id: str | None = None
-    state: str | None = None
-    duration_s: float | None = None
-    detail: str | None = None
-
-
-@dataclass
-class SmokeReport:
-    """The ``--report`` document; identifiers and outcomes only, never a credential."""
-
-    base_url: str | None = None
-    timeout_s: float | None = None
-    sdk_distributions: dict[str, str] = field(default_factory=dict)  # the SDK build tested
-    identifiers: dict[str, Any] = field(default_factory=dict)
-    scenarios: list[ScenarioResult] = field(default_factory=list)
-    exit_code: int = EXIT_RED
-    reason: str = "not started"
-    classification: str | None = None  # known-sdk-defect: red because of the build itself
-    duration_s: float | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["target"] = {"base_url": data.pop("base_url")}
-        return data
-
-
-@dataclass(frozen=True)
-class Scenario:
-    name: str
-    payload: dict[str, Any] | None  # None: identifiers missing
-    missing: str | None = None
-
-
-@dataclass
-class LastRequest:
-    """The request in flight when an HTTP error or timeout surfaced (for the red line).
-
-    ``sent`` counts every request by (method, path) with the statuses it was answered,
-    so a POST the SDK sent twice (W10: retried after a 5xx) can be named.
-    """
-
-    method: str = ""
-    path: str = ""
-    sent: dict[tuple[str, str], list[int | None]] = field(default_factory=dict)
-
-    def __str__(self) -> str:
-        return f"{self.method} {self.path}" if self.method else "a request"
-
-
-@contextmanager
-def track_requests() -> Iterator[LastRequest]:
-    """Remember the method and path of every request any ``httpx.Client`` sends.
-
-    A transport-level hook, so it works for any SDK release; the SDK's own errors do not
-    say which request failed.
-    """
-    last = LastRequest()
-
-    def sent(request: httpx.Request) -> None:
-        last.method, last.path = request.method, request.url.path
-        last.sent.setdefault((request.method, request.url.path), []).append(None)
-
-    def answered(request: httpx.Request, response: httpx.Response) -> None:
-        last.sent[(request.method, request.url.path)][-1] = response.status_code
-
-    with tapped(sent, answered):
-        yield last
 
 
 def one_line(text: str, limit: int = REASON_MAX_CHARS) -> str:
@@ -230,153 +105,6 @@ def failure_reason(settings: Settings, study_key: str, batch_id: str, result_url
             if isinstance(raw.get(key), str) and raw[key].strip():
                 return one_line(raw[key])
     return "the server gave no reason (no resultUrl text, no message on the job)"
-
-
-def _timeout(value: str) -> float:
-    try:
-        seconds = float(value)
-    except ValueError:
-        seconds = math.nan
-    if not math.isfinite(seconds) or seconds <= 0:
-        raise argparse.ArgumentTypeError(
-            f"--timeout must be a number of seconds greater than 0, got {value!r}"
-        )
-    return seconds
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # type: ignore[override]
-        raise UsageError(message)
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
-        prog="post_smoke_record.py",
-        description=(
-            "Prove that an iMednet environment accepts the credentials in\n"
-            "IMEDNET_API_KEY/IMEDNET_SECURITY_KEY and completes record writes.\n"
-            "Always mutates the target."
-        ),
-        epilog=help_epilog(),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    parser.add_argument(
-        "--timeout",
-        type=_timeout,
-        default=DEFAULT_TIMEOUT_S,
-        metavar="SECONDS",
-        help="how long to wait for each job to reach COMPLETED (default: %(default)s)",
-    )
-    parser.add_argument(
-        "--verbose",
-        action="store_true",
-        help="print the discovered identifiers, each scenario's outcome and tracebacks",
-    )
-    parser.add_argument(
-        "--report", type=Path, metavar="PATH", help="write a JSON summary of the run to PATH"
-    )
-    return parser
-
-
-def help_epilog() -> str:
-    """Exit codes and environment variables for ``--help``, from the registries the docs use."""
-    codes = [f"  {int(c)}  {c.label}: {c.summary}" for c in sorted(SmokeExit)]
-    env = env_help(v for v in ENV_VARS if Reader.SMOKE in v.read_by)
-    return "\n".join(["exit codes:", *codes, "", "environment:", env])
-
-
-def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
-    args = build_parser().parse_args(argv)
-    if args.report is not None:
-        parent = args.report.resolve().parent
-        if not parent.is_dir():
-            raise UsageError(f"--report {args.report}: directory {parent} does not exist")
-    return args
-
-
-def plan_scenarios(found: Discovery) -> list[Scenario]:
-    """The three write scenarios of CONTRACT 1.5, each with its payload or what it lacks."""
-    study = found.study()
-    form = found.form()
-    base = {"formKey": form.form_key, "data": sample_record_data(form)}
-
-    def attempt(name: str, build: Callable[[], dict[str, Any]]) -> Scenario:
-        try:
-            return Scenario(name, {**base, **build()})
-        except NoEligibleEntityError as absent:
-            return Scenario(name, None, str(absent))
-
-    def scheduled() -> dict[str, Any]:
-        missing: list[str] = []
-        subject = interval = None
-        try:
-            subject = found.subject(for_write=True)
-        except NoEligibleEntityError as absent:
-            missing.append(absent.entity)
-        try:
-            interval = found.interval()
-        except NoEligibleEntityError as absent:
-            missing.append(absent.entity)
-        if subject is None or interval is None:
-            raise NoEligibleEntityError(" or ".join(missing), study)
-        return {"subjectKey": subject.subject_key, "intervalName": interval.interval_name}
-
-    return [
-        attempt("register subject", lambda: {"siteName": found.site(for_write=True).site_name}),
-        attempt("new record", lambda: {"subjectKey": found.subject(for_write=True).subject_key}),
-        attempt("scheduled record", scheduled),
-    ]
-
-
-def _identifiers(found: Discovery) -> dict[str, Any]:
-    ids: dict[str, Any] = {"study_key": found.study_key}
-    if found.form_ref is not None:
-        ids.update(form_key=found.form_ref.form_key, form_id=found.form_ref.form_id)
-    if found.write_site is not None:
-        ids.update(site_name=found.write_site.site_name, site_id=found.write_site.site_id)
-    if found.write_subject is not None:
-        ids["subject_key"] = found.write_subject.subject_key
-    if found.interval_ref is not None:
-        ids["interval_name"] = found.interval_ref.interval_name
-    return ids
-
-
-def _describe(found: Discovery, reporter: Reporter) -> None:
-    """The runbook's first diagnostic step: what discovery found, and what it did not."""
-    study = found.study()
-    pinned = " (IMEDNET_STUDY_KEY)" if found.study_overridden else ""
-    reporter.detail(f"study key: {study}{pinned}")
-    form = found.form()
-    pinned = " (IMEDNET_FORM_KEY)" if found.form_overridden else ""
-    reporter.detail(
-        f"form key: {form.form_key}{pinned} (formId {form.form_id}, "
-        f"{len(form.variables)} variables)"
-    )
-    lookups: list[tuple[str, Callable[[Discovery], str]]] = [
-        ("site", _site_text),
-        ("subject", _subject_text),
-        ("interval", _interval_text),
-    ]
-    for label, lookup in lookups:
-        try:
-            reporter.detail(f"{label}: {lookup(found)}")
-        except NoEligibleEntityError as absent:
-            reporter.detail(f"{label}: none ({absent})")
-
-
-def _site_text(found: Discovery) -> str:
-    site = found.site(for_write=True)
-    return f"{site.site_name} (siteId {site.site_id}, status {site.status!r})"
-
-
-def _subject_text(found: Discovery) -> str:
-    subject = found.subject(for_write=True)
-    return f"{subject.subject_key} (subjectId {subject.subject_id}, status {subject.status!r})"
-
-
-def _interval_text(found: Discovery) -> str:
-    interval = found.interval()
-    return f"{interval.interval_name} (intervalId {interval.interval_id})"
 
 
 class SmokeRun:
@@ -462,9 +190,9 @@ class SmokeRun:
             return EXIT_RED, defect
         with sdk_compat.open_sync(settings.sdk_kwargs()) as sdk:
             found = discover(sdk, settings)
-            self.report.identifiers = _identifiers(found)
+            self.report.identifiers = identifiers_of(found)
             try:
-                _describe(found, self.reporter)
+                describe_discovery(found, self.reporter)
                 scenarios = plan_scenarios(found)
             except NoLiveDataError as absent:
                 reason = f"{absent}; the smoke run cannot prove anything (NoLiveDataError)"
@@ -634,12 +362,6 @@ class _ScenarioRed(Exception):
     def __init__(self, status: str, text: str) -> None:
         super().__init__(text)
         self.status, self.text = status, text
-
-
-def write_report(path: Path, report: SmokeReport, reporter: Reporter) -> None:
-    """Atomically (temp file + rename), so a reader never sees half a report."""
-    text = reporter.scrub(json.dumps(report.to_dict(), indent=2, sort_keys=True)) + "\n"
-    write_text_atomic(path.resolve(), text, make_parents=False)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -15,7 +15,7 @@ from imednet_live.report.markdown import render_markdown
 from imednet_live.report.merge import load_matrix
 from imednet_live.report.smoke_gate import SmokeGate, load_smoke_gate
 from imednet_live.smoke import run as smoke
-from imednet_live.smoke.run import ScenarioResult, SmokeReport
+from imednet_live.smoke.reporter import ScenarioResult, SmokeReport
 
 IDENTIFIERS = {
     "form_id": 2,

@@ -30,7 +30,10 @@ from imednet_live.discovery.rules import (
     SubjectRef,
     VariableRef,
 )
+from imednet_live.smoke import args as smoke_args
+from imednet_live.smoke import reporter as smoke_reporter
 from imednet_live.smoke import run as smoke
+from imednet_live.smoke import scenarios as smoke_scenarios
 
 
 def test_poll_delays_start_at_200ms_double_and_cap_at_5s():
@@ -209,7 +212,7 @@ def test_blank_and_null_states_are_named_not_left_empty():
 
 def test_reporter_masks_secrets_and_keeps_annotations_on_one_line():
     out = io.StringIO()
-    reporter = smoke.Reporter(["s3cret-key"], out=out)
+    reporter = smoke_reporter.Reporter(["s3cret-key"], out=out)
     reporter.error("bad key s3cret-key\nsecond line 100%")
     reporter.notice("plain")
     lines = out.getvalue().splitlines()
@@ -218,35 +221,39 @@ def test_reporter_masks_secrets_and_keeps_annotations_on_one_line():
 
 def test_reporter_details_only_when_verbose():
     out = io.StringIO()
-    quiet = smoke.Reporter(out=out)
+    quiet = smoke_reporter.Reporter(out=out)
     quiet.detail("hidden")
-    loud = smoke.Reporter(verbose=True, out=out)
+    loud = smoke_reporter.Reporter(verbose=True, out=out)
     loud.detail("shown")
     assert out.getvalue() == "smoke: shown\n"
 
 
 @pytest.mark.parametrize("value", ["0", "-1", "abc", "nan", "inf", ""])
 def test_invalid_timeout_is_a_usage_error(value):
-    with pytest.raises(smoke.UsageError, match="--timeout must be a number of seconds greater"):
-        smoke.parse_args(["--timeout", value])
+    with pytest.raises(
+        smoke_args.UsageError, match="--timeout must be a number of seconds greater"
+    ):
+        smoke_args.parse_args(["--timeout", value])
 
 
 def test_valid_arguments(tmp_path: Path):
-    args = smoke.parse_args(["--timeout", "1.5", "--verbose", "--report", str(tmp_path / "r.json")])
+    args = smoke_args.parse_args(
+        ["--timeout", "1.5", "--verbose", "--report", str(tmp_path / "r.json")]
+    )
     assert args.timeout == 1.5
     assert args.verbose
     assert args.report == tmp_path / "r.json"
-    assert smoke.parse_args([]).timeout == smoke.DEFAULT_TIMEOUT_S
+    assert smoke_args.parse_args([]).timeout == smoke_args.DEFAULT_TIMEOUT_S
 
 
 def test_report_in_a_missing_directory_is_a_usage_error(tmp_path: Path):
-    with pytest.raises(smoke.UsageError, match="does not exist"):
-        smoke.parse_args(["--report", str(tmp_path / "nope" / "r.json")])
+    with pytest.raises(smoke_args.UsageError, match="does not exist"):
+        smoke_args.parse_args(["--report", str(tmp_path / "nope" / "r.json")])
 
 
 def test_unknown_option_is_a_usage_error_not_argparse_exit_2():
-    with pytest.raises(smoke.UsageError, match="unrecognized arguments"):
-        smoke.parse_args(["--frobnicate"])
+    with pytest.raises(smoke_args.UsageError, match="unrecognized arguments"):
+        smoke_args.parse_args(["--frobnicate"])
 
 
 FORM = FormRef("DEMOG", 2, (VariableRef("AGE", "integer"), VariableRef("CONSENT", "checkbox")))
@@ -258,7 +265,7 @@ INTERVAL = IntervalRef(2, "Screening")
 def test_payloads_follow_the_three_documented_record_scenarios():
     found = Discovery("S", FORM, write_site=SITE, write_subject=SUBJECT, interval_ref=INTERVAL)
     data = {"AGE": 1, "CONSENT": True}
-    assert [(s.name, s.payload) for s in smoke.plan_scenarios(found)] == [
+    assert [(s.name, s.payload) for s in smoke_scenarios.plan_scenarios(found)] == [
         ("register subject", {"formKey": "DEMOG", "data": data, "siteName": "Minneapolis Clinic"}),
         ("new record", {"formKey": "DEMOG", "data": data, "subjectKey": "02-002"}),
         (
@@ -270,7 +277,7 @@ def test_payloads_follow_the_three_documented_record_scenarios():
 
 def test_a_scenario_without_identifiers_says_what_is_missing():
     found = Discovery("S", FORM, write_site=SITE)  # no write subject, no interval
-    register, new, scheduled = smoke.plan_scenarios(found)
+    register, new, scheduled = smoke_scenarios.plan_scenarios(found)
     assert register.payload is not None
     assert (new.payload, new.missing) == (None, "No active subjects for study S")
     assert scheduled.payload is None
@@ -279,9 +286,9 @@ def test_a_scenario_without_identifiers_says_what_is_missing():
 
 def test_planning_without_study_or_form_is_no_live_data():
     with pytest.raises(NoLiveDataError):
-        smoke.plan_scenarios(Discovery(None))
+        smoke_scenarios.plan_scenarios(Discovery(None))
     with pytest.raises(NoLiveDataError):
-        smoke.plan_scenarios(Discovery("S"))
+        smoke_scenarios.plan_scenarios(Discovery("S"))
 
 
 SECRET = "api-key-do-not-print-9d1e"
@@ -382,7 +389,8 @@ def test_bad_arguments_are_one_error_line(operator_env, capsys, args, fragment):
 
 
 def test_a_timeout_names_timed_out_method_and_path():
-    run = smoke.SmokeRun(smoke.parse_args([]), smoke.Reporter(), smoke.SmokeReport())
+    args = smoke_args.parse_args([])
+    run = smoke.SmokeRun(args, smoke_reporter.Reporter(), smoke_reporter.SmokeReport())
     run.base_url = "http://127.0.0.1:1"
     run.last.method, run.last.path = "GET", "/api/v1/edc/studies/S/jobs/b"
     error = RuntimeError("Network request failed after retries")
@@ -400,7 +408,9 @@ def test_the_request_tracker_sees_every_send_and_restores_httpx():
     def handler(request: httpx.Request) -> httpx.Response:
         return httpx.Response(503 if request.method == "POST" else 200, json={})
 
-    with smoke.track_requests() as last, httpx.Client(transport=httpx.MockTransport(handler)) as c:
+    with smoke_reporter.track_requests(
+        ) as last, httpx.Client(transport=httpx.MockTransport(handler)
+    ) as c:
         c.post("http://x/api/records", json=[])
         c.post("http://x/api/records", json=[])
         c.get("http://x/api/jobs/1")
