@@ -18,8 +18,8 @@ import time
 from pathlib import Path
 
 from imednet import ImednetSDK
-from imednet_live.matrix import sandbox_process
 
+from imednet_live.matrix import sandbox_process
 from imednet_live.postgres import server
 from imednet_live.postgres.databases import fresh_database
 from imednet_live.sandbox import DEFAULT_API_KEY, DEFAULT_SECURITY_KEY

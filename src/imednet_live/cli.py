@@ -72,7 +72,8 @@ def _fault_rule(text: str) -> object:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from imednet_live.core.env_vars import ENV_VARS, VarScope, env_help
+    from imednet_live.core.env_schema import VarScope, env_help
+    from imednet_live.core.env_vars import ENV_VARS
 
     parser = _Parser(
         prog="imednet-live",

@@ -7,13 +7,12 @@ means is written there once (``EnvVar.meaning``). Reading and checking values is
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
-from enum import Enum
+from imednet_live.core.env_schema import EnvVar, Reader, VarScope
 
 DEFAULT_BASE_URL = "https://edc.prod.imednetapi.com"
 
-# Environment variable names, as the Live Test Charter (section 4) spells them.
+# Each variable's name; what it means, its default and who reads it are its entry in
+# ENV_VARS below (the one place they are written). The charter's (section 4) first.
 API_KEY = "IMEDNET_API_KEY"
 SECURITY_KEY = "IMEDNET_SECURITY_KEY"
 BASE_URL = "IMEDNET_BASE_URL"
@@ -22,110 +21,47 @@ ALLOW_MUTATION = "IMEDNET_ALLOW_MUTATION"
 STUDY_KEY = "IMEDNET_STUDY_KEY"
 FORM_KEY = "IMEDNET_FORM_KEY"
 BATCH_ID = "IMEDNET_BATCH_ID"
-# Where the SQL export tests write (default: a SQLite file per test); its password is a secret.
 EXPORT_DB_URL = "IMEDNET_EXPORT_DB_URL"
-# Harness variables (ours, not the charter's).
-TARGET = "IMEDNET_TARGET"  # live | sandbox | replay: forces the target, else chosen by credentials
-TARGET_KIND = "IMEDNET_LIVE_TARGET_KIND"  # set by the harness once it resolved the target
+# Ours: the harness, the sandbox, the SDK build under test, recording and replay.
+TARGET = "IMEDNET_TARGET"
+TARGET_KIND = "IMEDNET_LIVE_TARGET_KIND"
 PROFILE = "IMEDNET_LIVE_PROFILE"
 REPORT_DIR = "IMEDNET_LIVE_REPORT_DIR"
 CACHE_DIR = "IMEDNET_LIVE_CACHE_DIR"
 RUN_ID = "IMEDNET_LIVE_RUN_ID"
-SANDBOX_AUDIT = "IMEDNET_LIVE_SANDBOX_AUDIT"  # JSON-lines audit of the session's sandbox
-SESSION = "IMEDNET_LIVE_SESSION"  # the nox session name, for outcomes.json
-SANDBOX_LATENCY_MS = "IMEDNET_LIVE_SANDBOX_LATENCY_MS"  # added ms per sandbox request; default 0
-SANDBOX_SCENARIO = "IMEDNET_LIVE_SANDBOX_SCENARIO"  # every session's sandbox scenario; "default"
-# Most items (records, subjects, ...) a live test may read by walking a whole resource,
-# for SDK helpers without a bounded call; above it the test skips as study-too-large.
-MAX_RECORDS = "IMEDNET_LIVE_MAX_RECORDS"  # default DEFAULT_MAX_RECORDS
-DEFAULT_MAX_RECORDS = 1000
-# Sandbox scale for every nox session: `--subjects N`.
-SANDBOX_SUBJECTS = "IMEDNET_LIVE_SANDBOX_SUBJECTS"  # default: unset (the seed's 5 subjects)
-EXPORT_DB_URL = (
-    "IMEDNET_EXPORT_DB_URL"  # external PostgreSQL for the SQL export tests; default unset
-)
-# Set by the live suite's controller for its workers: the URL of the PostgreSQL it started
-# (no password: trust auth on 127.0.0.1), or the one-line reason it could not start one.
+SANDBOX_AUDIT = "IMEDNET_LIVE_SANDBOX_AUDIT"
+SESSION = "IMEDNET_LIVE_SESSION"
+SANDBOX_LATENCY_MS = "IMEDNET_LIVE_SANDBOX_LATENCY_MS"
+SANDBOX_SCENARIO = "IMEDNET_LIVE_SANDBOX_SCENARIO"
+MAX_RECORDS = "IMEDNET_LIVE_MAX_RECORDS"
+SANDBOX_SUBJECTS = "IMEDNET_LIVE_SANDBOX_SUBJECTS"
 POSTGRES_URL = "IMEDNET_LIVE_POSTGRES_URL"
 POSTGRES_ERROR = "IMEDNET_LIVE_POSTGRES_ERROR"
-# Sandbox fault rules, ";"-separated "METHOD PATH_GLOB=STATUS" (fault_rules.py); nox passes
-# each on as --fail to every session's sandbox. Default: none (no request fails on purpose).
 SANDBOX_FAIL = "IMEDNET_LIVE_SANDBOX_FAIL"
-# The SDK build under test (sdk/selection.py): each is a version specifier (==0.5.6), a
-# wheel/sdist path or a source checkout (installed editable); IMEDNET_SDK may also be the
-# SDK's monorepo root (all three packages, editable). Unset: the pinned release.
-SDK = "IMEDNET_SDK"  # the imednet distribution; default: the constraints pin (0.5.0)
-SDK_WORKFLOWS = "IMEDNET_SDK_WORKFLOWS"  # imednet-workflows (0.8 line); default: not installed
-SDK_AIRFLOW = "IMEDNET_SDK_AIRFLOW"  # apache-airflow-providers-imednet; default: not installed
-# nox -s sdk-matrix: the builds to run, separated by ";"; each build is space-separated
-# versions (imednet), wheels/sdists (assigned by their file name) or "pinned" (e.g.
-# "pinned; ==0.5.6; core.whl workflows.whl"), plus a contract file for the build
-# ("main.whl imednet.postman_collection.json": its IMEDNET_POSTMAN_PATH). Default: pinned
-# plus each wheel set in ../shared/sdk and its folders.
+SDK = "IMEDNET_SDK"
+SDK_WORKFLOWS = "IMEDNET_SDK_WORKFLOWS"
+SDK_AIRFLOW = "IMEDNET_SDK_AIRFLOW"
 SDK_MATRIX = "IMEDNET_LIVE_SDK_MATRIX"
-# Where SDK main finds the API contract it builds its models from (its own variables,
-# read by the SDK; passed through to every session and named in the banner).
 OPENAPI_PATH = "IMEDNET_OPENAPI_PATH"
 POSTMAN_PATH = "IMEDNET_POSTMAN_PATH"
-# 1: run the SDK with its strict drift check on where the build has one (main:
-# IMEDNET_STRICT_MODE=1, an unknown response field raises). Default: off.
 SDK_STRICT = "IMEDNET_LIVE_SDK_STRICT"
-STRICT_MODE = "IMEDNET_STRICT_MODE"  # the SDK's own switch (main); set by SDK_STRICT
-REPORTS_ROOT = "IMEDNET_LIVE_REPORTS_ROOT"  # where sessions write reports; default: reports/
-# Seconds a sandbox job stays in progress before it finishes (default: 0.25); --job-seconds.
+STRICT_MODE = "IMEDNET_STRICT_MODE"
+REPORTS_ROOT = "IMEDNET_LIVE_REPORTS_ROOT"
 SANDBOX_JOB_SECONDS = "IMEDNET_LIVE_SANDBOX_JOB_SECONDS"
-# Recording and replay (src/imednet_live/recording/).
-RECORD = "IMEDNET_LIVE_RECORD"  # 1: record each session's traffic, scrubbed (default: off)
-RECORDING_DIR = "IMEDNET_LIVE_RECORDING_DIR"  # set by the harness: this session's recording dir
-RECORD_KEY = "IMEDNET_LIVE_RECORD_KEY"  # set by nox per run: pseudonym key, never written
-REPLAY_DIR = "IMEDNET_REPLAY_DIR"  # IMEDNET_TARGET=replay reads here (default reports/)
-# 1: a live run's reports and output keep personal values (an operator's own machine; never CI).
+RECORD = "IMEDNET_LIVE_RECORD"
+RECORDING_DIR = "IMEDNET_LIVE_RECORDING_DIR"
+RECORD_KEY = "IMEDNET_LIVE_RECORD_KEY"
+REPLAY_DIR = "IMEDNET_REPLAY_DIR"
 KEEP_PERSONAL = "IMEDNET_LIVE_KEEP_PERSONAL"
-# Set by nox: a private temp folder (outside reports/) where each process of a live session
-# leaves the personal values it saw, for the leak scan; deleted after the scan.
 PERSONAL_DIR = "IMEDNET_LIVE_PERSONAL_DIR"
-# Seconds the live suite waits for a job to reach COMPLETED (default: 300, the smoke's).
 JOB_TIMEOUT = "IMEDNET_LIVE_JOB_TIMEOUT"
-# A batch id the smoke wrote earlier in this run (live target), for jobs.get in read-only
-# sessions; set by the noxfile from reports/smoke/smoke.json, or by CI from the smoke job.
 SMOKE_BATCH_ID = "IMEDNET_LIVE_SMOKE_BATCH_ID"
-# How many live sessions `nox -j` runs at once: counted by the top-level nox from its
-# command line, read by each session to bound its workers (matrix/workers.py).
 PARALLEL_SESSIONS = "IMEDNET_LIVE_PARALLEL_SESSIONS"
-# The worker count a live session chose and why, for its banner and outcomes.json.
 CONCURRENCY = "IMEDNET_LIVE_CONCURRENCY"
 
+DEFAULT_MAX_RECORDS = 1000
 # The smoke's --timeout default, and the live suite's job timeout (charter: 300 s).
 DEFAULT_JOB_TIMEOUT_S = 300.0
-
-
-class VarScope(str, Enum):
-    """Who defines a variable's meaning."""
-
-    CHARTER = "charter"  # the Live Test Charter, section 4
-    HARNESS = "harness"  # ours: the nox sessions, the smoke script or the live suite
-    SANDBOX = "sandbox"  # ours: shapes the embedded sandbox a session starts
-
-
-class Reader(str, Enum):
-    """Which part of the project reads a variable."""
-
-    NOX = "nox"  # the noxfile, before any session venv exists
-    SMOKE = "smoke"  # scripts/post_smoke_record.py
-    LIVE = "live suite"  # tests/live and its pytest plugin
-
-
-@dataclass(frozen=True)
-class EnvVar:
-    """One environment variable: the docs tables and ``--help`` texts are rendered from these."""
-
-    name: str
-    meaning: str
-    scope: VarScope
-    read_by: tuple[Reader, ...]
-    required: bool = False
-    default: str = "unset"
-    set_by_nox: bool = False  # the nox sessions set it; set it yourself only outside nox
 
 
 _NOX, _SMOKE, _LIVE = Reader.NOX, Reader.SMOKE, Reader.LIVE
@@ -471,17 +407,6 @@ ENV_VARS: tuple[EnvVar, ...] = (
         default="`reports/`",
     ),
 )
-
-
-def env_help(variables: Iterable[EnvVar]) -> str:
-    """Indented ``--help`` lines: name, meaning, and whether it is required or its default."""
-    rows = list(variables)
-    width = max((len(v.name) for v in rows), default=0)
-    return "\n".join(
-        f"  {v.name:<{width}}  {v.meaning} "
-        f"({'required' if v.required else f'default: {v.default}'})".replace("`", "")
-        for v in rows
-    )
 
 
 def env_var(name: str) -> EnvVar:

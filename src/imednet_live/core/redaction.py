@@ -16,7 +16,8 @@ Two rules, both here so that nothing else needs to know them:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit, urlunsplit
 
 from imednet_live.core.auth import AUTH_HEADERS
@@ -89,3 +90,45 @@ def url_secrets(url: str | None) -> tuple[str, ...]:
         return ()
     values = {v for v in found if v}
     return tuple(sorted(values | {unquote(v) for v in values}))
+
+
+def tree_has(data: object, test: Callable[[str], bool]) -> bool:
+    """Whether any string in a JSON-like tree (dicts, lists, tuples) passes ``test``."""
+    if isinstance(data, str):
+        return test(data)
+    if isinstance(data, dict):
+        return any(tree_has(v, test) for v in data.values())
+    if isinstance(data, (list, tuple)):
+        return any(tree_has(v, test) for v in data)
+    return False
+
+
+def redact_tree(
+    data: Any,
+    scrub: Callable[[str], str],
+    *,
+    keep: frozenset[str] = frozenset(),
+    pairs: frozenset[str] = frozenset(),
+) -> Any:
+    """Every string of a JSON-like tree through ``scrub``: the one walk over nested output.
+
+    Values under a ``keep`` key stay as they are (identities a reader needs); under a
+    ``pairs`` key is a list of ``(name, value)`` whose names stay readable.
+    """
+    if isinstance(data, str):
+        return scrub(data)
+    if isinstance(data, dict):
+        out = {}
+        for key, value in data.items():
+            if key in keep:
+                out[key] = value
+            elif key in pairs:
+                out[key] = [(name, redact_tree(item, scrub)) for name, item in value]
+            else:
+                out[key] = redact_tree(value, scrub, keep=keep, pairs=pairs)
+        return out
+    if isinstance(data, list):
+        return [redact_tree(v, scrub, keep=keep, pairs=pairs) for v in data]
+    if isinstance(data, tuple):
+        return tuple(redact_tree(v, scrub, keep=keep, pairs=pairs) for v in data)
+    return data

@@ -15,7 +15,8 @@ from pydantic import BaseModel
 
 from imednet_live.charter.classification import FailureKind
 from imednet_live.charter.outcomes import SessionOutcomes, TestOutcome, Violation
-from imednet_live.core.env_vars import ENV_VARS, EnvVar, Reader, VarScope
+from imednet_live.core.env_schema import EnvVar, Reader, VarScope
+from imednet_live.core.env_vars import ENV_VARS
 from imednet_live.core.profiles import DISTRIBUTIONS, PROFILES, SESSIONS
 from imednet_live.core.skip_categories import SkipCategory
 from imednet_live.doc_tables.markdown import code, table

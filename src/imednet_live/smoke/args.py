@@ -8,12 +8,8 @@ import math
 from collections.abc import Sequence
 from pathlib import Path
 
-from imednet_live.core.env_vars import (
-    DEFAULT_JOB_TIMEOUT_S,
-    ENV_VARS,
-    Reader,
-    env_help,
-)
+from imednet_live.core.env_schema import Reader, env_help
+from imednet_live.core.env_vars import DEFAULT_JOB_TIMEOUT_S, ENV_VARS
 from imednet_live.smoke.exits import SmokeExit
 
 DEFAULT_TIMEOUT_S = DEFAULT_JOB_TIMEOUT_S

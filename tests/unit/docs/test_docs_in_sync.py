@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from imednet_live.charter.classification import FailureKind
-from imednet_live.core.env_vars import ENV_VARS, EnvVar, Reader, VarScope
+from imednet_live.core.env_schema import EnvVar, Reader, VarScope
+from imednet_live.core.env_vars import ENV_VARS
 from imednet_live.core.skip_categories import SkipCategory
 from imednet_live.doc_tables import DOCUMENTS, TABLES, DocBlockError, check, sync
 from imednet_live.doc_tables import tables as tables_module

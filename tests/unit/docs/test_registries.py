@@ -19,7 +19,8 @@ from imednet_live import cli
 from imednet_live.charter import classification
 from imednet_live.charter.classification import FailureKind
 from imednet_live.core import env_vars
-from imednet_live.core.env_vars import ENV_VARS, Reader
+from imednet_live.core.env_schema import Reader
+from imednet_live.core.env_vars import ENV_VARS
 from imednet_live.core.profiles import SESSIONS
 from imednet_live.core.skip_categories import SkipCategory
 from imednet_live.doc_tables import DOCUMENTS
