@@ -173,8 +173,8 @@ class SessionHooks(WarningHooks):
         self._requests.uninstall()
         # Every report is written by now. A process that ran dag.test() holds a heap of
         # Airflow, SQLAlchemy and FastAPI objects whose final garbage collection made its
-        # exit take 1.8 s (0.13 s frozen): moved out of the collector's reach, they are
-        # freed by the interpreter's teardown without a cycle search over all of them.
+        # exit slow: moved out of the collector's reach, they are freed by the
+        # interpreter's teardown without a cycle search over all of them.
         gc.freeze()
 
 

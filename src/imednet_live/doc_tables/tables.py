@@ -19,6 +19,7 @@ from imednet_live.core.env_schema import EnvVar, Reader, VarScope
 from imednet_live.core.env_vars import ENV_VARS
 from imednet_live.core.profiles import DISTRIBUTIONS, PROFILES, SESSIONS
 from imednet_live.core.skip_categories import SkipCategory
+from imednet_live.doc_tables.layout import layout
 from imednet_live.doc_tables.markdown import code, table
 from imednet_live.sandbox.scenarios import SCENARIOS
 from imednet_live.smoke.exits import SMOKE_RESULTS
@@ -176,6 +177,7 @@ TABLES: dict[str, Callable[[], str]] = {
     "failure-kinds": failure_kinds,
     "sessions": sessions,
     "profiles": profiles,
+    "layout": layout,
     "outcomes-session-fields": lambda: _fields(SessionOutcomes),
     "outcomes-test-fields": lambda: _fields(TestOutcome),
     "outcomes-violation-fields": lambda: _fields(Violation),

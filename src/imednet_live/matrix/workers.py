@@ -28,21 +28,20 @@ from dataclasses import dataclass
 from imednet_live.core.api_paths import api_url
 
 # Below this round-trip the target is local: a worker's start-up costs more than it overlaps.
-# A loopback sandbox answers in 1-3 ms on an idle machine and 8-12 ms on one loaded 8x
-# (measured); a remote API takes tens of ms at least.
+# A loopback sandbox answers well under it even on a loaded machine; a remote API does not
+# (bench_sandbox prints how fast the sandbox answers).
 LOCAL_MS = 25.0
-# CPU a request costs on this machine (SDK, pytest, a local sandbox's handler), in ms: a
-# worker waits ``latency / REQUEST_CPU_MS`` times as long as it computes. Issue 22: the
-# read-only suite took 38.3 s serially at 100 ms for 244 requests, 24.4 s of it waiting,
-# so about 57 ms of CPU a request.
+# CPU a request costs (SDK, pytest, a local sandbox's handler), in ms: a worker waits
+# ``latency / REQUEST_CPU_MS`` times as long as it computes (bench_concurrency's read-only
+# suite at 100 ms, serial, gives the split between waiting and computing).
 REQUEST_CPU_MS = 50.0
 # All sessions together: at most this many workers a core (start-up CPU and memory).
 WORKERS_PER_CORE = 3
 # The mutating session when jobs are slow: one worker per job-waiting test.
 JOB_BOUND_WORKERS = 14
-# The mutating session against a local sandbox (jobs of 0.25 s): its 11 job-waiting tests
-# idle about 0.6 s each, 7 s of its 27 s serial run, and a worker starts in under 1 s of
-# CPU. Two workers took it to 15.5 s alone and the warm main job from 53 s to 44 s.
+# The mutating session against a local sandbox: its job-waiting tests idle for a good part
+# of a serial run, and a worker starts in under a second of CPU, so two workers overlap the
+# waits (bench_job_seconds and bench_concurrency's main job print what that buys).
 LOCAL_JOB_WORKERS = 2
 # Round-trip assumed for a live target the probe could not measure.
 UNMEASURED_LIVE_MS = 100.0
@@ -92,8 +91,7 @@ def choose_workers(
 
     The load average is deliberately not read: the sessions of this same run are most of
     it, and they are already counted in ``parallel_sessions``. Reading it counted them
-    twice and, at 100 ms, starved each session down to two workers (104.5 s against
-    77.8 s with a fixed ``-n 4``).
+    twice and starved each session of workers at 100 ms (bench_concurrency).
     """
     explicit = posargs_workers(posargs)
     if explicit is not None:

@@ -1,4 +1,4 @@
-"""Record live traffic (scrubbed), replay it offline, and seed the sandbox from it.
+"""Record live traffic (scrubbed) and replay it offline (the sandbox can seed from it).
 
 Pure standard library at this level (``layout``, ``leak_scan``) so the noxfile can
 check and describe recordings before any venv exists; the VCR.py parts live in

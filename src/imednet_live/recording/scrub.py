@@ -75,7 +75,7 @@ DATE_VARIABLE_TYPES: frozenset[str] = frozenset({"date", "datetime", "time"})
 TEXT_PLACEHOLDER = "[text]"
 DATE_PLACEHOLDER = "1900-01-01"  # a date-typed value that is no date the parser knows
 # Harness-made values that carry no personal data and must survive for replay.
-KEPT_TEXT = re.compile(r"^lt[0-9a-f]{10}[A-Za-z0-9]*$")  # live_support.write_tag
+KEPT_TEXT = re.compile(r"^lt[0-9a-f]{10}[A-Za-z0-9]*$")  # live/support.write_tag
 HARNESS_MADE = re.compile(r"lt[0-9a-f]{10}")  # e.g. a subject key a test invented from its tag
 # Shorter replaced values ("M", "1", "yes") identify no one and would match everywhere.
 MIN_PERSONAL_LENGTH = 4

@@ -55,7 +55,7 @@ def bind_loopback(host: str, port: int) -> socket.socket:
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     # Inherited by accepted sockets: without it, uvicorn's separate header and body writes
-    # meet Nagle + delayed ACK and every response stalls ~40 ms.
+    # meet Nagle + delayed ACK and every response stalls a delayed-ACK timeout (bench_sandbox).
     sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     try:
         sock.bind((address, port))

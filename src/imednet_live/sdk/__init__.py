@@ -1,2 +1,2 @@
-"""The SDK under test: which build is selected and installed, and the one module that
-knows how builds differ."""
+"""The SDK under test: which build is selected and installed, and the one package that
+knows how builds differ (compat/)."""

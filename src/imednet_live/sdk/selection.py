@@ -43,7 +43,7 @@ class SdkDistribution:
 
     variable: str
     name: str  # the distribution (PyPI) name
-    needs: frozenset[str]  # optional import names the profile must hold (profiles.py)
+    needs: frozenset[str]  # optional import names the profile must hold (core/profiles.py)
     folder: str  # where the SDK's monorepo keeps its source (from 0.8)
 
 
