@@ -13,13 +13,14 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from imednet_live.sandbox.handle import SandboxHandle, options_for, running, serving
+    from imednet_live.sandbox.handle import SandboxHandle, running, serving
     from imednet_live.sandbox.options import (
         DEFAULT_API_KEY,
         DEFAULT_SECURITY_KEY,
         SandboxConfigError,
         SandboxOptions,
         SandboxStartError,
+        options_for,
     )
     from imednet_live.sandbox.scenarios import SCENARIOS
 
@@ -32,7 +33,7 @@ _HOMES = {
     "SandboxStartError": "options",
     "SCENARIOS": "scenarios",
     "SandboxHandle": "handle",
-    "options_for": "handle",
+    "options_for": "options",
     "running": "handle",
     "serving": "handle",
 }

@@ -6,19 +6,13 @@ import copy
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from imednet_live.core import env_vars
 from imednet_live.core.settings import SdkKwargs
 from imednet_live.sandbox.backend import Backend, ListQuery
 from imednet_live.sandbox.fault_rules import FaultRule, parse_rule
-from imednet_live.sandbox.options import (
-    DEFAULT_API_KEY,
-    DEFAULT_JOB_SECONDS,
-    DEFAULT_SECURITY_KEY,
-    SandboxOptions,
-)
+from imednet_live.sandbox.options import SandboxOptions, options_for
 from imednet_live.sandbox.server import SandboxServer
 
 
@@ -117,68 +111,16 @@ class SandboxHandle:
         self._server.reset(options)
 
 
-def options_for(
-    scenario: str = "default",
-    latency_ms: int = 0,
-    api_key: str = DEFAULT_API_KEY,
-    security_key: str = DEFAULT_SECURITY_KEY,
-    subjects: int | None = None,
-    audit_path: str | Path | None = None,
-    host: str = "127.0.0.1",
-    port: int = 0,
-    fail: tuple[str | FaultRule, ...] = (),
-    job_seconds: float = DEFAULT_JOB_SECONDS,
-    seed_from: str | Path | None = None,
-) -> SandboxOptions:
-    """``running``'s arguments as SandboxOptions (fault rules parsed: FaultRuleError if bad)."""
-    return SandboxOptions(
-        scenario=scenario,
-        latency_ms=latency_ms,
-        api_key=api_key,
-        security_key=security_key,
-        subjects=subjects,
-        audit_path=audit_path,
-        host=host,
-        port=port,
-        fault_rules=tuple(r if isinstance(r, FaultRule) else parse_rule(r) for r in fail),
-        job_seconds=job_seconds,
-        seed_from=seed_from,
-    )
-
-
 @contextmanager
-def running(
-    scenario: str = "default",
-    latency_ms: int = 0,
-    api_key: str = DEFAULT_API_KEY,
-    security_key: str = DEFAULT_SECURITY_KEY,
-    subjects: int | None = None,
-    audit_path: str | Path | None = None,
-    host: str = "127.0.0.1",
-    port: int = 0,
-    fail: tuple[str | FaultRule, ...] = (),
-    job_seconds: float = DEFAULT_JOB_SECONDS,
-    seed_from: str | Path | None = None,
-) -> Iterator[SandboxHandle]:
+def running(options: SandboxOptions | None = None, /, **fields: Any) -> Iterator[SandboxHandle]:
     """Run a sandbox in a daemon thread of this process for the duration of the block.
 
-    ``fail``: persistent fault rules, as ``--fail`` takes them (``"GET /path/*=500"``).
+    ``options`` (a SandboxOptions), or its fields by name as ``options_for`` takes them
+    (``fail``: persistent fault rules, as ``--fail`` takes them, ``"GET /path/*=500"``).
     """
-    with serving(
-        options_for(
-            scenario=scenario,
-            latency_ms=latency_ms,
-            api_key=api_key,
-            security_key=security_key,
-            subjects=subjects,
-            audit_path=audit_path,
-            host=host,
-            port=port,
-            fail=fail,
-            job_seconds=job_seconds,
-            seed_from=seed_from,
-        )
-    ) as handle:
+    if options is not None and fields:
+        raise TypeError("running() takes SandboxOptions or its fields, not both")
+    with serving(options if options is not None else options_for(**fields)) as handle:
         yield handle
 
 

@@ -26,6 +26,8 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 
+from imednet_live.sandbox.options import options_for
+
 if TYPE_CHECKING:
     from imednet_live.sandbox import SandboxHandle
     from imednet_live.sandbox.fault_rules import FaultRule
@@ -50,14 +52,14 @@ class MockImednet:
         job_seconds: float = JOB_SECONDS,
         seed_from: str | Path | None = None,
     ) -> None:
-        self._options: dict[str, Any] = {
-            "scenario": scenario,
-            "subjects": subjects,
-            "latency_ms": latency_ms,
-            "fail": tuple(fail),
-            "job_seconds": job_seconds,
-            "seed_from": seed_from,
-        }
+        self._options = options_for(
+            scenario=scenario,
+            subjects=subjects,
+            latency_ms=latency_ms,
+            fail=tuple(fail),
+            job_seconds=job_seconds,
+            seed_from=seed_from,
+        )
         self._stack: ExitStack | None = None
         self._saved: dict[str, str | None] = {}
 
@@ -67,7 +69,7 @@ class MockImednet:
         if self._stack is not None:
             raise RuntimeError("this mock_imednet block is already running; nest a new one")
         stack = ExitStack()
-        handle = stack.enter_context(sandbox.running(**self._options))
+        handle = stack.enter_context(sandbox.serving(self._options))
         self._saved = {name: os.environ.get(name) for name in handle.env}
         os.environ.update(handle.env)
         self._stack = stack
@@ -85,7 +87,9 @@ class MockImednet:
             stack.close()
 
     def _fresh(self) -> MockImednet:
-        return MockImednet(**self._options)
+        fresh = MockImednet()
+        fresh._options = self._options
+        return fresh
 
     def __call__(self, target: T) -> T:
         """Decorate a function (a sandbox per call) or a class (per ``test*`` method)."""

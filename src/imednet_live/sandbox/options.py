@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from imednet_live.sandbox.fault_rules import FaultRule
+from imednet_live.sandbox.fault_rules import FaultRule, parse_rule
 
 if TYPE_CHECKING:
     from imednet_live.sandbox.scenarios import Scenario
@@ -63,3 +63,32 @@ class SandboxOptions:
             if not value.strip():
                 raise SandboxConfigError(f"{option} must not be empty")
         return scenario
+
+
+def options_for(
+    scenario: str = "default",
+    latency_ms: int = 0,
+    api_key: str = DEFAULT_API_KEY,
+    security_key: str = DEFAULT_SECURITY_KEY,
+    subjects: int | None = None,
+    audit_path: str | Path | None = None,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    fail: tuple[str | FaultRule, ...] = (),
+    job_seconds: float = DEFAULT_JOB_SECONDS,
+    seed_from: str | Path | None = None,
+) -> SandboxOptions:
+    """``running``'s arguments as SandboxOptions (fault rules parsed: FaultRuleError if bad)."""
+    return SandboxOptions(
+        scenario=scenario,
+        latency_ms=latency_ms,
+        api_key=api_key,
+        security_key=security_key,
+        subjects=subjects,
+        audit_path=audit_path,
+        host=host,
+        port=port,
+        fault_rules=tuple(r if isinstance(r, FaultRule) else parse_rule(r) for r in fail),
+        job_seconds=job_seconds,
+        seed_from=seed_from,
+    )
