@@ -55,9 +55,6 @@ class SurfaceMissing(ImportError):
         super().__init__(f"optional dependency {self.distribution!r} is not installed")
 
 
-# -- what is installed ---------------------------------------------------------------
-
-
 def installed_distributions() -> dict[str, str]:
     """Version of each SDK-family distribution present: ``{"imednet": "0.8.0", ...}``."""
     found: dict[str, str] = {}

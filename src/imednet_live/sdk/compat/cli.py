@@ -19,9 +19,6 @@ if TYPE_CHECKING:
     pass
 
 
-# -- CLI -----------------------------------------------------------------------------
-
-
 def cli_entry() -> Any:
     """The CLI object: a typer app (0.5 to 0.8) or a plain ``main(argv)`` function (later)."""
     module = importlib.import_module("imednet.cli")

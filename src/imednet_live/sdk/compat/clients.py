@@ -14,9 +14,6 @@ if TYPE_CHECKING:
     from imednet import AsyncImednetSDK, ImednetSDK
 
 
-# -- clients -------------------------------------------------------------------------
-
-
 def open_sync(kwargs: SdkKwargs) -> ImednetSDK:
     """A sync client; ``with`` closes it in every release."""
     from imednet import ImednetSDK
@@ -42,9 +39,6 @@ def close_async(client: AsyncImednetSDK) -> None:
     import asyncio  # not at import: the plugin asks this module at every worker's start-up
 
     asyncio.run(client.aclose())
-
-
-# -- async dispatch ------------------------------------------------------------------
 
 
 def _async_method(endpoint: Any, name: str) -> Any:

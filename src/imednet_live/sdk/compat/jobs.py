@@ -9,14 +9,12 @@ import re
 import time
 from typing import TYPE_CHECKING
 
+from imednet_live.core.job_states import StateKind, classify
 from imednet_live.sdk.compat.builds import missing_surfaces
 
 if TYPE_CHECKING:
     from imednet import ImednetSDK
     from imednet.models import JobStatus
-
-
-# -- jobs ----------------------------------------------------------------------------
 
 
 def job_failed_error() -> type[Exception]:
@@ -56,11 +54,11 @@ def poll_job(
     deadline = time.monotonic() + timeout
     while True:
         status = sdk.jobs.get(study_key, batch_id)
-        state = (status.state or "").upper()
-        if state in ("COMPLETED", "FAILED", "CANCELLED"):
-            if state != "COMPLETED":
-                raise job_failed_error()(f"Job {batch_id} failed")
+        kind = classify(status.state)  # the charter's one reading of job states
+        if kind is StateKind.SUCCESS:
             return status
+        if kind is StateKind.TERMINAL:
+            raise job_failed_error()(f"Job {batch_id} failed")
         if time.monotonic() >= deadline:
             raise TimeoutError(f"Timeout ({timeout}s) waiting for job {batch_id}")
         time.sleep(interval)

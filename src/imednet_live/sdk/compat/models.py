@@ -18,8 +18,6 @@ if TYPE_CHECKING:
     pass
 
 
-# -- the build's models -------------------------------------------------------------
-
 # Where a build that generates its models from an API contract (SDK main,
 # ``imednet/models/engine.py``) looks for it, in its own order; then a checkout's root.
 CONTRACT_VARIABLES = (OPENAPI_PATH, POSTMAN_PATH)
@@ -99,8 +97,6 @@ def contract_source(env: Mapping[str, str] | None = None) -> str | None:
     named = [f"{v}={env[v].strip()}" for v in CONTRACT_VARIABLES if (env.get(v) or "").strip()]
     return ", ".join(named) or None
 
-
-# -- strict drift check --------------------------------------------------------------
 
 _STRICT_SOURCES = ("config.py", "models/base.py")
 

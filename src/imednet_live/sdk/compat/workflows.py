@@ -14,9 +14,6 @@ if TYPE_CHECKING:
     pass
 
 
-# -- workflows and Airflow -----------------------------------------------------------
-
-
 def workflow_module(name: str, *, surface: str = "workflows") -> ModuleType:
     """``imednet_workflows.<name>`` (0.8) or ``imednet.workflows.<name>`` (up to 0.6)."""
     for package in ("imednet_workflows", "imednet.workflows"):
