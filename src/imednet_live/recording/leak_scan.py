@@ -16,9 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from imednet_live.core.atomic_files import write_text_atomic
-from imednet_live.recording.scrub import Personal, replace_known
-
-EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+from imednet_live.recording.scrub import EMAIL, Personal, replace_known
 
 
 @dataclass(frozen=True)
