@@ -20,7 +20,7 @@ from imednet_live.matrix.profile_check import sdk_mismatches
 from imednet_live.sdk.selection import parse_selection
 
 ROOT = Path(__file__).resolve().parents[3]
-sys.path.insert(0, str(ROOT / "tests" / "unit" / "matrix"))
+sys.path.insert(0, str(ROOT / "tests" / "unit" / "sdk"))  # make_wheel, make_monorepo
 
 from test_noxfile import FakeSession  # noqa: E402
 from test_sdk_selection import make_wheel  # noqa: E402
