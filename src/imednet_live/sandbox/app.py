@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 from starlette.responses import Response
 
 from imednet_live.sandbox.audit import AuditLog
 from imednet_live.sandbox.dependencies import API_DEPENDENCIES, SandboxState
 from imednet_live.sandbox.middleware import AuditMiddleware
+from imednet_live.sandbox.request_models import invalid_request
 from imednet_live.sandbox.responses import ApiError, json_response
 from imednet_live.sandbox.routers import control, records, resources, studies
 
@@ -39,7 +42,18 @@ def create_app(state: SandboxState, *, audit: AuditLog | None = None) -> FastAPI
             else str(exc.detail)
         )
         error = ApiError(exc.status_code, message)
-        return json_response(error.body(request.method, request.url.path), status=exc.status_code)
+        headers = exc.headers
+        if exc.status_code == 405:  # RFC 9110: every method some route serves at this path
+            headers = {**(headers or {}), "Allow": allowed_methods(app, request)}
+        return json_response(
+            error.body(request.method, request.url.path), status=exc.status_code, headers=headers
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> Response:
+        """FastAPI's own validation answers the API's 400 (code 1000), never its default 422."""
+        error = invalid_request(exc.errors())
+        return json_response(error.body(request.method, request.url.path), status=400)
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> Response:
@@ -49,3 +63,13 @@ def create_app(state: SandboxState, *, audit: AuditLog | None = None) -> FastAPI
 
     app.add_middleware(AuditMiddleware, audit=app.state.audit)
     return app
+
+
+def allowed_methods(app: FastAPI, request: Request) -> str:
+    """Starlette's 405 names only the first route matching the path; the API serves them all."""
+    methods: set[str] = set()
+    for route in app.router.routes:
+        match, _ = route.matches(request.scope)
+        if match is not Match.NONE:
+            methods |= getattr(route, "methods", None) or set()
+    return ", ".join(sorted(methods))
