@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from fastapi import Depends, FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.routing import Match
+from starlette.routing import compile_path
 from starlette.responses import Response
 
 from imednet_live.sandbox.audit import AuditLog
@@ -24,9 +25,11 @@ def create_app(state: SandboxState, *, audit: AuditLog | None = None) -> FastAPI
     app.state.sandbox = state
     app.state.audit = audit or AuditLog()
     api_deps = [Depends(d) for d in API_DEPENDENCIES]
-    for router in (studies.router, records.router, resources.router):  # jobs before {resource}
+    api_routers = (studies.router, records.router, resources.router)  # jobs before {resource}
+    for router in api_routers:
         app.include_router(router, prefix=API_PREFIX, dependencies=api_deps)
     app.include_router(control.router)
+    allow = AllowTable([(API_PREFIX, r) for r in api_routers] + [("", control.router)])
 
     @app.exception_handler(ApiError)
     async def api_error(request: Request, exc: ApiError) -> Response:
@@ -44,7 +47,7 @@ def create_app(state: SandboxState, *, audit: AuditLog | None = None) -> FastAPI
         error = ApiError(exc.status_code, message)
         headers = exc.headers
         if exc.status_code == 405:  # RFC 9110: every method some route serves at this path
-            headers = {**(headers or {}), "Allow": allowed_methods(app, request)}
+            headers = {**(headers or {}), "Allow": allow.methods(request.url.path)}
         return json_response(
             error.body(request.method, request.url.path), status=exc.status_code, headers=headers
         )
@@ -65,11 +68,19 @@ def create_app(state: SandboxState, *, audit: AuditLog | None = None) -> FastAPI
     return app
 
 
-def allowed_methods(app: FastAPI, request: Request) -> str:
-    """Starlette's 405 names only the first route matching the path; the API serves them all."""
-    methods: set[str] = set()
-    for route in app.router.routes:
-        match, _ = route.matches(request.scope)
-        if match is not Match.NONE:
-            methods |= getattr(route, "methods", None) or set()
-    return ", ".join(sorted(methods))
+
+class AllowTable:
+    """Which methods each path is served for: Starlette's 405 names only the first route
+    matching the path, and the API serves e.g. GET and POST at ``.../records``."""
+
+    def __init__(self, routers: list[tuple[str, APIRouter]]) -> None:
+        self._routes = [
+            (compile_path(prefix + route.path)[0], frozenset(route.methods))
+            for prefix, router in routers
+            for route in router.routes
+            if isinstance(route, APIRoute)
+        ]
+
+    def methods(self, path: str) -> str:
+        found = {m for regex, methods in self._routes if regex.match(path) for m in methods}
+        return ", ".join(sorted(found))

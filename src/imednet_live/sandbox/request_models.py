@@ -6,8 +6,7 @@ booleans are parsed. A violation becomes the API's 400 envelope (code 1000) nami
 and the value it got (``invalid_request``); the tests generate requests from these same types.
 """
 
-from __future__ import annotations
-
+# No ``from __future__ import annotations``: RecordItem's ``__required_keys__`` must see Required.
 import json
 from collections.abc import Mapping, Sequence
 from typing import Annotated, Any
@@ -31,7 +30,7 @@ def _reject_record_data(value: object) -> object:
     raise PydanticCustomError("record_data", "unknown field; the record values go in data")
 
 
-def _names_a_form(item: RecordItem) -> RecordItem:
+def _names_a_form(item: "RecordItem") -> "RecordItem":
     """The spec requires ``formKey``; ``formId`` is its documented alternative (deviations.py)."""
     if "formKey" not in item and "formId" not in item:
         raise PydanticCustomError(
