@@ -6,8 +6,8 @@ from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.routing import compile_path
 from starlette.responses import Response
+from starlette.routing import compile_path
 
 from imednet_live.sandbox.audit import AuditLog
 from imednet_live.sandbox.dependencies import API_DEPENDENCIES, SandboxState
@@ -45,9 +45,9 @@ def create_app(state: SandboxState, *, audit: AuditLog | None = None) -> FastAPI
             else str(exc.detail)
         )
         error = ApiError(exc.status_code, message)
-        headers = exc.headers
+        headers = dict(exc.headers or {})
         if exc.status_code == 405:  # RFC 9110: every method some route serves at this path
-            headers = {**(headers or {}), "Allow": allow.methods(request.url.path)}
+            headers["Allow"] = allow.methods(request.url.path)
         return json_response(
             error.body(request.method, request.url.path), status=exc.status_code, headers=headers
         )
@@ -68,14 +68,13 @@ def create_app(state: SandboxState, *, audit: AuditLog | None = None) -> FastAPI
     return app
 
 
-
 class AllowTable:
     """Which methods each path is served for: Starlette's 405 names only the first route
     matching the path, and the API serves e.g. GET and POST at ``.../records``."""
 
     def __init__(self, routers: list[tuple[str, APIRouter]]) -> None:
         self._routes = [
-            (compile_path(prefix + route.path)[0], frozenset(route.methods))
+            (compile_path(prefix + route.path)[0], frozenset(route.methods or ()))
             for prefix, router in routers
             for route in router.routes
             if isinstance(route, APIRoute)

@@ -58,9 +58,10 @@ class RecordItem(TypedDict, total=False):
     intervalId: int
     recordId: int
     recordOid: str
+    # Before data: errors come in field order, and recordData in place of data is named as such.
+    recordData: Annotated[Any, AfterValidator(_reject_record_data)]
     # W7: a missing or an empty data is a 400 on the real API.
     data: Required[Annotated[dict[str, Any], Field(min_length=1)]]
-    recordData: Annotated[Any, AfterValidator(_reject_record_data)]
 
 
 RecordCreateRequest = list[Annotated[RecordItem, AfterValidator(_names_a_form)]]
@@ -129,7 +130,7 @@ class ListParams(BaseModel):
 
 def params_for(resource: str | None) -> tuple[str, ...]:
     """The query parameters list ``resource`` reads (the rest are ignored, as unknown ones are)."""
-    names = []
+    names: list[str] = []
     for name, info in ListParams.model_fields.items():
         extra = info.json_schema_extra
         only_for = extra.get("only_for") if isinstance(extra, dict) else None
@@ -187,12 +188,12 @@ def invalid_request(errors: Sequence[Mapping[str, Any]], *, body: bool = False) 
     ``attribute`` is the field's name (``body`` for the body as a whole), ``value`` the value it
     got (``record N`` for a field that is missing); the message names the record's index.
     """
-    error = errors[0] if errors else {"loc": (), "msg": "invalid request", "type": "value_error"}
+    error: Mapping[str, Any] = errors[0] if errors else {"type": "value_error", "msg": "invalid"}
     loc = [part for part in error.get("loc", ()) if part not in ("body", "query", "path")]
     names = [part for part in loc if isinstance(part, str)]
     index = next((part for part in loc if isinstance(part, int)), None)
     ctx = error.get("ctx") or {}
-    attribute = ctx.get("attribute") or (names[-1] if names else "body")
+    attribute = str(ctx.get("attribute") or (names[-1] if names else "body"))
     kind = error.get("type", "")
     if kind == "missing":
         value = f"record {index}" if index is not None else ""

@@ -90,7 +90,9 @@ _scalar = st.one_of(
 )
 _json = st.recursive(
     _scalar,
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3)
+    ),
     max_leaves=6,
 )
 # Seeded names mixed in, so some generated writes reach a record and apply.
@@ -132,7 +134,9 @@ def valid_items(draw: st.DrawFn) -> dict[str, Any]:
     chosen = draw(st.sets(st.sampled_from(optional), max_size=len(optional)))
     if not chosen & {"formKey", "formId"}:
         chosen.add(draw(st.sampled_from(["formKey", "formId"])))
-    item = {name: draw(_valid_value(name)) for name in sorted(chosen | RecordItem.__required_keys__)}
+    item = {
+        name: draw(_valid_value(name)) for name in sorted(chosen | RecordItem.__required_keys__)
+    }
     if draw(st.booleans()):  # undeclared fields are allowed, as the spec's schema allows them
         item[draw(st.sampled_from(["comment", "x-extra"]))] = draw(_json)
     return item
@@ -148,7 +152,9 @@ def invalid_bodies(draw: st.DrawFn) -> tuple[list[Any], str]:
     if fault == "wrong-type":
         name = draw(st.sampled_from(TYPED))
         declared = FIELDS[name]
-        wrong = [k for k in JSON_TYPES if k != declared and not (declared == "number" and k == "integer")]
+        wrong = [
+            k for k in JSON_TYPES if k != declared and not (declared == "number" and k == "integer")
+        ]
         item[name] = draw(_of_type(draw(st.sampled_from(wrong))))
     elif fault == "missing":
         name = "data"
@@ -204,7 +210,11 @@ def test_a_body_that_is_no_array_of_objects_is_400(client: httpx.Client, body: A
     """The issue's ``[null, null]`` among them: an array where the spec has objects."""
     error = _assert_400_naming(_no_5xx(client.post(RECORDS, json=body)), "body")
     offending = body[0] if isinstance(body, list) else body
-    text = offending if isinstance(offending, str) else json.dumps(offending, ensure_ascii=False, separators=(",", ":"))
+    text = (
+        offending
+        if isinstance(offending, str)
+        else json.dumps(offending, ensure_ascii=False, separators=(",", ":"))
+    )
     assert error["field"]["value"] == text[:80]
 
 
@@ -221,7 +231,10 @@ def test_the_jobs_of_generated_writes_settle_and_every_list_still_answers(
     """After the generated writes ran (module order), their effects break no read."""
     sb.finish_jobs()
     for resource in seed.RESOURCES:
-        assert _no_5xx(client.get(f"/studies/{STUDY}/{resource}", params={"size": 500})).status_code == 200
+        assert (
+            _no_5xx(client.get(f"/studies/{STUDY}/{resource}", params={"size": 500})).status_code
+            == 200
+        )
     for name in _seed_names:
         for text in (f'{name}=="x"', f"{name}>1", f"{name}=~a"):
             response = _no_5xx(client.get(RECORDS, params={"recordDataFilter": text}))
@@ -252,14 +265,17 @@ def valid_params(draw: st.DrawFn, path: str) -> list[tuple[str, str]]:
         "page": st.integers(0, 10**6).map(lambda n: [str(n)]),
         "size": st.integers(1, MAX_PAGE_SIZE).map(lambda n: [str(n)]),
         "sort": st.lists(
-            st.builds(lambda a, d: f"{a},{d}" if d else a, _attr, st.sampled_from(["", "ASC", "desc"])),
+            st.builds(
+                lambda a, d: f"{a},{d}" if d else a, _attr, st.sampled_from(["", "ASC", "desc"])
+            ),
             max_size=2,
         ),
         "filter": _filter.map(lambda f: [f]),
         "recordDataFilter": _filter.map(lambda f: [f]),
         "includeInactive": st.sampled_from(["true", "false", "True"]).map(lambda b: [b]),
     }
-    assert set(names) <= set(values) and set(values) == set(ListParams.model_fields)
+    assert set(values) == set(ListParams.model_fields)
+    assert set(names) <= set(values)
     chosen = draw(st.sets(st.sampled_from(names)))
     return [(name, value) for name in sorted(chosen) for value in draw(values[name])]
 
@@ -279,7 +295,9 @@ _INVALID: dict[str, st.SearchStrategy[str]] = {
 
 @PROPERTIES
 @given(data=st.data(), path=st.sampled_from(LISTS))
-def test_valid_query_strings_are_served(client: httpx.Client, data: st.DataObject, path: str) -> None:
+def test_valid_query_strings_are_served(
+    client: httpx.Client, data: st.DataObject, path: str
+) -> None:
     params = data.draw(valid_params(path))
     response = _no_5xx(client.get(path, params=params))
     assert response.status_code == 200, response.text
@@ -301,7 +319,9 @@ def test_an_invalid_query_value_is_400_naming_it(
 @PROPERTIES
 @given(
     path=st.sampled_from(LISTS),
-    params=st.lists(st.tuples(st.sampled_from(list(ListParams.model_fields)), st.text(max_size=12)), max_size=4),
+    params=st.lists(
+        st.tuples(st.sampled_from(list(ListParams.model_fields)), st.text(max_size=12)), max_size=4
+    ),
 )
 def test_any_query_text_never_gets_a_5xx(
     client: httpx.Client, path: str, params: list[tuple[str, str]]
@@ -316,11 +336,19 @@ def test_any_query_text_never_gets_a_5xx(
 @given(
     segment=st.text(min_size=1, max_size=12),
     template=st.sampled_from(
-        ["/studies/{}", "/studies/{}/sites", f"/studies/{STUDY}/{{}}", f"/studies/{STUDY}/jobs/{{}}",
-         f"/studies/{STUDY}/jobs/{{}}/result", "/studies/{}/records"]
+        [
+            "/studies/{}",
+            "/studies/{}/sites",
+            f"/studies/{STUDY}/{{}}",
+            f"/studies/{STUDY}/jobs/{{}}",
+            f"/studies/{STUDY}/jobs/{{}}/result",
+            "/studies/{}/records",
+        ]
     ),
 )
-def test_any_path_segment_never_gets_a_5xx(client: httpx.Client, segment: str, template: str) -> None:
+def test_any_path_segment_never_gets_a_5xx(
+    client: httpx.Client, segment: str, template: str
+) -> None:
     response = _no_5xx(client.get(template.format(quote(segment, safe=""))))
     assert response.status_code in (200, 403, 404), response.text
 
