@@ -8,6 +8,7 @@ is 202 with a job. One sandbox per module (a real HTTP server), a bounded, deran
 
 from __future__ import annotations
 
+import asyncio
 import json
 import typing
 from collections.abc import Iterator
@@ -371,3 +372,27 @@ def test_a_405_lists_the_allowed_methods(
     assert response.status_code == 405
     assert response.headers["allow"] == allow
     assert response.json()["metadata"]["status"] == "METHOD_NOT_ALLOWED"
+
+
+def test_fastapis_own_validation_answers_the_api_400_not_422() -> None:
+    """A route validated by FastAPI itself (none of the sandbox's today) gets the same envelope."""
+    from imednet_live.sandbox.app import API_PREFIX, create_app
+    from imednet_live.sandbox.backend import Backend
+    from imednet_live.sandbox.dependencies import SandboxState
+
+    app = create_app(SandboxState(backend=Backend(seed.build()), api_key="k", security_key="s"))
+
+    @app.get(API_PREFIX + "/probe")
+    async def probe(count: int) -> dict[str, int]:
+        return {"count": count}
+
+    async def get(count: str) -> httpx.Response:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://sandbox") as c:
+            return await c.get(API_PREFIX + "/probe", params={"count": count})
+
+    assert asyncio.run(get("7")).json() == {"count": 7}
+    response = asyncio.run(get("seven"))
+    assert response.status_code == 400
+    error = response.json()["metadata"]["error"]
+    assert (error["code"], error["field"]) == ("1000", {"attribute": "count", "value": "seven"})
