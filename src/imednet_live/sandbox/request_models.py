@@ -11,7 +11,15 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, TypeAdapter
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    TypeAdapter,
+    ValidationError,
+)
 from pydantic_core import PydanticCustomError
 from typing_extensions import Required, TypedDict
 
@@ -72,8 +80,8 @@ def parse_record_create(body: bytes) -> list[RecordItem]:
     """The items of a records POST, or the 400 the real API gives before any job exists."""
     try:
         return RECORD_CREATE_REQUEST.validate_json(body)
-    except ValueError as exc:  # pydantic's ValidationError is a ValueError
-        raise invalid_request(_errors(exc), body=True) from None
+    except ValidationError as exc:
+        raise invalid_request(exc.errors(), body=True) from None
 
 
 # ----- list query strings ------------------------------------------------------------------
@@ -154,16 +162,11 @@ def parse_list_params(params: Any, resource: str | None = None) -> ListParams:
             given[name] = params[name]
     try:
         return ListParams.model_validate(given)
-    except ValueError as exc:
-        raise invalid_request(_errors(exc)) from None
+    except ValidationError as exc:
+        raise invalid_request(exc.errors()) from None
 
 
 # ----- the 400 envelope --------------------------------------------------------------------
-def _errors(exc: ValueError) -> Sequence[Mapping[str, Any]]:
-    errors = getattr(exc, "errors", None)
-    return errors() if callable(errors) else [{"loc": (), "msg": str(exc), "type": "value_error"}]
-
-
 _WHY = {
     "missing": "is required",
     "too_short": "must not be empty",
