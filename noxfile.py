@@ -88,6 +88,8 @@ PYTEST_ARGS = ("-ra", "--strict-config", "--strict-markers", "--durations=10")
 # start-up). The venvs' own packages are compiled at install (imednet_live/bytecode.py).
 os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 os.environ.setdefault("PYTHONPYCACHEPREFIX", str(ROOT / ".nox" / "pycache"))
+# Hypothesis's caches (the unit suite's property tests) likewise stay out of the source tree.
+os.environ.setdefault("HYPOTHESIS_STORAGE_DIRECTORY", str(ROOT / ".nox" / "hypothesis"))
 # One id per `nox` invocation: parallel sessions are child processes that inherit it,
 # so discovery is computed once per run and target, whatever the worker count.
 os.environ.setdefault(config.RUN_ID, uuid.uuid4().hex)
