@@ -48,6 +48,8 @@ def prepare_run(
     """
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     env.setdefault("PYTHONPYCACHEPREFIX", str(root / ".nox" / "pycache"))
+    # Hypothesis's caches (the unit suite's property tests) likewise stay out of the source tree.
+    env.setdefault("HYPOTHESIS_STORAGE_DIRECTORY", str(root / ".nox" / "hypothesis"))
     env.setdefault(env_vars.RUN_ID, uuid.uuid4().hex)
     env.setdefault(env_vars.CACHE_DIR, str(root / ".imednet-live-cache"))
     parallel = workers.parallel_live_sessions(

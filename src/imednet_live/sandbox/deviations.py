@@ -56,6 +56,12 @@ DEVIATIONS: tuple[Deviation, ...] = (
         "the real API rejects them (observations W6, W7); the spec does not say",
     ),
     Deviation(
+        "POST /studies/{studyKey}/records",
+        "an item naming its form by formId alone is accepted (the spec requires formKey)",
+        "the spec calls formId the alternative to formKey; SDK workflows send formId only "
+        "(CONTRACT.md 4.1 #15)",
+    ),
+    Deviation(
         "GET /studies/{studyKey}/users?filter=",
         "filter accepted on users",
         "SDK 0.5.0 users.get sends it",

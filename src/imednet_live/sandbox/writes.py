@@ -1,4 +1,5 @@
-"""Applying a records POST to a study: what the API rejects at once, and a job's writes.
+"""Applying a records POST to a study: a job's writes (what the API rejects at once is
+request_models.py's).
 
 A job's items are planned first and applied only if every one is valid, so a failed job
 writes nothing (the backend turns JobFailed into the job's reason).
@@ -17,33 +18,6 @@ from imednet_live.sandbox.seed import Item, StudyData
 
 class JobFailed(Exception):
     """A job item cannot be applied; the message becomes the job's reason."""
-
-
-class WriteRejected(ValueError):
-    """A records POST the real API answers 400 (W6, W7); the HTTP layer names ``field``."""
-
-    def __init__(self, field_name: str, value: str, why: str) -> None:
-        super().__init__(f"{field_name}: {why}")
-        self.field, self.value, self.why = field_name, value, why
-
-
-def check_write(items: list[Any]) -> None:
-    """Reject what the observed server rejects before any job exists.
-
-    ``recordData`` instead of ``data`` (W6), and a missing or empty ``data`` (W7).
-    """
-    for index, item in enumerate(items):
-        if not isinstance(item, dict):
-            continue  # the job reports it
-        if "recordData" in item:
-            raise WriteRejected(
-                "recordData", f"record {index}", "unknown field; the record values go in data"
-            )
-        data = item.get("data")
-        if data is None:
-            raise WriteRejected("data", f"record {index}", "is required")
-        if not data:
-            raise WriteRejected("data", f"record {index}", "must not be empty")
 
 
 class Writer:

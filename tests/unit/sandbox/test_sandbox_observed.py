@@ -37,15 +37,16 @@ def _finished(client: httpx.Client, batch: str, *, within_s: float = 30.0) -> di
 
 # ----- strict writes (every scenario) ----------------------------------------------------
 @pytest.mark.parametrize(
-    ("item", "field", "words"),
+    ("item", "field", "value", "words"),
     [
         (
             {"formKey": FORM_KEY, "subjectKey": "02-002", "recordData": {"SUBJINIT": "X"}},
             "recordData",
+            '{"SUBJINIT":"X"}',
             "data",
         ),
-        ({"formKey": FORM_KEY, "subjectKey": "02-002"}, "data", "is required"),
-        ({"formKey": FORM_KEY, "subjectKey": "02-002", "data": {}}, "data", "must not be empty"),
+        ({"formKey": FORM_KEY, "subjectKey": "02-002"}, "data", "record 1", "is required"),
+        ({"formKey": FORM_KEY, "subjectKey": "02-002", "data": {}}, "data", "{}", "not be empty"),
     ],
     ids=["recordData-key", "missing-data", "empty-data"],
 )
@@ -54,6 +55,7 @@ def test_writes_the_real_api_rejects_answer_400_naming_the_field(
     raw_client: Callable[..., httpx.Client],
     item: dict[str, Any],
     field: str,
+    value: str,
     words: str,
 ) -> None:
     client = raw_client(sandbox_writable)
@@ -62,9 +64,10 @@ def test_writes_the_real_api_rejects_answer_400_naming_the_field(
     assert response.status_code == 400
     error = response.json()["metadata"]["error"]
     assert error["code"] == "1000"
-    assert error["field"] == {"attribute": field, "value": "record 1"}
+    assert error["field"] == {"attribute": field, "value": value}
     assert field in error["message"]
     assert words in error["message"]
+    assert "record 1" in error["message"]
     assert len(sandbox_writable.backend.jobs(STUDY_KEY, ListQuery())) == jobs_before  # no job
 
 

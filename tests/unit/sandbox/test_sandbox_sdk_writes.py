@@ -182,7 +182,7 @@ def test_stuck_jobs_scenario_times_out(
 
 @pytest.mark.parametrize(
     ("content", "field_value"),
-    [(b"not json", "not json"), (b'{"formKey": "DEMOG"}', "dict")],
+    [(b"not json", "not json"), (b'{"formKey": "DEMOG"}', '{"formKey":"DEMOG"}')],
     ids=["non-json", "non-array"],
 )
 def test_malformed_post_body_is_400(

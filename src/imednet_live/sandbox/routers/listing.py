@@ -7,7 +7,7 @@ from starlette.responses import Response
 
 from imednet_live.sandbox.dependencies import sandbox_state
 from imednet_live.sandbox.evaluation import effective_sort
-from imednet_live.sandbox.query import parse_list_query, parse_page
+from imednet_live.sandbox.query import parse_list_request
 from imednet_live.sandbox.responses import encode, envelope_bytes, raw_json_response
 
 _PAGE_CACHE_LIMIT = 512
@@ -15,8 +15,7 @@ _PAGE_CACHE_LIMIT = 512
 
 def list_response(request: Request, study_key: str | None, resource: str) -> Response:
     params = request.query_params
-    page = parse_page(params)
-    query = parse_list_query(params, record_data=resource == "records", users=resource == "users")
+    page, query = parse_list_request(params, resource)
     state = sandbox_state(request)
     items = state.backend.items(study_key, resource, query)
     key = (state.backend.version, study_key, resource, query, page.number, page.size)

@@ -2,35 +2,24 @@
 
 from __future__ import annotations
 
-import json
-
 from fastapi import APIRouter, Request
 from starlette.responses import PlainTextResponse, Response
 
 from imednet_live.sandbox.dependencies import known_study, sandbox_state
 from imednet_live.sandbox.query import parse_list_query
-from imednet_live.sandbox.responses import ApiError, bad_request, json_response
+from imednet_live.sandbox.request_models import parse_record_create
+from imednet_live.sandbox.responses import ApiError, json_response
 from imednet_live.sandbox.scenarios import PostAnswer
-from imednet_live.sandbox.writes import WriteRejected, check_write
 
 router = APIRouter()
 
 
 @router.post("/studies/{studyKey}/records")
 async def create_records(request: Request, studyKey: str) -> Response:
-    """The body's shape and the fields the real API rejects; the rest is the job's business."""
+    """The body's schema (request_models.RecordItem) answers 400; the rest is the job's business."""
     study_key = known_study(request, studyKey)
     raw = await request.body()
-    try:
-        body = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
-        raise bad_request("body", raw[:80].decode("utf-8", "replace"), "must be JSON") from None
-    if not isinstance(body, list):
-        raise bad_request("body", type(body).__name__, "must be a JSON array of records")
-    try:
-        check_write(body)
-    except WriteRejected as exc:
-        raise bad_request(exc.field, exc.value, exc.why) from None
+    body = parse_record_create(raw)
     state = sandbox_state(request)
     job = state.backend.create_job(study_key, body)
     answer = state.post_answer
