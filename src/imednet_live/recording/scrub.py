@@ -126,6 +126,9 @@ class Scrubber:
     variable_types: dict[str, str] = field(default_factory=dict)
     personal: dict[str, Personal] = field(default_factory=dict, repr=False)
     dates: dict[str, str] = field(default_factory=dict, repr=False)  # day -> shifted day
+    # Strings the allowlist keeps (study structure: "Week 1", "Baseline"): never hunted in
+    # text, even where a free-text field happens to hold the same words.
+    kept: set[str] = field(default_factory=set, repr=False)
 
     # -- values ------------------------------------------------------------------------
     def _note(
@@ -307,7 +310,10 @@ class Scrubber:
         if rule is Rule.STUDY_DATE and isinstance(value, str) and parse_day(value) is None:
             return self.free_text(value, name)  # not a date after all: text, not kept
         if rule in (Rule.KEEP, Rule.STUDY_DATE):
-            return self.text(value) if isinstance(value, str) else value
+            if isinstance(value, str):
+                self.kept.add(value)
+                return self.text(value)
+            return value
         if not isinstance(value, str):
             return self.unknown(value, name, subject)
         if rule in _PSEUDONYM_RULES:
