@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import os
 import re
 from collections.abc import Iterable, Mapping
 from contextvars import ContextVar
@@ -390,12 +391,10 @@ class Scrubber:
 
 
 def replace_known(text: str, personal: Mapping[str, Personal], dates: Mapping[str, str]) -> str:
-    """``text`` with each known personal value (longest first) and subject day replaced."""
-    for value in sorted((v for v in personal if v in text), key=len, reverse=True):
-        if value.isdigit():  # a number only where it stands alone, not inside a longer one
-            text = re.sub(rf"(?<!\d){value}(?!\d)", personal[value].replacement, text)
-        else:
-            text = text.replace(value, personal[value].replacement)
+    """``text`` with each known personal value (the longest where two start at one place)
+    and subject day replaced, in one pass over the text whatever the registry's size."""
+    if personal:
+        text = _matcher(personal).sub(text)
     if not dates:
         return text
 
@@ -410,6 +409,69 @@ def replace_known(text: str, personal: Mapping[str, Personal], dates: Mapping[st
         return f"{head}{int(day[:4])}, {int(day[5:7])}, {int(day[8:10])}"
 
     return DATETIME_REPR.sub(pyrepr, DATE_IN_TEXT.sub(iso, text))
+
+
+STANDALONE_NUMBER = re.compile(r"(?<!\d)\d+(?!\d)")
+
+
+@dataclass(frozen=True)
+class _Matcher:
+    """One compiled pattern for a registry: a prefix tree of its values, so a text is
+    scanned once (a pass per value cost a warm live job seconds on a large study)."""
+
+    personal: Mapping[str, Personal]
+    words: re.Pattern[str] | None
+    numbers: bool  # numbers are replaced only where they stand alone
+
+    def sub(self, text: str) -> str:
+        def replace(m: re.Match[str]) -> str:
+            found = self.personal.get(m.group(0))
+            return found.replacement if found is not None else m.group(0)
+
+        if self.words is not None:
+            text = self.words.sub(replace, text)
+        if self.numbers:
+            text = STANDALONE_NUMBER.sub(replace, text)
+        return text
+
+
+_MATCHERS: dict[tuple[int, int], _Matcher] = {}
+
+
+def _matcher(personal: Mapping[str, Personal]) -> _Matcher:
+    """Cached by registry and size: a registry only grows, so its size tells it changed."""
+    key = (id(personal), len(personal))
+    found = _MATCHERS.get(key)
+    if found is None or found.personal is not personal:
+        words = sorted(v for v in personal if v and not v.isdigit())
+        numbers = any(v.isdigit() for v in personal)
+        pattern = re.compile(_prefix_tree(words)) if words else None
+        found = _Matcher(personal, pattern, numbers)
+        if len(_MATCHERS) > 8:
+            _MATCHERS.clear()
+        _MATCHERS[key] = found
+    return found
+
+
+def _prefix_tree(words: list[str]) -> str:
+    """A regex alternation of ``words`` (sorted, non-empty) as a prefix tree, longest first."""
+    branches = []
+    start = 0
+    while start < len(words):
+        end = start + 1
+        while end < len(words) and words[end][0] == words[start][0]:
+            end += 1
+        group = words[start:end]
+        common = os.path.commonprefix(group)
+        rest = [w[len(common) :] for w in group]
+        optional = "" in rest
+        tails = sorted({r for r in rest if r})
+        piece = re.escape(common)
+        if tails:
+            piece += f"(?:{_prefix_tree(tails)}){'?' if optional else ''}"
+        branches.append(piece)
+        start = end
+    return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
 
 
 def _unquote(segment: str) -> str:
