@@ -97,7 +97,7 @@ def timed(label: str, work: Any) -> float:
 
 
 def bench_console(lines: list[str]) -> None:
-    stream = boundary.ScrubbingStream(io.StringIO(), ())  # type: ignore[arg-type]
+    stream = boundary.ScrubbingStream(io.StringIO(), ())
     for line in lines:
         stream.write(line)
     stream.flush()

@@ -16,7 +16,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import os
 import re
 from collections.abc import Iterable, Mapping
 from contextvars import ContextVar
@@ -462,7 +461,11 @@ def _prefix_tree(words: list[str]) -> str:
         while end < len(words) and words[end][0] == words[start][0]:
             end += 1
         group = words[start:end]
-        common = os.path.commonprefix(group)
+        first, last = group[0], group[-1]  # sorted: their common prefix is the group's
+        shared = 0
+        while shared < min(len(first), len(last)) and first[shared] == last[shared]:
+            shared += 1
+        common = first[:shared]
         rest = [w[len(common) :] for w in group]
         optional = "" in rest
         tails = sorted({r for r in rest if r})
