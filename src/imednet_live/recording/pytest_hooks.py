@@ -52,7 +52,7 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
 
 
 @pytest.hookimpl(trylast=True, specname="pytest_sessionfinish")
-def _finish(session: pytest.Session) -> None:
+def pytest_sessionfinish_last(session: pytest.Session) -> None:
     """After every writer (junitxml too): the files through the boundary, a failure red."""
     _stop()
     personal.dump()

@@ -97,7 +97,7 @@ def test_an_artifact_that_cannot_be_scrubbed_fails_the_session_naming_it(
         ),
         exitstatus=0,
     )
-    pytest_hooks._finish(session)  # type: ignore[arg-type]
+    pytest_hooks.pytest_sessionfinish_last(session)  # type: ignore[arg-type]
     assert session.exitstatus == pytest.ExitCode.TESTS_FAILED
     assert "PAT-5521" not in (reports / "outcomes.json").read_text(encoding="utf-8")
     _, failures = boundary.scrub_artifacts([reports])

@@ -91,6 +91,7 @@ class Run:
     console: str
     files: dict[str, str]  # path under the run's root -> text
     spellings: dict[str, str]  # each canary as text may carry it -> the field that held it
+    seen: int  # personal values the run's processes left for the leak scan
 
 
 def canary_spellings(canaries: canary_server.Canaries, shifted: set[str]) -> dict[str, str]:
@@ -152,6 +153,7 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> Run:
         done.stdout + done.stderr,
         files,
         canary_spellings(canaries, set(seen.dates.values())),
+        len(seen.personal),
     )
 
 
@@ -165,6 +167,7 @@ def test_the_run_fails_as_written_and_leaves_every_artifact(run: Run) -> None:
     names = {Path(p).name for p in run.files}
     assert {"outcomes.json", "junit.xml", "warnings.log", "sdk.log"} <= names, names
     assert any(name.endswith(".cassette.json") for name in names), names
+    assert run.seen, "the run left no personal value: the tap or its dump is off"
 
 
 def test_no_canary_reaches_the_console(run: Run) -> None:
