@@ -20,6 +20,7 @@ from collections.abc import Iterable, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from itertools import islice
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -120,7 +121,20 @@ def scrub_text(text: str) -> str:
     return replace_known(text, personal, days)
 
 
-_HUNTED: dict[int, tuple[tuple[int, int, int], dict[str, Personal], dict[str, str]]] = {}
+@dataclass
+class _Hunted:
+    """The hunted view of one scrubber's registry, grown with it (append-only, so the
+    matcher compiled for it stays valid); rebuilt only when the kept strings grow."""
+
+    scrubber: Scrubber
+    looked_at: int = 0  # entries of scrubber.personal already judged
+    kept: int = 0
+    personal: dict[str, Personal] = field(default_factory=dict)
+    dates: int = -1
+    days: dict[str, str] = field(default_factory=dict)
+
+
+_HUNTED: _Hunted | None = None
 
 
 def hunted(s: Scrubber) -> tuple[dict[str, Personal], dict[str, str]]:
@@ -128,19 +142,21 @@ def hunted(s: Scrubber) -> tuple[dict[str, Personal], dict[str, str]]:
 
     A study-level string ("Week 1", an interval name) that a free-text field also held
     identifies no one and must not blank the interval names of every report; subject
-    keys and ids, users, names and e-mails are always looked for. Cached per registry size.
+    keys and ids, users, names and e-mails are always looked for.
     """
-    size = (len(s.personal), len(s.kept), len(s.dates))
-    cached = _HUNTED.get(id(s))
-    if cached is not None and cached[0] == size:
-        return cached[1], cached[2]
-    personal = {
-        v: p for v, p in s.personal.items() if v not in s.kept or p.field.lower() in IDENTITY_FIELDS
-    }
-    days = _subject_days(s.dates)
-    _HUNTED.clear()
-    _HUNTED[id(s)] = (size, personal, days)
-    return personal, days
+    global _HUNTED
+    h = _HUNTED
+    if h is None or h.scrubber is not s or h.kept != len(s.kept):
+        h = _HUNTED = _Hunted(s, kept=len(s.kept))
+    if h.looked_at < len(s.personal):
+        for value in islice(s.personal, h.looked_at, None):
+            found = s.personal[value]
+            if value not in s.kept or found.field.lower() in IDENTITY_FIELDS:
+                h.personal[value] = found
+        h.looked_at = len(s.personal)
+    if h.dates != len(s.dates):
+        h.days, h.dates = _subject_days(s.dates), len(s.dates)
+    return h.personal, h.days
 
 
 def _subject_days(dates: Mapping[str, str]) -> dict[str, str]:

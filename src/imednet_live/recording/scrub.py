@@ -20,6 +20,7 @@ import re
 from collections.abc import Iterable, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
@@ -413,42 +414,86 @@ def replace_known(text: str, personal: Mapping[str, Personal], dates: Mapping[st
 STANDALONE_NUMBER = re.compile(r"(?<!\d)\d+(?!\d)")
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Matcher:
     """One compiled pattern for a registry: a prefix tree of its values, so a text is
-    scanned once (a pass per value cost a warm live job seconds on a large study)."""
+    scanned once (a pass per value cost a live job seconds on a large study).
+
+    A registry only grows (insertion-ordered): values added since the compile are found
+    one by one and merged with the pattern's matches (leftmost, then longest, as one
+    pattern of all would), until they outnumber the compiled ones and it is compiled again.
+    """
 
     personal: Mapping[str, Personal]
-    words: re.Pattern[str] | None
-    numbers: bool  # numbers are replaced only where they stand alone
+    compiled: int = 0  # the first ``compiled`` values of ``personal`` are in ``words``
+    words: re.Pattern[str] | None = None
+    numbers: bool = False  # the compiled values include numbers
+
+    def refresh(self) -> None:
+        added = len(self.personal) - self.compiled
+        if added <= 0 or (self.compiled and added <= max(RECOMPILE_AFTER, self.compiled)):
+            return
+        values = list(self.personal)
+        words = sorted({v for v in values if v and not v.isdigit()})
+        self.words = re.compile(_prefix_tree(words)) if words else None
+        self.numbers = any(v.isdigit() for v in values)
+        self.compiled = len(values)
 
     def sub(self, text: str) -> str:
-        def replace(m: re.Match[str]) -> str:
-            found = self.personal.get(m.group(0))
-            return found.replacement if found is not None else m.group(0)
-
+        self.refresh()
+        spans = []
         if self.words is not None:
-            text = self.words.sub(replace, text)
-        if self.numbers:
-            text = STANDALONE_NUMBER.sub(replace, text)
+            spans = [(m.start(), m.end()) for m in self.words.finditer(text)]
+        added = [v for v in islice(self.personal, self.compiled, None) if v and v in text]
+        words = [v for v in added if not v.isdigit()]
+        if words:
+            spans = _leftmost_longest(spans + _occurrences(text, words))
+        if spans:
+            parts, cursor = [], 0
+            for start, end in spans:
+                parts += [text[cursor:start], self.personal[text[start:end]].replacement]
+                cursor = end
+            text = "".join([*parts, text[cursor:]])
+        if self.numbers or any(v.isdigit() for v in added):
+            text = STANDALONE_NUMBER.sub(self._number, text)
         return text
 
+    def _number(self, m: re.Match[str]) -> str:
+        """A number only where it stands alone, not inside a longer one."""
+        found = self.personal.get(m.group(0))
+        return found.replacement if found is not None else m.group(0)
 
-_MATCHERS: dict[tuple[int, int], _Matcher] = {}
+
+def _occurrences(text: str, values: list[str]) -> list[tuple[int, int]]:
+    found = []
+    for value in values:
+        start = text.find(value)
+        while start >= 0:
+            found.append((start, start + len(value)))
+            start = text.find(value, start + 1)
+    return found
+
+
+def _leftmost_longest(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    kept: list[tuple[int, int]] = []
+    for start, end in sorted(spans, key=lambda span: (span[0], -span[1])):
+        if not kept or start >= kept[-1][1]:
+            kept.append((start, end))
+    return kept
+
+
+# Values added since the last compile that are found one by one before compiling again.
+RECOMPILE_AFTER = 64
+_MATCHERS: dict[int, _Matcher] = {}
 
 
 def _matcher(personal: Mapping[str, Personal]) -> _Matcher:
-    """Cached by registry and size: a registry only grows, so its size tells it changed."""
-    key = (id(personal), len(personal))
-    found = _MATCHERS.get(key)
+    """The registry's matcher, kept while the registry lives (by identity)."""
+    found = _MATCHERS.get(id(personal))
     if found is None or found.personal is not personal:
-        words = sorted(v for v in personal if v and not v.isdigit())
-        numbers = any(v.isdigit() for v in personal)
-        pattern = re.compile(_prefix_tree(words)) if words else None
-        found = _Matcher(personal, pattern, numbers)
         if len(_MATCHERS) > 8:
             _MATCHERS.clear()
-        _MATCHERS[key] = found
+        found = _MATCHERS[id(personal)] = _Matcher(personal)
     return found
 
 

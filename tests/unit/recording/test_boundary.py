@@ -116,3 +116,18 @@ def test_the_banner_says_whether_the_boundary_is_on() -> None:
     assert boundary.banner_lines({"IMEDNET_LIVE_TARGET_KIND": "sandbox"}) == []
     assert not boundary.wanted({"IMEDNET_LIVE_TARGET_KIND": "live",
                                 "IMEDNET_LIVE_KEEP_PERSONAL": "1"})  # fmt: skip
+
+
+def test_a_registry_that_grows_between_scrubs_is_replaced_whole() -> None:
+    from imednet_live.recording.scrub import Personal, replace_known
+
+    registry = {"PAT-0001": Personal("subjectKey", "subj-a"), "884471": Personal("subjectId", "9")}
+    assert replace_known("PAT-0001 884471 1884471", registry, {}) == "subj-a 9 1884471"
+    # Added after the compile, found one by one: the longer value wins where both start.
+    registry["PAT-0001-B"] = Personal("subjectKey", "subj-b")
+    registry["Mrs Q, PAT-0001"] = Personal("NOTE", "[text]")
+    registry["5512"] = Personal("subjectId", "8")
+    text = replace_known("PAT-0001-B, Mrs Q, PAT-0001 5512 PAT-0001", registry, {})
+    assert text == "subj-b, [text] 8 subj-a"
+    registry.update({f"note {n:03d} here": Personal("NOTE", "[text]") for n in range(100)})
+    assert replace_known("note 042 here PAT-0001-B", registry, {}) == "[text] subj-b"
