@@ -414,75 +414,80 @@ def replace_known(text: str, personal: Mapping[str, Personal], dates: Mapping[st
 STANDALONE_NUMBER = re.compile(r"(?<!\d)\d+(?!\d)")
 
 
+PREFIX = 4  # characters of a value that index it (MIN_PERSONAL_LENGTH: every value has them)
+
+
 @dataclass
 class _Matcher:
-    """One compiled pattern for a registry: a prefix tree of its values, so a text is
-    scanned once (a pass per value cost a live job seconds on a large study).
+    """Finds a registry's values in one scan of a text, whatever the registry's size.
 
-    A registry only grows (insertion-ordered): values added since the compile are found
-    one by one and merged with the pattern's matches (leftmost, then longest, as one
-    pattern of all would), until they outnumber the compiled ones and it is compiled again.
+    A pattern of the values' distinct first characters (a prefix tree, small: values
+    share their beginnings) marks where one may start; the index then tries that place's
+    values, longest first, so the leftmost, then longest, value is replaced (a pass per
+    value cost a live job seconds on a large study). A registry only grows: values are
+    indexed as they come, and the pattern is compiled again only when the beginnings
+    not in it outnumber those in it (they are searched for one by one until then).
     """
 
     personal: Mapping[str, Personal]
-    compiled: int = 0  # the first ``compiled`` values of ``personal`` are in ``words``
-    words: re.Pattern[str] | None = None
-    numbers: bool = False  # the compiled values include numbers
+    indexed: int = 0  # the first ``indexed`` values of ``personal`` are in ``index``
+    index: dict[str, list[str]] = field(default_factory=dict)  # beginning -> longest first
+    compiled: frozenset[str] = frozenset()  # the beginnings in ``pattern``
+    pattern: re.Pattern[str] | None = None
+    numbers: bool = False  # the registry holds numbers (replaced only where alone)
+    short: list[str] = field(default_factory=list)  # values too short to index (none by rule)
 
     def refresh(self) -> None:
-        added = len(self.personal) - self.compiled
-        if added <= 0 or (self.compiled and added <= max(RECOMPILE_AFTER, self.compiled)):
-            return
-        values = list(self.personal)
-        words = sorted({v for v in values if v and not v.isdigit()})
-        self.words = re.compile(_prefix_tree(words)) if words else None
-        self.numbers = any(v.isdigit() for v in values)
-        self.compiled = len(values)
+        if self.indexed < len(self.personal):
+            for value in islice(self.personal, self.indexed, None):
+                if value.isdigit():
+                    self.numbers = True
+                elif len(value) < PREFIX:
+                    self.short.append(value)
+                elif value:
+                    values = self.index.setdefault(value[:PREFIX], [])
+                    values.append(value)
+                    values.sort(key=len, reverse=True)
+            self.indexed = len(self.personal)
+        added = len(self.index) - len(self.compiled)
+        if added > max(RECOMPILE_AFTER, len(self.compiled)):
+            self.compiled = frozenset(self.index)
+            self.pattern = re.compile(f"(?=(?:{_prefix_tree(sorted(self.compiled))}))")
+
+    def starts(self, text: str) -> list[int]:
+        found = [m.start() for m in self.pattern.finditer(text)] if self.pattern else []
+        for beginning in self.index.keys() - self.compiled if self.pattern else self.index:
+            start = text.find(beginning)
+            while start >= 0:
+                found.append(start)
+                start = text.find(beginning, start + 1)
+        return sorted(found)
 
     def sub(self, text: str) -> str:
         self.refresh()
-        spans = []
-        if self.words is not None:
-            spans = [(m.start(), m.end()) for m in self.words.finditer(text)]
-        added = [v for v in islice(self.personal, self.compiled, None) if v and v in text]
-        words = [v for v in added if not v.isdigit()]
-        if words:
-            spans = _leftmost_longest(spans + _occurrences(text, words))
-        if spans:
-            parts, cursor = [], 0
-            for start, end in spans:
-                parts += [text[cursor:start], self.personal[text[start:end]].replacement]
-                cursor = end
+        parts, cursor = [], 0
+        for start in self.starts(text) if self.index else ():
+            if start < cursor:
+                continue
+            for value in self.index.get(text[start : start + PREFIX], ()):
+                if text.startswith(value, start):
+                    parts += [text[cursor:start], self.personal[value].replacement]
+                    cursor = start + len(value)
+                    break
+        if parts:
             text = "".join([*parts, text[cursor:]])
-        if self.numbers or any(v.isdigit() for v in added):
+        for value in self.short:
+            text = text.replace(value, self.personal[value].replacement)
+        if self.numbers:
             text = STANDALONE_NUMBER.sub(self._number, text)
         return text
 
     def _number(self, m: re.Match[str]) -> str:
-        """A number only where it stands alone, not inside a longer one."""
         found = self.personal.get(m.group(0))
         return found.replacement if found is not None else m.group(0)
 
 
-def _occurrences(text: str, values: list[str]) -> list[tuple[int, int]]:
-    found = []
-    for value in values:
-        start = text.find(value)
-        while start >= 0:
-            found.append((start, start + len(value)))
-            start = text.find(value, start + 1)
-    return found
-
-
-def _leftmost_longest(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    kept: list[tuple[int, int]] = []
-    for start, end in sorted(spans, key=lambda span: (span[0], -span[1])):
-        if not kept or start >= kept[-1][1]:
-            kept.append((start, end))
-    return kept
-
-
-# Values added since the last compile that are found one by one before compiling again.
+# Beginnings added since the last compile that are searched for one by one before compiling.
 RECOMPILE_AFTER = 64
 _MATCHERS: dict[int, _Matcher] = {}
 

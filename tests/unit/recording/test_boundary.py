@@ -129,5 +129,9 @@ def test_a_registry_that_grows_between_scrubs_is_replaced_whole() -> None:
     registry["5512"] = Personal("subjectId", "8")
     text = replace_known("PAT-0001-B, Mrs Q, PAT-0001 5512 PAT-0001", registry, {})
     assert text == "subj-b, [text] 8 subj-a"
-    registry.update({f"note {n:03d} here": Personal("NOTE", "[text]") for n in range(100)})
-    assert replace_known("note 042 here PAT-0001-B", registry, {}) == "[text] subj-b"
+    # Enough new beginnings to compile a pattern; then one more, found beside it.
+    registry.update({f"n{n:03d} note here": Personal("NOTE", "[text]") for n in range(100)})
+    assert replace_known("n042 note here PAT-0001-B", registry, {}) == "[text] subj-b"
+    registry["Zed Quennell"] = Personal("lastName", "name-z")
+    text = replace_known("n099 note here, Zed Quennell, PAT-0001-B 5512", registry, {})
+    assert text == "[text], name-z, subj-b 8"
