@@ -31,7 +31,7 @@ from typing import Any, TextIO
 from imednet_live.config import KEEP_PERSONAL, env_secrets, read_var
 from imednet_live.recording import personal
 from imednet_live.recording.leak_scan import ScrubFailure, rewrite_files
-from imednet_live.redaction import needs_redaction, redact
+from imednet_live.redaction import redact
 
 # Report fields pytest and xdist need verbatim (identities, not output).
 UNSCRUBBED_KEYS = frozenset({"nodeid", "location", "$report_type", "when", "outcome"})
@@ -71,25 +71,17 @@ def scrub_report(config: Any, report: Any, secrets: tuple[str, ...]) -> Any:
     if not secrets and personal.scrubber() is None:
         return report
     data = config.hook.pytest_report_to_serializable(config=config, report=report)
-    if data is None or not _contains(data, secrets):
+    if data is None:
         return report
     clean = _scrub_tree(data, secrets)
+    if clean == data:  # one walk: most reports hold no value to replace
+        return report
     rebuilt = config.hook.pytest_report_from_serializable(config=config, data=clean)
     if hasattr(report, "call"):
         rebuilt.call = report.call
     if hasattr(report, "result"):
         rebuilt.result = report.result
     return rebuilt
-
-
-def _contains(data: object, secrets: tuple[str, ...]) -> bool:
-    if isinstance(data, str):
-        return needs_redaction(data, secrets) or personal.scrub_text(data) != data
-    if isinstance(data, dict):
-        return any(_contains(v, secrets) for v in data.values())
-    if isinstance(data, (list, tuple)):
-        return any(_contains(v, secrets) for v in data)
-    return False
 
 
 def _scrub_tree(data: Any, secrets: tuple[str, ...]) -> Any:

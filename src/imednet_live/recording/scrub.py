@@ -452,10 +452,14 @@ class _Matcher:
         added = len(self.index) - len(self.compiled)
         if added > max(RECOMPILE_AFTER, len(self.compiled)):
             self.compiled = frozenset(self.index)
-            self.pattern = re.compile(f"(?=(?:{_prefix_tree(sorted(self.compiled))}))")
+            self.pattern = re.compile(_prefix_tree(sorted(self.compiled)))
 
     def starts(self, text: str) -> list[int]:
-        found = [m.start() for m in self.pattern.finditer(text)] if self.pattern else []
+        found = []
+        match = self.pattern.search(text) if self.pattern else None
+        while match is not None:  # from the next character on: beginnings may overlap
+            found.append(match.start())
+            match = self.pattern.search(text, match.start() + 1)  # type: ignore[union-attr]
         for beginning in self.index.keys() - self.compiled if self.pattern else self.index:
             start = text.find(beginning)
             while start >= 0:
