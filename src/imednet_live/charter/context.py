@@ -15,9 +15,9 @@ from urllib.parse import urlsplit
 
 from imednet_live.core import env_vars
 from imednet_live.core.profiles import OPTIONAL_PACKAGES, PROFILES, Profile
-from imednet_live.core.redaction import redact, safe_url
+from imednet_live.core.redaction import safe_url
 from imednet_live.core.settings import ConfigError, Settings, read_count, read_var
-from imednet_live.recording import personal
+from imednet_live.recording import boundary
 from imednet_live.sdk import compat as sdk_compat
 
 # Set by the nox sessions; re-exported here for the plugin's modules.
@@ -102,7 +102,7 @@ class RunContext:
 
     def redact(self, text: str) -> str:
         """Secrets masked and, against a live target, the run's personal values replaced."""
-        return personal.scrub_text(redact(text, self.secrets))
+        return boundary.scrub(text, self.secrets)
 
     @property
     def suite_disabled_reason(self) -> str | None:
@@ -187,11 +187,7 @@ class RunContext:
                 f"  sandbox: scenario {self.sandbox_scenario}, "
                 f"subjects {self.sandbox_subjects or 'as seeded'}"
             )
-        if read_var(os.environ, env_vars.KEEP_PERSONAL) == "1":
-            lines.append(
-                f"  personal data: KEPT in reports and output ({env_vars.KEEP_PERSONAL}=1; "
-                "for your own machine only)"
-            )
+        lines += boundary.banner_lines(os.environ)
         if self.report_dir:
             lines.append(f"  report dir: {self.report_dir}")
         return [self.redact(line) for line in lines]

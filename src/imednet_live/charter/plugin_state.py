@@ -26,8 +26,6 @@ _SDK_DEFECT = pytest.StashKey[SdkDefect]()
 # What an xdist worker hands the controller in its workeroutput.
 _SDK_WARNINGS_OUTPUT = "imednet_live_sdk_warnings"
 _API_REQUESTS_OUTPUT = "imednet_live_api_requests"
-# Report fields pytest and xdist need as they are (never redacted).
-_UNREDACTED_KEYS = frozenset({"nodeid", "location", "$report_type", "when", "outcome"})
 
 
 class PluginState:

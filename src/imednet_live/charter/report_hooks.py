@@ -24,14 +24,13 @@ from imednet_live.charter.collector import (
     crash_message,
     skip_reason,
 )
-from imednet_live.charter.plugin_state import _SDK_DEFECT, _UNREDACTED_KEYS
+from imednet_live.charter.plugin_state import _SDK_DEFECT
 from imednet_live.charter.skips import (
     CharterSkip,
     category_of,
 )
-from imednet_live.core.redaction import needs_redaction, redact, redact_tree, tree_has
 from imednet_live.core.skip_categories import SkipCategory
-from imednet_live.recording import personal
+from imednet_live.recording import boundary
 
 if TYPE_CHECKING:
     # pydantic (the outcome models) and httpx (the request counter's tap) are imported when
@@ -123,30 +122,9 @@ class ReportHooks(PluginState):
             report.charter_category = str(category)  # type: ignore[attr-defined]
         return self._redacted(report)
 
-    @staticmethod
-    def _leaks(text: str, secrets: tuple[str, ...]) -> bool:
-        return needs_redaction(text, secrets) or personal.scrub_text(text) != text
-
     def _redacted(self, report: Any) -> Any:
-        """The same report with every secret masked, before terminal, JUnit or xdist see it."""
-        secrets = self.ctx.secrets
-        if not secrets and personal.scrubber() is None:
-            return report
-        data = self.config.hook.pytest_report_to_serializable(config=self.config, report=report)
-        if data is None or not tree_has(data, lambda s: self._leaks(s, secrets)):
-            return report
-        clean = redact_tree(
-            data,
-            lambda s: personal.scrub_text(redact(s, secrets)),
-            keep=_UNREDACTED_KEYS,
-            pairs=frozenset({"user_properties"}),
-        )
-        rebuilt = self.config.hook.pytest_report_from_serializable(config=self.config, data=clean)
-        if hasattr(report, "call"):
-            rebuilt.call = report.call
-        if hasattr(report, "result"):
-            rebuilt.result = report.result
-        return rebuilt
+        """The same report through the output boundary, before terminal, JUnit or xdist."""
+        return boundary.scrub_report(self.config, report, self.ctx.secrets)
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         if not self.is_worker:

@@ -92,17 +92,6 @@ def url_secrets(url: str | None) -> tuple[str, ...]:
     return tuple(sorted(values | {unquote(v) for v in values}))
 
 
-def tree_has(data: object, test: Callable[[str], bool]) -> bool:
-    """Whether any string in a JSON-like tree (dicts, lists, tuples) passes ``test``."""
-    if isinstance(data, str):
-        return test(data)
-    if isinstance(data, dict):
-        return any(tree_has(v, test) for v in data.values())
-    if isinstance(data, (list, tuple)):
-        return any(tree_has(v, test) for v in data)
-    return False
-
-
 def redact_tree(
     data: Any,
     scrub: Callable[[str], str],

@@ -33,7 +33,8 @@ from imednet_live.recording.allowlist import (
     SUBJECT_OF,
     Rule,
 )
-from imednet_live.recording.dates import DATE_IN_TEXT, DATETIME_REPR, parse_day, shift
+from imednet_live.recording.dates import parse_day, shift
+from imednet_live.recording.known_values import Personal, replace_known
 
 # -- rules ------------------------------------------------------------------------------
 
@@ -101,14 +102,6 @@ _FILTER_TERM = re.compile(
 _KIND_PREFIX = {"subj": "subj", "user": "user", "name": "name", "email": "mail"}
 
 
-@dataclass(frozen=True)
-class Personal:
-    """A personal value the scrubber replaced: which field held it, and what replaced it."""
-
-    field: str
-    replacement: str
-
-
 # Set while a request body is scrubbed (per thread and task, as VCR.py may call from either).
 _KEEP_DATES: ContextVar[bool] = ContextVar("keep_dates", default=False)
 
@@ -126,6 +119,9 @@ class Scrubber:
     variable_types: dict[str, str] = field(default_factory=dict)
     personal: dict[str, Personal] = field(default_factory=dict, repr=False)
     dates: dict[str, str] = field(default_factory=dict, repr=False)  # day -> shifted day
+    # Strings the allowlist keeps (study structure: "Week 1", "Baseline"): never hunted in
+    # text, even where a free-text field happens to hold the same words.
+    kept: set[str] = field(default_factory=set, repr=False)
 
     # -- values ------------------------------------------------------------------------
     def _note(
@@ -307,7 +303,10 @@ class Scrubber:
         if rule is Rule.STUDY_DATE and isinstance(value, str) and parse_day(value) is None:
             return self.free_text(value, name)  # not a date after all: text, not kept
         if rule in (Rule.KEEP, Rule.STUDY_DATE):
-            return self.text(value) if isinstance(value, str) else value
+            if isinstance(value, str):
+                self.kept.add(value)
+                return self.text(value)
+            return value
         if not isinstance(value, str):
             return self.unknown(value, name, subject)
         if rule in _PSEUDONYM_RULES:
@@ -381,29 +380,6 @@ class Scrubber:
             else:
                 kept[name] = self.text(str(value))
         return kept
-
-
-def replace_known(text: str, personal: Mapping[str, Personal], dates: Mapping[str, str]) -> str:
-    """``text`` with each known personal value (longest first) and subject day replaced."""
-    for value in sorted((v for v in personal if v in text), key=len, reverse=True):
-        if value.isdigit():  # a number only where it stands alone, not inside a longer one
-            text = re.sub(rf"(?<!\d){value}(?!\d)", personal[value].replacement, text)
-        else:
-            text = text.replace(value, personal[value].replacement)
-    if not dates:
-        return text
-
-    def iso(m: re.Match[str]) -> str:
-        return dates.get(m.group(0), m.group(0))
-
-    def pyrepr(m: re.Match[str]) -> str:
-        day = dates.get(f"{int(m.group(1)):04d}-{int(m.group(2)):02d}-{int(m.group(3)):02d}")
-        if day is None:
-            return m.group(0)
-        head = m.group(0)[: m.group(0).index("(") + 1]
-        return f"{head}{int(day[:4])}, {int(day[5:7])}, {int(day[8:10])}"
-
-    return DATETIME_REPR.sub(pyrepr, DATE_IN_TEXT.sub(iso, text))
 
 
 def _unquote(segment: str) -> str:

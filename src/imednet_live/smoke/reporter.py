@@ -17,8 +17,7 @@ from typing import Any, TextIO
 import httpx
 
 from imednet_live.core.atomic_files import write_text_atomic
-from imednet_live.core.redaction import redact
-from imednet_live.recording import personal
+from imednet_live.recording import boundary
 from imednet_live.sdk.http_tap import tapped
 from imednet_live.smoke.exits import EXIT_RED
 
@@ -38,7 +37,7 @@ class Reporter:
         return self._out if self._out is not None else sys.stdout
 
     def scrub(self, text: str) -> str:
-        return personal.scrub_text(redact(text, self.secrets))
+        return boundary.scrub(text, self.secrets)
 
     def _annotation(self, kind: str, message: str) -> None:
         # Workflow commands are one line; GitHub's escapes keep multi-line text intact.

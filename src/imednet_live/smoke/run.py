@@ -45,7 +45,7 @@ from imednet_live.core.redaction import safe_url
 from imednet_live.core.settings import ConfigError, Settings, env_secrets
 from imednet_live.core.skip_categories import SkipCategory
 from imednet_live.discovery.rules import NoLiveDataError, discover
-from imednet_live.recording import personal
+from imednet_live.recording import boundary, personal
 from imednet_live.recording import session as recording_session
 from imednet_live.recording.layout import RecordingError
 from imednet_live.sdk import compat as sdk_compat
@@ -374,6 +374,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     reporter.verbose = args.verbose
     report = SmokeReport()
     personal.start()  # a live target: what the smoke prints and writes is pseudonymised
+    boundary.install_streams()  # whatever prints it (a traceback, the SDK's own output)
+    try:
+        return _run(args, reporter, report)
+    finally:
+        boundary.uninstall_streams()
+
+
+def _run(args: argparse.Namespace, reporter: Reporter, report: SmokeReport) -> int:
     try:  # IMEDNET_LIVE_RECORD=1 or the replay target (docs/runbook.md)
         recording_session.start()
     except RecordingError as exc:

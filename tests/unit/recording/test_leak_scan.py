@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from imednet_live.recording.known_values import Personal
 from imednet_live.recording.leak_scan import scan_and_purge, scrub_files
-from imednet_live.recording.scrub import Personal
 
 
 def test_a_planted_secret_fails_the_scan_and_the_file_is_deleted(tmp_path: Path) -> None:
