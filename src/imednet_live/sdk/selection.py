@@ -3,9 +3,10 @@
 Pure standard library plus ``packaging`` (a dependency of nox itself, and of the
 ``harness`` extra): the noxfile reads this before any venv exists. Wheel and sdist names
 and ``Requires-Dist`` lines are read with ``packaging``, never by hand, so extras and
-environment markers mean what they mean to the installer. Each variable names one distribution the same way,
-as a version specifier (``==0.5.6``), a wheel or sdist path, or a source directory
-(installed editable). Unset, the pinned release from the constraints files is tested.
+environment markers mean what they mean to the installer. Each variable names one
+distribution the same way, as a version specifier (``==0.5.6``), a wheel or sdist path,
+or a source directory (installed editable). Unset, the pinned release from the
+constraints files is tested.
 
 Each profile gets only the distributions its dependencies allow: ``imednet-workflows``
 requires pandas and the Airflow provider requires Airflow, so neither is installed into
