@@ -475,7 +475,8 @@ def core_need(path: Path, environment: Mapping[str, str] | None = None) -> CoreN
     installed without extras). A line no installer could parse is ignored, as pip does.
     """
     metadata = _wheel_metadata(path)
-    env = {**default_environment(), **(environment or {}), "extra": ""}
+    env: dict[str, str] = {k: str(v) for k, v in default_environment().items()}
+    env.update(environment or {}, extra="")
     core = canonicalize_name(DISTRIBUTIONS[0].name)
     specifier, extras = SpecifierSet(), set[str]()
     for line in (metadata.get_all("Requires-Dist") or ()) if metadata else ():
