@@ -34,7 +34,6 @@ from imednet_live.config import OPENAPI_PATH, POSTMAN_PATH
 from imednet_live.sdk import compat, surface_changes, surface_snapshot
 from imednet_live.sdk.selection import DISTRIBUTION_NAMES
 
-KIND = "sdk-surface-change"  # the failure kind and smoke classification of a finding
 HEAD = "undeclared SDK surface change in"
 # Import packages whose files decide the surface (the core and its companions), and the
 # packages the declared changes' detection reads (the CLI's).
@@ -60,6 +59,10 @@ class Finding:
     line: str  # the snapshot diff's line
 
 
+class UndeclaredSurfaceChange(AssertionError):
+    """Raised by a contract test: the check's red line, classified ``sdk-surface-change``."""
+
+
 @dataclass(frozen=True)
 class SurfaceCheck:
     """What the check found; ``problem`` says why nothing could be compared."""
@@ -75,6 +78,11 @@ class SurfaceCheck:
         if not self.findings:
             return None
         return f"{HEAD} {self.build}: {'; '.join(f.text for f in self.findings)}"
+
+    def raise_if_undeclared(self) -> None:
+        line = self.line()
+        if line:
+            raise UndeclaredSurfaceChange(line)
 
     def status(self) -> str:
         """One line for the banner: what was compared, and the outcome."""
@@ -139,8 +147,9 @@ def _qualified(area: str, owner: str, member: str | None) -> str:
     return f"{head}.{member}" if member else head
 
 
-def check_installed() -> SurfaceCheck:
-    """Take the installed build's surface (imports the SDK) and compare it. Never raises."""
+def check_installed(folder: Path = surface_snapshot.SURFACES_DIR) -> SurfaceCheck:
+    """Take the installed build's surface (imports the SDK) and compare it with the
+    snapshots in ``folder``. Never raises."""
     version = compat.build_versions().get("imednet")
     if version is None:
         return SurfaceCheck("imednet (not installed)", problem="imednet is not installed")
@@ -150,7 +159,7 @@ def check_installed() -> SurfaceCheck:
         covers = surface_changes.covered_in_build()
     except Exception as exc:  # a stand-in or broken build: the tests will say more
         return SurfaceCheck(build, problem=f"{type(exc).__name__}: {exc}")
-    snapshots = surface_snapshot.load_all()
+    snapshots = surface_snapshot.load_all(folder)
     base = next((s for s in snapshots if s["version"] == current["version"]), None)
     base = base or surface_snapshot.previous(snapshots, current["version"])
     if base is None:
