@@ -208,7 +208,7 @@ def surface_change_in(exc: BaseException, check: SurfaceCheck | None) -> Failure
     contract test's own ``UndeclaredSurfaceChange``)."""
     if isinstance(exc, surface_check.UndeclaredSurfaceChange):
         return FailureInfo(SDK_SURFACE_CHANGE, str(exc), None)
-    found = surface_check.match(exc, check)
+    found = surface_check.match(_chain(exc), check)
     if found is None or check is None:
         return None
     return FailureInfo(SDK_SURFACE_CHANGE, surface_check.describe_raised(*found, check), None)

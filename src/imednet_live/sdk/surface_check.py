@@ -279,32 +279,30 @@ class Named:
     error: BaseException = field(compare=False)
 
 
-def named_members(exc: BaseException) -> Iterator[Named]:
-    """What each AttributeError/TypeError in ``exc``'s chain names, from its text."""
-    seen: set[int] = set()
-    todo: list[BaseException] = [exc]
-    while todo:
-        current = todo.pop(0)
-        if id(current) in seen:
-            continue
-        seen.add(id(current))
-        text = str(current)
-        if isinstance(current, AttributeError):
-            found = _NO_ATTRIBUTE.match(text)
-            if found:
-                yield Named(found["owner"], found["member"], False, current)
-        elif isinstance(current, TypeError):
-            found = _BAD_CALL.match(text)
-            if found:
-                yield Named(found["owner"], found["member"], True, current)
-        todo.extend(e for e in (current.__cause__, current.__context__) if e is not None)
+def named_member(error: BaseException) -> Named | None:
+    """What an AttributeError/TypeError names, from its text (the SDK's models raise
+    pydantic's AttributeError, which carries no ``name``/``obj``)."""
+    text = str(error)
+    if isinstance(error, AttributeError):
+        found = _NO_ATTRIBUTE.match(text)
+        return Named(found["owner"], found["member"], False, error) if found else None
+    if isinstance(error, TypeError):
+        found = _BAD_CALL.match(text)
+        return Named(found["owner"], found["member"], True, error) if found else None
+    return None
 
 
-def match(exc: BaseException, result: SurfaceCheck | None) -> tuple[Finding, Named] | None:
-    """The finding an exception raised later is about, or None."""
+def match(
+    errors: Iterable[BaseException], result: SurfaceCheck | None
+) -> tuple[Finding, Named] | None:
+    """The finding the first of ``errors`` (an exception and its causes) that names one is
+    about, or None."""
     if result is None or not result.findings:
         return None
-    for named in named_members(exc):
+    for error in errors:
+        named = named_member(error)
+        if named is None:
+            continue
         for finding in result.findings:
             if _names(finding, named):
                 return finding, named

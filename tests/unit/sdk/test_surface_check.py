@@ -113,21 +113,23 @@ def test_the_cause_of_a_wrapping_error_is_found() -> None:
         except AttributeError as exc:
             raise RuntimeError("discovery failed") from exc
 
-    assert surface_check.match(_raised(wrapped), _check(RENAMED)) is not None
+    info = surface_change_in(_raised(wrapped), _check(RENAMED))
+    assert info is not None
+    assert info.kind == SDK_SURFACE_CHANGE
 
 
 def test_signature_and_endpoint_findings_match_type_and_attribute_errors() -> None:
     endpoints = {"records": {"get": "(study_key, item_id, extra) -> Record"}}
     result = _check(_after(endpoints=endpoints))
     call = _raised(lambda: RecordsEndpoint().get("S", 1))  # type: ignore[call-arg]
-    found = surface_check.match(call, result)
+    found = surface_check.match([call], result)
     assert found is not None
     assert found[0].member == "get"
     assert found[0].signature
     gone = _raised(lambda: AsyncRecordRevisionsEndpoint().list)  # type: ignore[attr-defined]
-    assert surface_check.match(gone, result) is None  # the endpoint is gone, not its method
+    assert surface_check.match([gone], result) is None  # the endpoint is gone, not its method
     no_endpoint = AttributeError("'ImednetSDK' object has no attribute 'record_revisions'")
-    found = surface_check.match(no_endpoint, result)
+    found = surface_check.match([no_endpoint], result)
     assert found is not None
     assert found[0].text.startswith("sdk.record_revisions is gone")
 
@@ -135,10 +137,10 @@ def test_signature_and_endpoint_findings_match_type_and_attribute_errors() -> No
 def test_an_unrelated_error_or_a_clean_build_is_left_alone() -> None:
     result = _check(RENAMED)
     other_owner = AttributeError("'Site' object has no attribute 'subject_status'")
-    assert surface_check.match(other_owner, result) is None
-    assert surface_check.match(KeyError("subject_status"), result) is None
-    assert surface_check.match(AttributeError("x"), _check(_after())) is None
-    assert surface_check.match(AttributeError("x"), None) is None
+    assert surface_check.match([other_owner], result) is None
+    assert surface_check.match([KeyError("subject_status")], result) is None
+    assert surface_check.match([AttributeError("x")], _check(_after())) is None
+    assert surface_check.match([AttributeError("x")], None) is None
 
 
 def test_a_result_survives_the_trip_to_an_xdist_worker() -> None:
