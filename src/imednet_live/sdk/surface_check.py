@@ -150,10 +150,10 @@ def _qualified(area: str, owner: str, member: str | None) -> str:
 def check_installed(folder: Path = surface_snapshot.SURFACES_DIR) -> SurfaceCheck:
     """Take the installed build's surface (imports the SDK) and compare it with the
     snapshots in ``folder``. Never raises."""
-    version = compat.build_versions().get("imednet")
+    version = compat.sdk_version()
     if version is None:
         return SurfaceCheck("imednet (not installed)", problem="imednet is not installed")
-    build = compat.build_description({"imednet": version})
+    build = compat.build_description({"imednet": version})  # adds a checkout's commit
     try:
         current = surface_snapshot.take_installed()
         covers = surface_changes.covered_in_build()
