@@ -204,6 +204,8 @@ def _store(path: Path, result: SurfaceCheck) -> None:
 def fingerprint(env: Mapping[str, str]) -> str:
     """Every input of ``check_installed``, found without importing the SDK."""
     digest = hashlib.sha256(sys.version.encode())
+    # The build names (a checkout's commit included: the red line names it).
+    digest.update(json.dumps(compat.build_versions(), sort_keys=True).encode())
     for name in _FAMILY:
         for location in _locations(name):
             digest.update(f"\0{name}\0{location}".encode())
