@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from imednet_live.sdk.selection import build_label, wheel_builds  # noqa: E402
+from imednet_live.sdk.matrix_builds import build_label, wheel_builds  # noqa: E402
 
 SHARED_SDK = ROOT.parent / "shared" / "sdk"
 MATRIX = ["smoke", "live-readonly", "live-mutating"]

@@ -29,7 +29,8 @@ LAYERS: tuple[frozenset[str], ...] = tuple(
         "sdk discovery postgres",  # the build under test, what to read, a database
         "recording",  # traffic to disk and back, scrubbed
         "drift sandbox",  # shapes against the spec; the embedded API
-        "smoke charter live",  # the gate, the live suite's plugin and helpers
+        "charter live",  # the live suite's plugin and the helpers its tests import
+        "smoke",  # the gate (it reads the charter's classifications)
         "matrix report",  # what the noxfile runs; what a run's outcomes become
         "doc_tables",  # the docs rendered from the registries
         "__init__ cli mock pytest_sandbox fault_rules",  # the public face and old paths

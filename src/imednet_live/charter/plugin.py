@@ -33,6 +33,7 @@ from imednet_live.charter.report_hooks import ReportHooks
 from imednet_live.charter.request_counter import RequestCounter
 from imednet_live.charter.sdk_log import SdkLogCapture
 from imednet_live.charter.session_hooks import SessionHooks
+from imednet_live.charter.surface_gate import SurfaceGate
 from imednet_live.charter.warning_origin import SdkOriginMarker
 from imednet_live.core.settings import ConfigError
 
@@ -90,6 +91,8 @@ class CharterPlugin(CollectionHooks, ReportHooks, SessionHooks):
         self._started = time.monotonic()  # wall time of the session, for the report
         self._requests = RequestCounter()  # this process's HTTP requests, from the first test
         self._worker_requests = 0  # summed from xdist workers on the controller
+        # The SDK surface against its snapshot: here, before any worker starts or test runs.
+        self.surface = SurfaceGate(config, enabled=not ctx.suite_disabled_reason)
 
     # -- startup context (charter section 7) ---------------------------------------
 
@@ -105,6 +108,8 @@ class CharterPlugin(CollectionHooks, ReportHooks, SessionHooks):
         if terminal is not None and header_hidden:
             for line in self.ctx.banner_lines():
                 terminal.write_line(line)
+        if not self.is_worker:
+            self.surface.announce(terminal)
 
     def _junit_sdk_properties(self) -> None:
         """The SDK build as JUnit testsuite properties (``sdk_version``, ``sdk:<dist>``)."""

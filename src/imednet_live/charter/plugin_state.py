@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from imednet_live.charter.outcomes import TestOutcome, Violation
     from imednet_live.charter.request_counter import RequestCounter
     from imednet_live.charter.sdk_log import SdkLogCapture
+    from imednet_live.charter.surface_gate import SurfaceGate
     from imednet_live.charter.warning_origin import SdkOriginMarker
 
 WARNINGS_FILE = "warnings.log"
@@ -48,6 +49,7 @@ class PluginState:
     _started: float
     _requests: RequestCounter
     _worker_requests: int
+    surface: SurfaceGate
 
     def _terminal(self) -> pytest.TerminalReporter | None:
         return self.config.pluginmanager.get_plugin("terminalreporter")

@@ -85,7 +85,7 @@ class ReportHooks(PluginState):
             report.user_properties.append((PROP_FAILURE, fixed))
             report.longrepr = fixed
         elif report.failed and exc is not None:
-            info = describe_failure(exc, self.ctx.settings.base_url)
+            info = self.surface.classify(exc, describe_failure(exc, self.ctx.settings.base_url))
             lines = self.sdk_log.lines
             if swallowed and info.kind in (ASSERTION, OTHER):
                 first, logged_line = swallowed[0]

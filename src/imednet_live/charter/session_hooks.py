@@ -40,7 +40,7 @@ class SessionHooks(WarningHooks):
             return
         self._sort_warnings()
         self.tests, self.violations = self.collector.finish(self.ctx)
-        self.violations += self._read_only_violations()
+        self.violations += self._read_only_violations() + self.surface.violations()
         self._hide_other_warnings()
         self.violations += self._write_files()
         if self.violations and session.exitstatus in (

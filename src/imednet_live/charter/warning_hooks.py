@@ -39,6 +39,11 @@ class WarningHooks(PluginState):
             self._recorded_warnings.append((key, warning_message.category, formatted.rstrip()))
 
     @pytest.hookimpl(optionalhook=True)
+    def pytest_configure_node(self, node: Any) -> None:
+        """xdist: each worker gets the controller's surface check, not its own."""
+        self.surface.configure_node(node)
+
+    @pytest.hookimpl(optionalhook=True)
     def pytest_testnodedown(self, node: Any) -> None:
         """xdist: a worker's tagged SDK warnings arrive in its workeroutput."""
         output = getattr(node, "workeroutput", None) or {}

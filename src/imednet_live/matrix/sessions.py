@@ -20,7 +20,7 @@ from imednet_live.core.profiles import MUTATING_PROFILE, PROFILES, READONLY_PROF
 from imednet_live.core.settings import ConfigError
 from imednet_live.matrix.checkout import Checkout
 from imednet_live.matrix.install import SDK_VARIABLES
-from imednet_live.sdk.selection import PINNED, build_label, parse_matrix, shared_builds
+from imednet_live.sdk.matrix_builds import PINNED, build_label, parse_matrix, shared_builds
 
 if TYPE_CHECKING:
     import nox

@@ -1,9 +1,12 @@
 """Which SDK build a session installs: ``IMEDNET_SDK`` and friends, parsed and filtered.
 
-Pure standard library (plus ``packaging``, which nox and pip both bring): the noxfile
-reads this before any venv exists. Each variable names one distribution the same way,
-as a version specifier (``==0.5.6``), a wheel or sdist path, or a source directory
-(installed editable). Unset, the pinned release from the constraints files is tested.
+Pure standard library plus ``packaging`` (a dependency of nox itself, and of the
+``harness`` extra): the noxfile reads this before any venv exists. Wheel and sdist names
+and ``Requires-Dist`` lines are read with ``packaging``, never by hand, so extras and
+environment markers mean what they mean to the installer. Each variable names one
+distribution the same way, as a version specifier (``==0.5.6``), a wheel or sdist path,
+or a source directory (installed editable). Unset, the pinned release from the
+constraints files is tested.
 
 Each profile gets only the distributions its dependencies allow: ``imednet-workflows``
 requires pandas and the Airflow provider requires Airflow, so neither is installed into
@@ -21,8 +24,17 @@ from email.parser import HeaderParser
 from enum import Enum
 from pathlib import Path
 
+from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
-from packaging.utils import canonicalize_name
+from packaging.utils import (
+    InvalidSdistFilename,
+    InvalidWheelFilename,
+    NormalizedName,
+    canonicalize_name,
+    parse_sdist_filename,
+    parse_wheel_filename,
+)
+from packaging.version import Version
 
 from imednet_live.core import env_vars
 from imednet_live.core.profiles import Profile
@@ -230,6 +242,8 @@ def _parse_path(dist: SdkDistribution, value: str, cwd: Path, head: str) -> SdkS
     if not path.name.endswith(_ARCHIVES):
         raise ConfigError(f"{head}: {path.name} is not a wheel (.whl) or sdist (.tar.gz, .zip)")
     named = archive_distribution(path.name)
+    if named is None:
+        raise ConfigError(f"{head}: {path.name} {_NOT_AN_ARCHIVE_NAME}")
     if named != canonicalize_name(dist.name):
         raise ConfigError(
             f"{head}: {path.name} is a {named} build, but {dist.variable} selects {dist.name}"
@@ -237,13 +251,30 @@ def _parse_path(dist: SdkDistribution, value: str, cwd: Path, head: str) -> SdkS
     return SdkSpec(dist, value, SpecKind.ARCHIVE, str(path), _extras(dist, path))
 
 
-def archive_distribution(filename: str) -> str:
-    """The canonical distribution name in a wheel or sdist file name."""
-    stem = filename
-    for suffix in _ARCHIVES:
-        stem = stem.removesuffix(suffix)
-    # Wheels: name-version-...; sdists: name-version. Names never contain "-" in files.
-    return canonicalize_name(stem.split("-")[0])
+_NOT_AN_ARCHIVE_NAME = (
+    "is not a valid wheel or sdist file name (name-version[-build]-python-abi-platform.whl, "
+    "name-version.tar.gz); rename it as its build backend wrote it"
+)
+
+
+def archive_name_version(filename: str) -> tuple[NormalizedName, Version] | None:
+    """The canonical distribution name and version a wheel or sdist file name states.
+
+    None for a name no installer accepts (``packaging`` decides, as pip and uv do).
+    """
+    try:
+        if filename.endswith(".whl"):
+            name, version, _, _ = parse_wheel_filename(filename)
+            return name, version
+        return parse_sdist_filename(filename)
+    except (InvalidWheelFilename, InvalidSdistFilename):
+        return None
+
+
+def archive_distribution(filename: str) -> NormalizedName | None:
+    """The canonical distribution name in a wheel or sdist file name (None: not valid)."""
+    named = archive_name_version(filename)
+    return None if named is None else named[0]
 
 
 def wheel_extras(path: Path) -> frozenset[str] | None:
@@ -277,8 +308,10 @@ def filtered_constraints(text: str, names: tuple[str, ...]) -> str:
     drop = {canonicalize_name(n) for n in names}
     kept = []
     for line in text.splitlines():
-        requirement = line.split(";")[0].split("#")[0].strip()
-        name = re.split(r"[\s\[=<>!~@]", requirement, maxsplit=1)[0] if requirement else ""
+        try:
+            name = Requirement(line.split(" #")[0].strip()).name
+        except InvalidRequirement:  # a comment, an option line, a blank
+            name = ""
         if name and canonicalize_name(name) in drop:
             continue
         kept.append(line)
@@ -305,133 +338,3 @@ def _installer_reason(output: str) -> str:
             if line.startswith(marker):
                 return f"{text}: {line.removeprefix(marker).strip()}"
     return text
-
-
-PINNED = "pinned"  # a matrix entry meaning "no SDK variable set"
-# A matrix build may carry the API contract a build needs (SDK main builds its models from
-# one, and its wheels carry none): a file item with one of these endings sets the SDK's
-# own variable for that build only, e.g. "core.whl wf.whl imednet.postman_collection.json".
-CONTRACT_SUFFIXES: dict[str, str] = {
-    ".json": env_vars.POSTMAN_PATH,
-    ".yaml": env_vars.OPENAPI_PATH,
-    ".yml": env_vars.OPENAPI_PATH,
-}
-CONTRACT_FILE = "imednet.postman_collection.json"  # its name beside main's wheels
-SDK_VARIABLE_NAMES = tuple(d.variable for d in DISTRIBUTIONS)
-
-
-def parse_matrix(text: str, cwd: Path) -> list[dict[str, str]]:
-    """``IMEDNET_LIVE_SDK_MATRIX`` as one variable mapping per build (empty: pinned).
-
-    Versions and checkouts select ``imednet``; an archive selects the distribution its
-    file name says, so a build is written as its files: ``core.whl workflows.whl``.
-    """
-    builds: list[dict[str, str]] = []
-    for chunk in text.split(";"):
-        items = chunk.split()
-        if not items:
-            continue
-        build: dict[str, str] = {}
-        for item in items:
-            if item == PINNED:
-                continue
-            variable = _variable_for(item, cwd)
-            if variable in build:
-                raise ConfigError(
-                    f"{env_vars.SDK_MATRIX}: build {chunk.strip()!r} names {variable} twice"
-                )
-            build[variable] = item
-        for variable, value in build.items():  # the same checks as the variables get
-            dist = next((d for d in DISTRIBUTIONS if d.variable == variable), None)
-            if dist is not None:
-                parse_spec(dist, value, cwd)
-            elif not (cwd / Path(value).expanduser()).is_file():
-                raise ConfigError(
-                    f"{env_vars.SDK_MATRIX}: {value} (the build's {variable}) is not a file"
-                )
-        builds.append(build)
-    if not builds:
-        raise ConfigError(f"{env_vars.SDK_MATRIX} names no build; e.g. 'pinned; ==0.5.6'")
-    return builds
-
-
-def _variable_for(item: str, cwd: Path) -> str:
-    for suffix, variable in CONTRACT_SUFFIXES.items():
-        if item.endswith(suffix):
-            return variable
-    if item.endswith(_ARCHIVES):
-        named = archive_distribution(Path(item).name)
-        for dist in DISTRIBUTIONS:
-            if canonicalize_name(dist.name) == named:
-                return dist.variable
-        raise ConfigError(
-            f"{env_vars.SDK_MATRIX}: {item} is a {named} build, not one of {DISTRIBUTION_NAMES}"
-        )
-    return env_vars.SDK
-
-
-def wheel_builds(folder: Path) -> list[dict[str, str]]:
-    """One build per ``imednet`` wheel in ``folder``, with the companions it satisfies.
-
-    A companion (workflows, Airflow provider) joins a core wheel when the core's version
-    meets the companion's own ``Requires-Dist: imednet`` range: the wheels say it. An
-    ``imednet.postman_collection.json`` beside the wheels is their API contract (SDK main
-    builds its models from one): every build of the folder carries it as
-    ``IMEDNET_POSTMAN_PATH``.
-    """
-    cores: list[tuple[str, Path]] = []
-    companions: list[tuple[SdkDistribution, SpecifierSet, Path]] = []
-    for path in sorted(folder.glob("*.whl")):
-        named = archive_distribution(path.name)
-        dist = next((d for d in DISTRIBUTIONS if canonicalize_name(d.name) == named), None)
-        if dist is None:
-            continue
-        if dist.variable == env_vars.SDK:
-            cores.append((path.name.split("-")[1], path))
-        else:
-            companions.append((dist, _requires_imednet(path), path))
-    contract = folder / CONTRACT_FILE
-    builds = []
-    for version, core in cores:
-        build = {env_vars.SDK: str(core)}
-        for dist, needs, path in companions:
-            if needs.contains(version, prereleases=True):
-                build[dist.variable] = str(path)
-        if contract.is_file():
-            build[env_vars.POSTMAN_PATH] = str(contract)
-        builds.append(build)
-    return builds
-
-
-def shared_builds(folder: Path) -> list[dict[str, str]]:
-    """``wheel_builds`` of ``folder`` and of each folder in it (``main-84b2fd36/``)."""
-    folders = [folder, *sorted(p for p in folder.iterdir() if p.is_dir())]
-    return [build for f in folders for build in wheel_builds(f)]
-
-
-def _requires_imednet(path: Path) -> SpecifierSet:
-    """The ``imednet`` range a companion wheel declares (empty: any)."""
-    metadata = _wheel_metadata(path)
-    for requirement in (metadata.get_all("Requires-Dist") or ()) if metadata else ():
-        match = re.match(r"imednet\s*\(?([^);]*)\)?", requirement.strip())
-        if match and not requirement.strip().startswith(("imednet-", "imednet_")):
-            try:
-                return SpecifierSet(match.group(1).strip())
-            except InvalidSpecifier:
-                return SpecifierSet()
-    return SpecifierSet()
-
-
-def build_label(build: Mapping[str, str]) -> str:
-    """A folder-safe name for one build: ``pinned``, ``imednet-0.5.6``, ``imednet-0.8.0+2``."""
-    if not build:
-        return PINNED
-    core = build.get(env_vars.SDK)
-    if core is None:
-        head = "pinned"
-    elif core.endswith(_ARCHIVES):
-        head = "-".join(Path(core).name.split("-")[:2])
-    else:
-        head = "imednet" + re.sub(r"[^A-Za-z0-9.]+", "-", core).strip("-")
-    extra = sum(v in SDK_VARIABLE_NAMES for v in build) - (1 if core is not None else 0)
-    return f"{head}+{extra}" if extra else head

@@ -88,7 +88,8 @@ class SmokeReport:
     scenarios: list[ScenarioResult] = field(default_factory=list)
     exit_code: int = EXIT_RED
     reason: str = "not started"
-    classification: str | None = None  # known-sdk-defect: red because of the build itself
+    # known-sdk-defect or sdk-surface-change: red because of the build itself
+    classification: str | None = None
     duration_s: float | None = None
 
     def to_dict(self) -> dict[str, Any]:

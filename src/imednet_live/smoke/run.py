@@ -23,13 +23,10 @@ import pydantic
 from imednet import ImednetSDK
 from imednet.errors import ApiError, AuthenticationError, RequestError
 
+from imednet_live.charter.classification import SDK_SURFACE_CHANGE
 from imednet_live.core.api_paths import api_url
 from imednet_live.core.auth import auth_headers
-from imednet_live.core.env_vars import (
-    API_KEY,
-    BASE_URL,
-    SECURITY_KEY,
-)
+from imednet_live.core.env_vars import API_KEY, BASE_URL, SECURITY_KEY
 from imednet_live.core.job_states import (
     MAX_POLL_DELAY_S,
     SUCCESS_STATE,
@@ -49,6 +46,7 @@ from imednet_live.recording import boundary, personal
 from imednet_live.recording import session as recording_session
 from imednet_live.recording.layout import RecordingError
 from imednet_live.sdk import compat as sdk_compat
+from imednet_live.sdk import surface_check
 from imednet_live.smoke.args import UsageError, parse_args
 from imednet_live.smoke.exits import EXIT_GREEN, EXIT_RED, EXIT_SKIP
 from imednet_live.smoke.reporter import (
@@ -188,6 +186,13 @@ class SmokeRun:
             self.report.classification = KNOWN_SDK_DEFECT
             self.reporter.error(defect)
             return EXIT_RED, defect
+        surface = surface_check.check()  # before any request, too: one line, not a crash
+        changed = surface.line()
+        if changed is not None:
+            self.report.classification = SDK_SURFACE_CHANGE
+            self.reporter.error(changed)
+            return EXIT_RED, changed
+        self.reporter.detail(surface.status())
         with sdk_compat.open_sync(settings.sdk_kwargs()) as sdk:
             found = discover(sdk, settings)
             self.report.identifiers = identifiers_of(found)

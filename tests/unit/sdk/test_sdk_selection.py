@@ -10,17 +10,19 @@ import pytest
 from imednet_live.core import env_vars
 from imednet_live.core.profiles import PROFILES
 from imednet_live.core.settings import ConfigError
-from imednet_live.sdk.selection import (
-    CLI_EXTRA,
+from imednet_live.sdk.matrix_builds import (
     PINNED,
-    SpecKind,
     build_label,
-    filtered_constraints,
-    install_failure_line,
     parse_matrix,
-    parse_selection,
     shared_builds,
     wheel_builds,
+)
+from imednet_live.sdk.selection import (
+    CLI_EXTRA,
+    SpecKind,
+    filtered_constraints,
+    install_failure_line,
+    parse_selection,
 )
 
 
