@@ -39,12 +39,14 @@ ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT / "src"))
 
 from imednet_live import config
+from imednet_live import resolution as dep_resolution
 from imednet_live.config import ConfigError
 from imednet_live.fault_rules import FaultRuleError, parse_rules
 from imednet_live.profiles import MUTATING_PROFILE, PROFILES, READONLY_PROFILES
 from imednet_live.recording import layout as recording_layout
 from imednet_live.recording import leak_scan, personal
 from imednet_live.redaction import safe_url
+from imednet_live.resolution import Resolution
 from imednet_live.sdk.selection import (
     DISTRIBUTION_NAMES,
     PINNED,
@@ -107,6 +109,16 @@ if config.read_var(os.environ, config.RECORD) == "1" and not config.read_var(
     os.environ[config.RECORD_KEY] = secrets.token_hex(32)
 
 
+# The dependency resolution (resolution.py): read before nox touches any venv, so a bad
+# value is one line; each resolution keeps its venvs apart (no reinstall ping-pong).
+try:
+    RESOLUTION = dep_resolution.parse(os.environ)
+except ConfigError as exc:
+    nox_logger.error(str(exc))
+    raise SystemExit(2) from None
+nox.options.envdir = dep_resolution.envdir(RESOLUTION)
+
+
 def constraints_file(profile: str, python: str | None = None) -> Path:
     python = python or f"{sys.version_info.major}.{sys.version_info.minor}"
     return CONSTRAINTS / f"{profile}-py{python}.txt"
@@ -125,6 +137,10 @@ def install_profile(session: nox.Session, profile: str, *, sdk: bool = False) ->
     constraints = constraints_file(profile, session_python(session))
     if not constraints.exists():
         session.error(f"no constraints file {constraints.relative_to(ROOT)}; run: nox -s lock")
+    res = checked(session, lambda: dep_resolution.parse(os.environ))
+    upgrade = dep_resolution.take_upgrade(session.posargs) and res is not Resolution.LOCKED
+    if res is not Resolution.LOCKED and session.venv_backend != "uv":
+        session.error(f"{config.RESOLUTION}={res} needs nox's uv backend: pip install 'nox[uv]'")
     selection = sdk_selection(session) if sdk else SdkSelection()
     specs = selection.for_profile(PROFILES[profile])
     for left_out in selection.left_out(PROFILES[profile]):
@@ -136,17 +152,21 @@ def install_profile(session: nox.Session, profile: str, *, sdk: bool = False) ->
         # Red but not fatal: the build simply lacks the package, and the plugin skips
         # its tests as dependency-missing, naming it (sdk_compat.missing_surfaces).
         nox_logger.error(gap.line(PROFILES[profile]))
-    stamp = InstallStamp.of(session, profile, extras, constraints, specs)
+    stamp = InstallStamp.of(
+        session, profile, extras, constraints, specs, dep_resolution.stamp_parts(res), upgrade
+    )
     if stamp is not None and stamp.current():
         session.log(f"install: as in this venv's last session ({constraints.name}), skipped")
     else:
         if stamp is not None:  # written again only once this install has succeeded
             stamp.path.unlink(missing_ok=True)
-        install_packages(session, extras, constraints, specs, selection, sdk=sdk)
+        install_packages(session, extras, constraints, specs, selection, sdk=sdk, resolution=res)
     # The resolved set goes into the log (googleapis practice) and the venv is
     # proved to hold exactly its profile's optional packages.
     check = ["--freeze", *(["--sdk"] if sdk else []), profile]
     session.run("python", "-m", "imednet_live.profile_check", *check)
+    if res is not Resolution.LOCKED:  # what moved away from the lock, named once per session
+        session.run("python", "-m", "imednet_live.resolution", str(constraints))
     # Every worker, sandbox and subprocess then imports from bytecode (imednet_live/bytecode.py).
     session.run("python", "-m", "imednet_live.bytecode")
     if stamp is not None and stamp.digest is not None:
@@ -175,13 +195,19 @@ class InstallStamp:
         extras: str,
         constraints: Path,
         specs: tuple[SdkSpec, ...],
+        resolution: tuple[str, ...] = (),
+        upgrade: bool = False,
     ) -> InstallStamp | None:
-        """None without a venv of nox's own (``venv_backend="none"``)."""
+        """None without a venv of nox's own (``venv_backend="none"``).
+
+        ``resolution`` is the resolution's part of the key (resolution.stamp_parts: a
+        `latest` install goes stale each day); ``upgrade`` (posargs) resolves again now.
+        """
         venv = getattr(session, "virtualenv", None)
         if not isinstance(venv, VirtualEnv):
             return None
         path = Path(venv.location) / ".imednet-live-install"
-        if any(spec.kind != "version" for spec in specs):
+        if upgrade or any(spec.kind != "version" for spec in specs):
             return cls(path, None)
         digest = hashlib.sha256()
         for part in (
@@ -191,6 +217,7 @@ class InstallStamp:
             (ROOT / "pyproject.toml").read_text(encoding="utf-8"),
             *(spec.requirement() for spec in specs),
             sys.version,
+            *resolution,
         ):
             digest.update(part.encode() + b"\0")
         return cls(path, digest.hexdigest())
@@ -212,13 +239,17 @@ def install_packages(
     selection: SdkSelection,
     *,
     sdk: bool,
+    resolution: Resolution = Resolution.LOCKED,
 ) -> None:
     """Install the profile (and the SDK build ``specs`` name) into the session venv."""
     if specs:
-        install_sdk_build(session, extras, constraints, specs, selection)
-    elif sdk and session.venv_backend == "uv":
+        install_sdk_build(session, extras, constraints, specs, selection, resolution)
+    elif (sdk or resolution is not Resolution.LOCKED) and session.venv_backend == "uv":
         # Not session.install: nox -R skips that, and would leave an earlier build in place.
-        code, output = uv_pip(session, "install", "-e", f".[{extras}]", "-c", str(constraints))
+        switches = dep_resolution.uv_install_args(resolution, constraints)
+        code, output = uv_pip(session, "install", "-e", f".[{extras}]", *switches)
+        if code != 0 and resolution is not Resolution.LOCKED:
+            session.error(dep_resolution.failure_line(resolution, output))
         if code != 0:
             session.error(install_failure_line(selection, output))
     else:
@@ -267,6 +298,7 @@ def install_sdk_build(
     constraints: Path,
     specs: tuple[SdkSpec, ...],
     selection: SdkSelection,
+    resolution: Resolution = Resolution.LOCKED,
 ) -> None:
     """The profile and the selected SDK build in one resolution; the SDK's own pin yields.
 
@@ -288,11 +320,14 @@ def install_sdk_build(
     ]
     code, output = uv_pip(
         session, "install", "-e", f".[{extras}]", *(s.requirement() for s in specs),
-        "-c", str(narrowed), "--override", str(overrides), *refresh,
+        *dep_resolution.uv_install_args(resolution, narrowed),
+        "--override", str(overrides), *refresh,
     )  # fmt: skip
     if code == 0:
         for spec in (s for s in specs if s.editable):
             code, output = uv_pip(session, "install", "--no-deps", "-e", spec.target)
+    if code != 0 and resolution is not Resolution.LOCKED:
+        session.error(dep_resolution.failure_line(resolution, output))
     if code != 0:
         session.error(install_failure_line(selection, output))
     session.log(f"SDK build: {selection.describe()}")
@@ -506,6 +541,7 @@ def live_session(session: nox.Session, profile_name: str) -> None:
         config.PROFILE: profile_name,
         config.SESSION: session.name,
         config.REPORT_DIR: str(reports),
+        config.LOCK_FILE: str(constraints_file(profile_name, session_python(session))),
     }
     if target.kind is TargetKind.LIVE and not config.read_var(os.environ, config.SMOKE_BATCH_ID):
         batch = smoke_batch_id(REPORTS / "smoke" / "smoke.json")

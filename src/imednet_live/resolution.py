@@ -1,0 +1,242 @@
+"""The resolution axis: which versions of the dependencies a session's venv holds.
+
+``locked`` installs each profile from its constraints file (reproducible; the default).
+``latest`` ignores the constraints and takes the newest versions that satisfy the SDK's
+and our declared ranges, as ``pip install imednet`` gives a new user today. ``lowest``
+takes the lowest versions our extras declare (uv's ``lowest-direct``), the floor a user
+with older packages meets. The SDK build itself stays the selected one (the lock's pin by
+default) only where ``IMEDNET_SDK`` selects one; otherwise it resolves like the rest.
+
+The noxfile imports this with only nox's environment (standard library and packaging);
+the live suite's plugin imports it in the session venv for the lock diff.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+
+from packaging.utils import canonicalize_name
+
+from imednet_live import config
+from imednet_live.config import ConfigError
+
+
+class Resolution(str, Enum):
+    LOCKED = "locked"
+    LATEST = "latest"
+    LOWEST = "lowest"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+ALLOWED = tuple(r.value for r in Resolution)
+# Posargs that ask a `latest`/`lowest` venv to resolve again now (taken out of posargs).
+UPGRADE_POSARGS = ("--upgrade", "-U")
+# uv's own switches per resolution; `--upgrade` so an existing venv's versions never stick.
+_UV_ARGS = {
+    Resolution.LATEST: ("--resolution", "highest", "--upgrade"),
+    Resolution.LOWEST: ("--resolution", "lowest-direct", "--upgrade"),
+}
+
+
+def parse(env: Mapping[str, str]) -> Resolution:
+    """IMEDNET_LIVE_RESOLUTION, or ConfigError in one line naming the three allowed."""
+    raw = config.read_var(env, config.RESOLUTION)
+    if raw is None:
+        return Resolution.LOCKED
+    try:
+        return Resolution(raw.lower())
+    except ValueError:
+        raise ConfigError(
+            f"{config.RESOLUTION}={raw!r} is not a resolution; use one of "
+            f"{', '.join(ALLOWED)} (default locked)"
+        ) from None
+
+
+def envdir(resolution: Resolution, default: str = ".nox") -> str:
+    """Where nox keeps the venvs: each resolution its own, so none reinstalls another's."""
+    return default if resolution is Resolution.LOCKED else f"{default}/resolution-{resolution}"
+
+
+def uv_install_args(resolution: Resolution, constraints: Path) -> list[str]:
+    """The constraint and resolution switches of one ``uv pip install``.
+
+    Under ``latest``/``lowest`` nothing of the lock holds, the SDK's pin included: with
+    it as a constraint uv (and pip) pick typer 0.15.4, which caps click; without it, as a
+    new user installing our extras meets it, typer 0.15.3 and click 8.5.1. A selected
+    SDK build (IMEDNET_SDK) still holds, through its override.
+    """
+    if resolution is Resolution.LOCKED:
+        return ["-c", str(constraints)]
+    return list(_UV_ARGS[resolution])
+
+
+def stamp_parts(resolution: Resolution, today: datetime.date | None = None) -> tuple[str, ...]:
+    """What the install stamp adds for the resolution: `latest` goes stale every UTC day.
+
+    ``locked`` adds nothing, so the stamps of existing locked venvs stay valid.
+    """
+    if resolution is Resolution.LOCKED:
+        return ()
+    if resolution is Resolution.LOWEST:
+        return (str(resolution),)
+    day = today or datetime.datetime.now(datetime.timezone.utc).date()
+    return (str(resolution), day.isoformat())
+
+
+def take_upgrade(posargs: list[str]) -> bool:
+    """Whether posargs ask to resolve again; the switches are removed (pytest never sees them)."""
+    found = [a for a in posargs if a in UPGRADE_POSARGS]
+    for arg in found:
+        posargs.remove(arg)
+    return bool(found)
+
+
+_PIN = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)(?:\[[^\]]*\])?\s*==\s*([^\s;#]+)")
+
+
+def parse_pins(text: str) -> dict[str, str]:
+    """``name==version`` lines of a constraints or freeze file, by canonical name."""
+    pins: dict[str, str] = {}
+    for line in text.splitlines():
+        match = _PIN.match(line)
+        if match:
+            pins[canonicalize_name(match.group(1))] = match.group(2)
+    return pins
+
+
+@dataclass(frozen=True)
+class Difference:
+    """One dependency whose installed version is not the lock's (None: absent on that side)."""
+
+    name: str
+    locked: str | None
+    installed: str | None
+
+    def describe(self) -> str:
+        return f"{self.name} {self.locked or 'not locked'} -> {self.installed or 'not installed'}"
+
+    def as_dict(self) -> dict[str, str | None]:
+        return {"name": self.name, "locked": self.locked, "installed": self.installed}
+
+
+def lock_diff(
+    locked: Mapping[str, str], installed: Mapping[str, str], ignore: Iterable[str] = ()
+) -> list[Difference]:
+    """Every dependency whose version differs from the lock, by name.
+
+    ``ignore`` names what is not a dependency (our own package; an SDK build selected
+    apart from the lock).
+    """
+    skip = {canonicalize_name(n) for n in ignore}
+    lock = {canonicalize_name(k): v for k, v in locked.items()}
+    have = {canonicalize_name(k): v for k, v in installed.items()}
+    return [
+        Difference(name, lock.get(name), have.get(name))
+        for name in sorted(set(lock) | set(have))
+        if name not in skip and lock.get(name) != have.get(name)
+    ]
+
+
+def installed_versions() -> dict[str, str]:
+    """The running interpreter's installed distributions (the session venv's)."""
+    from importlib import metadata
+
+    found: dict[str, str] = {}
+    for dist in metadata.distributions():
+        name = dist.metadata["Name"]
+        if name:
+            found.setdefault(canonicalize_name(name), dist.version)
+    return found
+
+
+def describe(resolution: Resolution, differences: list[Difference]) -> str:
+    """The banner's one line: the resolution and what differs from the lock."""
+    if resolution is Resolution.LOCKED and not differences:
+        return "locked (the constraints file)"
+    if not differences:
+        return f"{resolution}: resolves exactly the lock (no differing dependencies)"
+    listed = ", ".join(d.describe() for d in differences)
+    return f"{resolution}: {len(differences)} differing from the lock: {listed}"
+
+
+# uv's words for a package it could not get, most specific first.
+_UNRESOLVED = (
+    re.compile(r"Because (?:there is no version of |there are no versions of )?"
+               r"([A-Za-z0-9][A-Za-z0-9._-]*)[^\n]*(?:was not found|were not found|"
+               r"cannot be used|unavailable)"),
+    re.compile(r"Failed to fetch: `[^`]*/([A-Za-z0-9][A-Za-z0-9._-]*)/?`"),
+    re.compile(r"Failed to (?:download|fetch|build|prepare)[^`]*`([A-Za-z0-9][A-Za-z0-9._-]*)"),
+    re.compile(r"Because ([A-Za-z0-9][A-Za-z0-9._-]*)"),
+)
+
+
+def unresolved_package(output: str) -> str | None:
+    """The package uv names in an install failure, if it names one."""
+    for pattern in _UNRESOLVED:
+        match = pattern.search(output)
+        if match:
+            return match.group(1).split("==")[0]
+    return None
+
+
+def failure_line(resolution: Resolution, output: str) -> str:
+    """One line for a failed install under ``resolution``: never a silent fall back to the lock."""
+    package = unresolved_package(output)
+    last = next((line.strip() for line in reversed(output.splitlines()) if line.strip()), "")
+    offline = "network" in output.lower() or "offline" in output.lower()
+    why = "the package index is unreachable" if offline else f"uv: {last[:200]}"
+    return (
+        f"{config.RESOLUTION}={resolution}: cannot resolve {package or 'the profile'} "
+        f"({why}); no fall back to the lock: run with {config.RESOLUTION}=locked, "
+        "or with network access to the index"
+    )
+
+
+NOT_DEPENDENCIES = ("imednet-live",)  # our own package, installed from the checkout
+
+
+def session_diff(lock_file: Path) -> list[Difference]:
+    """This interpreter's installed versions against ``lock_file`` (a constraints file)."""
+    locked = parse_pins(lock_file.read_text(encoding="utf-8"))
+    return lock_diff(locked, installed_versions(), NOT_DEPENDENCIES)
+
+
+def session_pins(env: Mapping[str, str]) -> dict[str, str]:
+    """The lock's pins of this session (IMEDNET_LIVE_LOCK_FILE); empty outside nox."""
+    path = config.read_var(env, config.LOCK_FILE)
+    if path is None:
+        return {}
+    try:
+        return parse_pins(Path(path).read_text(encoding="utf-8"))
+    except OSError:
+        return {}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m imednet_live.resolution CONSTRAINTS``: the session's one resolution line."""
+    import os
+    import sys
+
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) != 1:
+        print("usage: python -m imednet_live.resolution CONSTRAINTS_FILE", file=sys.stderr)
+        return 2
+    try:
+        resolution = parse(os.environ)
+        differences = session_diff(Path(args[0]))
+    except (ConfigError, OSError) as exc:
+        print(f"resolution: {exc}", file=sys.stderr)
+        return 2
+    print(f"resolution {describe(resolution, differences)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
