@@ -186,6 +186,7 @@ class InstallStamp:
 
     path: Path
     digest: str | None
+    force: bool = False  # posargs asked to resolve again: install, then stamp as usual
 
     @classmethod
     def of(
@@ -207,7 +208,7 @@ class InstallStamp:
         if not isinstance(venv, VirtualEnv):
             return None
         path = Path(venv.location) / ".imednet-live-install"
-        if upgrade or any(spec.kind != "version" for spec in specs):
+        if any(spec.kind != "version" for spec in specs):
             return cls(path, None)
         digest = hashlib.sha256()
         for part in (
@@ -220,10 +221,10 @@ class InstallStamp:
             *resolution,
         ):
             digest.update(part.encode() + b"\0")
-        return cls(path, digest.hexdigest())
+        return cls(path, digest.hexdigest(), force=upgrade)
 
     def current(self) -> bool:
-        if self.digest is None:
+        if self.digest is None or self.force:
             return False
         try:
             return self.path.read_text(encoding="utf-8").strip() == self.digest

@@ -4,8 +4,8 @@
 ``latest`` ignores the constraints and takes the newest versions that satisfy the SDK's
 and our declared ranges, as ``pip install imednet`` gives a new user today. ``lowest``
 takes the lowest versions our extras declare (uv's ``lowest-direct``), the floor a user
-with older packages meets. The SDK build itself stays the selected one (the lock's pin by
-default) only where ``IMEDNET_SDK`` selects one; otherwise it resolves like the rest.
+with older packages meets. A build ``IMEDNET_SDK`` selects still holds; unset, the SDK
+resolves within our declared range like every other dependency.
 
 The noxfile imports this with only nox's environment (standard library and packaging);
 the live suite's plugin imports it in the session venv for the lock diff.
@@ -167,13 +167,13 @@ def describe(resolution: Resolution, differences: list[Difference]) -> str:
 
 
 # uv's words for a package it could not get, most specific first.
+_NAME = r"([A-Za-z0-9][A-Za-z0-9._-]*)"
 _UNRESOLVED = (
-    re.compile(r"Because (?:there is no version of |there are no versions of )?"
-               r"([A-Za-z0-9][A-Za-z0-9._-]*)[^\n]*(?:was not found|were not found|"
-               r"cannot be used|unavailable)"),
-    re.compile(r"Failed to fetch: `[^`]*/([A-Za-z0-9][A-Za-z0-9._-]*)/?`"),
-    re.compile(r"Failed to (?:download|fetch|build|prepare)[^`]*`([A-Za-z0-9][A-Za-z0-9._-]*)"),
-    re.compile(r"Because ([A-Za-z0-9][A-Za-z0-9._-]*)"),
+    re.compile(rf"Because (?:there (?:is|are) no versions? of )?{_NAME}[^\n]*?"
+               r"(?:was not found|were not found|cannot be used|unavailable)"),
+    re.compile(rf"Failed to fetch: `?[^\s`]*?/{_NAME}/?`?\s"),
+    re.compile(rf"Failed to (?:download|build|prepare)[^`\n]*`{_NAME}"),
+    re.compile(rf"Because {_NAME}"),
 )
 
 
@@ -189,13 +189,17 @@ def unresolved_package(output: str) -> str | None:
 def failure_line(resolution: Resolution, output: str) -> str:
     """One line for a failed install under ``resolution``: never a silent fall back to the lock."""
     package = unresolved_package(output)
-    last = next((line.strip() for line in reversed(output.splitlines()) if line.strip()), "")
-    offline = "network" in output.lower() or "offline" in output.lower()
-    why = "the package index is unreachable" if offline else f"uv: {last[:200]}"
+    lowered = output.lower()
+    if "network was disabled" in lowered or "offline" in lowered:
+        why = "the network is disabled (offline) and the cache lacks it"
+    elif "failed to fetch" in lowered or "connect" in lowered or "dns" in lowered:
+        why = "the package index is unreachable"
+    else:
+        lines = [line.strip() for line in output.splitlines() if line.strip()]
+        why = f"uv: {(lines[-1] if lines else 'no output')[:200]}"
     return (
-        f"{config.RESOLUTION}={resolution}: cannot resolve {package or 'the profile'} "
-        f"({why}); no fall back to the lock: run with {config.RESOLUTION}=locked, "
-        "or with network access to the index"
+        f"{config.RESOLUTION}={resolution}: cannot resolve {package or 'the profile'} ({why}); "
+        f"no fall back to the lock: give the index back, or run {config.RESOLUTION}=locked"
     )
 
 

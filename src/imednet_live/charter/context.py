@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from imednet_live import config
+from imednet_live import config, resolution
 from imednet_live.config import ConfigError, Settings
 from imednet_live.profiles import OPTIONAL_PACKAGES, PROFILES, Profile
 from imednet_live.recording import personal
@@ -58,6 +58,9 @@ class RunContext:
     sdk_strict: str = "off"  # the SDK's strict drift check, as the banner names it
     recording: str | None = None  # replay target: the recordings replayed
     concurrency: str | None = None  # the workers nox chose and why (IMEDNET_LIVE_CONCURRENCY)
+    resolution: str = "locked"  # IMEDNET_LIVE_RESOLUTION (resolution.py)
+    # Installed versions that differ from the session's lock (IMEDNET_LIVE_LOCK_FILE).
+    lock_differences: tuple[resolution.Difference, ...] = ()
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> RunContext:
@@ -94,7 +97,13 @@ class RunContext:
                 config.read_var(env, config.REPLAY_DIR) or "reports" if kind == "replay" else None
             ),
             concurrency=config.read_var(env, config.CONCURRENCY),
+            resolution=str(resolution.parse(env)),
+            lock_differences=tuple(_lock_differences(env)),
         )
+
+    @property
+    def resolution_line(self) -> str:
+        return resolution.describe(resolution.Resolution(self.resolution), list(self.lock_differences))
 
     @property
     def secrets(self) -> tuple[str, ...]:
@@ -176,6 +185,7 @@ class RunContext:
             f"  suite: {self.suite_disabled_reason or 'enabled'}",
             f"  {config.MAX_RECORDS}: {s.max_records}",
             *([f"  workers: {self.concurrency}"] if self.concurrency else []),
+            f"  resolution: {self.resolution_line}",
         ]
         if self.sandbox_fail and self.target_kind == "sandbox":
             lines.append(f"  sandbox fault rules: {self.sandbox_fail} ({config.SANDBOX_FAIL})")
@@ -192,6 +202,17 @@ class RunContext:
         if self.report_dir:
             lines.append(f"  report dir: {self.report_dir}")
         return [self.redact(line) for line in lines]
+
+
+def _lock_differences(env: Mapping[str, str]) -> list[resolution.Difference]:
+    """What the venv holds apart from its lock; nothing to compare outside nox."""
+    lock = config.read_var(env, config.LOCK_FILE)
+    if lock is None:
+        return []
+    try:
+        return resolution.session_diff(Path(lock))
+    except OSError as exc:
+        raise ConfigError(f"{config.LOCK_FILE}: cannot read {lock}: {exc.strerror}") from None
 
 
 def _missing(missing: Mapping[str, str]) -> str:
