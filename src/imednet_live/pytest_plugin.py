@@ -240,6 +240,7 @@ class CharterPlugin:
             # pytest xfailed an error in a fixture: that is no SDK defect. A skip in set-up
             # (a missing package, absent data) carries no ``wasxfail`` and stays a skip.
             _fail_broken_setup_of_known_defect(report)
+        otherwise = None
         if defect is not None and report.skipped and hasattr(report, "wasxfail"):
             otherwise = dependency_outcome.symptom_missing(report, exc, defect)
             if otherwise:
@@ -275,7 +276,7 @@ class CharterPlugin:
                 report.user_properties.append((PROP_FAILURE_KIND, SDK_DEFECT_FIXED))
                 report.user_properties.append((PROP_FAILURE, fixed))
                 report.longrepr = fixed
-        elif report.failed and exc is not None:
+        elif report.failed and exc is not None and otherwise is None:
             info = describe_failure(exc, self.ctx.settings.base_url)
             lines = self.sdk_log.lines
             if swallowed and info.kind in (ASSERTION, OTHER):

@@ -95,6 +95,10 @@ def get(key: str) -> DependencyBreak:
     return _BREAKS[key]
 
 
+# The test runner's own frames sit outside every test's code: never the culprit.
+_RUNNER = frozenset({"_pytest", "pytest", "pluggy", "xdist", "execnet"})
+
+
 def culprit(exc: BaseException, differences: Sequence[Difference]) -> Difference | None:
     """The innermost package of the failure's traceback that differs from the lock."""
     if not differences:
@@ -112,7 +116,7 @@ def culprit(exc: BaseException, differences: Sequence[Difference]) -> Difference
         tb: TracebackType | None = current.__traceback__
         while tb is not None:
             top = str(tb.tb_frame.f_globals.get("__name__", "")).split(".")[0]
-            for dist in owners.get(top, ()):
+            for dist in () if top in _RUNNER else owners.get(top, ()):
                 if dist in moved:
                     found = moved[dist]
             tb = tb.tb_next
