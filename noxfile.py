@@ -698,7 +698,9 @@ def live_readonly(session: nox.Session, profile: str) -> None:
 def sdk_matrix(session: nox.Session) -> None:
     """smoke, live-readonly and live-mutating once per SDK build, then a report per build.
 
-    Posargs replace the session list (e.g. `-- smoke "live-readonly(profile='core')"`).
+    Posargs replace the session list (e.g. `-- smoke "live-readonly(profile='core')"`);
+    `-- --resolution latest[,locked]` runs each build under those resolutions (default:
+    IMEDNET_LIVE_RESOLUTION), reporting to <build>-latest/ beside <build>/.
     Builds come from IMEDNET_LIVE_SDK_MATRIX, else the pinned release and each wheel set
     in ../shared/sdk and its folders (main-84b2fd36/: SDK main, with the collection beside
     its wheels as the build's IMEDNET_POSTMAN_PATH). Venvs are reused: a switch
@@ -713,16 +715,20 @@ def sdk_matrix(session: nox.Session) -> None:
             builds = [{}, *(shared_builds(SHARED_SDK) if SHARED_SDK.is_dir() else [])]
     except ConfigError as exc:
         session.error(str(exc))
-    sessions = session.posargs or ["smoke", "live-readonly", "live-mutating"]
+    posargs = list(session.posargs)
+    resolutions = checked(session, lambda: dep_resolution.take_resolutions(posargs, RESOLUTION))
+    sessions = posargs or ["smoke", "live-readonly", "live-mutating"]
     nox_args = ["-r", "-j", "auto", "-s", *sessions]
     results: list[str] = []
-    for build in builds:
-        label = build_label(build)
+    for build, res in ((b, r) for b in builds for r in resolutions):
+        label = dep_resolution.label(build_label(build), res)
         reports = REPORTS / "sdk-matrix" / label
         env = {k: v for k, v in os.environ.items() if k not in SDK_VARIABLES}
         env |= {**build, config.REPORTS_ROOT: str(reports), config.RUN_ID: uuid.uuid4().hex}
+        env[config.RESOLUTION] = str(res)
         session.log(
             f"SDK build {label}: {' '.join(f'{k}={v}' for k, v in build.items()) or PINNED}"
+            f", resolution {res}"
         )
         code = subprocess.run(
             [sys.executable, "-m", "nox", *nox_args], cwd=ROOT, env=env

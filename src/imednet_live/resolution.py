@@ -98,6 +98,28 @@ def take_upgrade(posargs: list[str]) -> bool:
     return bool(found)
 
 
+def take_resolutions(posargs: list[str], default: Resolution) -> list[Resolution]:
+    """``--resolution NAME[,NAME]`` from posargs (taken out), else ``[default]``.
+
+    ConfigError in one line for an unknown name or a missing value.
+    """
+    found: list[Resolution] = []
+    while "--resolution" in posargs:
+        at = posargs.index("--resolution")
+        if at + 1 >= len(posargs):
+            raise ConfigError(f"--resolution needs a value: one of {', '.join(ALLOWED)}")
+        value = posargs[at + 1]
+        del posargs[at : at + 2]
+        for name in (n.strip() for n in value.split(",") if n.strip()):
+            found.append(parse({config.RESOLUTION: name}))
+    return list(dict.fromkeys(found)) or [default]
+
+
+def label(build: str, resolution: Resolution) -> str:
+    """A build's report folder under one resolution: the locked one keeps its old name."""
+    return build if resolution is Resolution.LOCKED else f"{build}-{resolution}"
+
+
 _PIN = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)(?:\[[^\]]*\])?\s*==\s*([^\s;#]+)")
 
 

@@ -199,3 +199,37 @@ def test_a_failed_latest_install_is_one_line_not_the_lock(
         noxfile["install_profile"](session, "core", sdk=True)
     assert str(caught.value).startswith("IMEDNET_LIVE_RESOLUTION=latest: cannot resolve click")
     assert session.installs == []  # no second, locked attempt
+
+
+def test_take_resolutions_reads_the_posarg_and_defaults_to_the_env() -> None:
+    posargs = ["smoke", "--resolution", "locked,latest"]
+    got = resolution.take_resolutions(posargs, Resolution.LOWEST)
+    assert got == [Resolution.LOCKED, Resolution.LATEST]
+    assert posargs == ["smoke"]
+    assert resolution.take_resolutions([], Resolution.LOWEST) == [Resolution.LOWEST]
+    with pytest.raises(ConfigError, match="locked, latest, lowest"):
+        resolution.take_resolutions(["--resolution", "newest"], Resolution.LOCKED)
+
+
+def test_sdk_matrix_runs_each_build_under_each_resolution(
+    noxfile: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    runs: list[tuple[list[str], dict[str, str]]] = []
+
+    class Done:
+        returncode = 0
+
+    def fake_run(command: list[str], **kwargs: Any) -> Done:
+        runs.append((command, kwargs["env"]))
+        return Done()
+
+    globals_ = noxfile["install_profile"].__globals__
+    monkeypatch.setitem(globals_, "REPORTS", tmp_path)
+    monkeypatch.setattr(globals_["subprocess"], "run", fake_run)
+    monkeypatch.setenv(config.SDK_MATRIX, "pinned")
+    session = FakeSession("sdk-matrix")
+    session.posargs = ["--resolution", "locked,latest", "smoke"]
+    noxfile["sdk_matrix"](session)
+    matrix = [(env[config.RESOLUTION], Path(env[config.REPORTS_ROOT]).name, cmd[-1])
+              for cmd, env in runs if "report" not in cmd]  # fmt: skip
+    assert matrix == [("locked", "pinned", "smoke"), ("latest", "pinned-latest", "smoke")]
