@@ -27,6 +27,7 @@ import pytest
 from _pytest.junitxml import xml_key as junitxml_key  # the documented way to add properties
 
 from imednet_live.atomic_files import write_text_atomic
+from imednet_live.charter import dependency_outcome
 from imednet_live.charter.audit import AuditError, writes_in_audit
 from imednet_live.charter.classification import (
     ASSERTION,
@@ -48,7 +49,6 @@ from imednet_live.charter.collector import (
     crash_message,
     skip_reason,
 )
-from imednet_live.charter import dependency_outcome
 from imednet_live.charter.context import RunContext
 from imednet_live.charter.expectations import expected_skip_for
 from imednet_live.charter.markers import (
@@ -437,7 +437,12 @@ class CharterPlugin:
         ]
 
     def _write_files(self) -> list[Violation]:
-        from imednet_live.charter.outcomes import OUTCOMES_FILE, SessionOutcomes, count_outcomes
+        from imednet_live.charter.outcomes import (
+            OUTCOMES_FILE,
+            LockDifference,
+            SessionOutcomes,
+            count_outcomes,
+        )
 
         report_dir = self.ctx.report_dir
         if report_dir is None:
@@ -452,7 +457,10 @@ class CharterPlugin:
             wall_seconds=round(time.monotonic() - self._started, 3),
             concurrency=self.ctx.concurrency,
             resolution=self.ctx.resolution,
-            lock_differences=[d.as_dict() for d in self.ctx.lock_differences],
+            lock_differences=[
+                LockDifference(name=d.name, locked=d.locked, installed=d.installed)
+                for d in self.ctx.lock_differences
+            ],
             api_requests=self.api_requests,
             sdk_version=self.ctx.sdk_distributions.get("imednet"),
             sdk_distributions=dict(self.ctx.sdk_distributions),

@@ -144,9 +144,6 @@ class Difference:
     def describe(self) -> str:
         return f"{self.name} {self.locked or 'not locked'} -> {self.installed or 'not installed'}"
 
-    def as_dict(self) -> dict[str, str | None]:
-        return {"name": self.name, "locked": self.locked, "installed": self.installed}
-
 
 def lock_diff(
     locked: Mapping[str, str], installed: Mapping[str, str], ignore: Iterable[str] = ()
@@ -191,8 +188,10 @@ def describe(resolution: Resolution, differences: list[Difference]) -> str:
 # uv's words for a package it could not get, most specific first.
 _NAME = r"([A-Za-z0-9][A-Za-z0-9._-]*)"
 _UNRESOLVED = (
-    re.compile(rf"Because (?:there (?:is|are) no versions? of )?{_NAME}[^\n]*?"
-               r"(?:was not found|were not found|cannot be used|unavailable)"),
+    re.compile(
+        rf"Because (?:there (?:is|are) no versions? of )?{_NAME}[^\n]*?"
+        r"(?:was not found|were not found|cannot be used|unavailable)"
+    ),
     re.compile(rf"Failed to fetch: `?[^\s`]*?/{_NAME}/?`?\s"),
     re.compile(rf"Failed to (?:download|build|prepare)[^`\n]*`{_NAME}"),
     re.compile(rf"Because {_NAME}"),

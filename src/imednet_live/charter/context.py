@@ -18,6 +18,7 @@ from imednet_live.config import ConfigError, Settings
 from imednet_live.profiles import OPTIONAL_PACKAGES, PROFILES, Profile
 from imednet_live.recording import personal
 from imednet_live.redaction import redact, safe_url
+from imednet_live.resolution import Difference
 from imednet_live.sdk import compat as sdk_compat
 
 # Set by the nox sessions; re-exported here for the plugin's modules.
@@ -60,7 +61,7 @@ class RunContext:
     concurrency: str | None = None  # the workers nox chose and why (IMEDNET_LIVE_CONCURRENCY)
     resolution: str = "locked"  # IMEDNET_LIVE_RESOLUTION (resolution.py)
     # Installed versions that differ from the session's lock (IMEDNET_LIVE_LOCK_FILE).
-    lock_differences: tuple[resolution.Difference, ...] = ()
+    lock_differences: tuple[Difference, ...] = ()
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> RunContext:
@@ -103,7 +104,8 @@ class RunContext:
 
     @property
     def resolution_line(self) -> str:
-        return resolution.describe(resolution.Resolution(self.resolution), list(self.lock_differences))
+        name = resolution.Resolution(self.resolution)
+        return resolution.describe(name, list(self.lock_differences))
 
     @property
     def secrets(self) -> tuple[str, ...]:
@@ -204,7 +206,7 @@ class RunContext:
         return [self.redact(line) for line in lines]
 
 
-def _lock_differences(env: Mapping[str, str]) -> list[resolution.Difference]:
+def _lock_differences(env: Mapping[str, str]) -> list[Difference]:
     """What the venv holds apart from its lock; nothing to compare outside nox."""
     lock = config.read_var(env, config.LOCK_FILE)
     if lock is None:

@@ -24,7 +24,9 @@ from imednet_live.sdk import dependency_breaks
 from imednet_live.sdk.selection import DISTRIBUTION_NAMES
 
 
-def symptom_missing(report: pytest.TestReport, exc: BaseException | None, defect: SdkDefect) -> str | None:
+def symptom_missing(
+    report: pytest.TestReport, exc: BaseException | None, defect: SdkDefect
+) -> str | None:
     """Why an xfailed declared break is not the declared one (None: it is)."""
     if not defect.dependency_break or defect.symptom is None:
         return None

@@ -13,8 +13,8 @@ from __future__ import annotations
 from html import escape
 
 from imednet_live.redaction import safe_url
-from imednet_live.report.history import TestChange
 from imednet_live.report import resolution as report_resolution
+from imednet_live.report.history import TestChange
 from imednet_live.report.merge import OUTCOMES_FILE, Cell, CellStatus, Matrix, sdk_log_excerpt
 from imednet_live.report.smoke_gate import SMOKE_FILE, SmokeGate, format_seconds
 from imednet_live.report.verdict import (
@@ -105,7 +105,7 @@ def render_html(
 {_failures(found)}
 {_expected_findings(known_defects(matrix), "Known SDK defects", "known-defects")}
 {_expected_findings(surface_changes(matrix), SURFACE_CHANGES_TITLE, "surface-changes")}
-{_expected_findings(report_resolution.dependency_breaks(matrix), report_resolution.BREAKS_TITLE, "dependency-breaks")}
+{_dependency_breaks(matrix)}
 {_resolution(matrix)}
 {_violations(matrix)}
 {_history(history)}
@@ -166,6 +166,11 @@ def _expected_findings(found: list[KnownDefect], title: str, element_id: str) ->
         for d in found
     )
     return f'<h2>{title} ({len(found)})</h2><ul id="{element_id}">{items}</ul>'
+
+
+def _dependency_breaks(matrix: Matrix) -> str:
+    found = report_resolution.dependency_breaks(matrix)
+    return _expected_findings(found, report_resolution.BREAKS_TITLE, "dependency-breaks")
 
 
 def _resolution(matrix: Matrix) -> str:

@@ -13,8 +13,8 @@ from __future__ import annotations
 import html
 
 from imednet_live.redaction import safe_url
-from imednet_live.report.history import TestChange
 from imednet_live.report import resolution as report_resolution
+from imednet_live.report.history import TestChange
 from imednet_live.report.merge import OUTCOMES_FILE, CellStatus, Matrix, sdk_log_excerpt
 from imednet_live.report.smoke_gate import SMOKE_FILE, SmokeGate, format_seconds
 from imednet_live.report.verdict import (

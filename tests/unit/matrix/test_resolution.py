@@ -58,7 +58,8 @@ def test_nox_refuses_an_unknown_value_before_any_venv(tmp_path: Path) -> None:
     assert done.returncode == 2
     lines = [line for line in (done.stdout + done.stderr).splitlines() if line.strip()]
     assert len(lines) == 1, lines
-    assert "IMEDNET_LIVE_RESOLUTION='newest'" in lines[0] and "lowest" in lines[0]
+    assert "IMEDNET_LIVE_RESOLUTION='newest'" in lines[0]
+    assert "lowest" in lines[0]
     assert not envdir.exists()
 
 
@@ -107,14 +108,16 @@ def test_lock_diff_names_every_differing_dependency() -> None:
     ]
     line = resolution.describe(Resolution.LATEST, diff)
     assert line.startswith("latest: 3 differing from the lock")
-    assert "click 8.1.8 -> 8.5.1" in line and "rich not locked -> 15.0.0" in line
+    assert "click 8.1.8 -> 8.5.1" in line
+    assert "rich not locked -> 15.0.0" in line
 
 
 def test_a_latest_that_resolves_exactly_the_lock_says_so() -> None:
     lock = {"click": "8.1.8"}
     assert resolution.lock_diff(lock, {"click": "8.1.8"}) == []
     line = resolution.describe(Resolution.LATEST, [])
-    assert line.startswith("latest") and "no differing dependencies" in line
+    assert line.startswith("latest")
+    assert "no differing dependencies" in line
 
 
 def _uv_dry_run(*args: str) -> subprocess.CompletedProcess[str]:
@@ -179,20 +182,23 @@ def test_every_session_installs_under_the_resolution_and_names_the_diff(
     install = calls[0]
     assert install[:3] == ("install", "-e", ".[harness,test,exports]")
     assert "-c" not in install
-    assert install[install.index("--resolution") + 1] == ("highest" if name == "latest" else "lowest-direct")
+    strategy = "highest" if name == "latest" else "lowest-direct"
+    assert install[install.index("--resolution") + 1] == strategy
     assert session.posargs == []  # --upgrade was the install's, not pytest's
     diff = [args for args, _ in session.runs if "imednet_live.resolution" in args]
-    assert diff and diff[0][-1].endswith("exports-py%d.%d.txt" % sys.version_info[:2])
+    python = f"{sys.version_info.major}.{sys.version_info.minor}"
+    assert diff
+    assert diff[0][-1].endswith(f"exports-py{python}.txt")
 
 
 def test_a_failed_latest_install_is_one_line_not_the_lock(
     noxfile: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    offline = "error: No solution found\n  cause: Because click was not found in the cache\n" \
+    offline = (
+        "error: No solution found\n  cause: Because click was not found in the cache\n"
         "hint: Packages were unavailable because the network was disabled."
-    monkeypatch.setitem(
-        noxfile["install_profile"].__globals__, "uv_pip", lambda *_: (1, offline)
     )
+    monkeypatch.setitem(noxfile["install_profile"].__globals__, "uv_pip", lambda *_: (1, offline))
     monkeypatch.setenv(config.RESOLUTION, "latest")
     session = InstallSession("smoke", tmp_path)
     with pytest.raises(SystemExit) as caught:

@@ -100,7 +100,8 @@ def test_breaks_under_latest_are_named_with_both_versions(suite: LiveSuite) -> N
     assert outcomes["counts"]["dependency_breaks"] == 1
     assert outcomes["violations"] == []
     banner = [line for line in outcomes["context"] if "resolution:" in line]
-    assert banner and banner[0].strip().startswith("resolution: latest:")
+    assert banner
+    assert banner[0].strip().startswith("resolution: latest:")
     assert f"pytest 0.0.1 -> {pytest_version}" in banner[0]
     xml = junit.read_text(encoding="utf-8")
     assert '<property name="resolution" value="latest"' in xml
