@@ -19,14 +19,20 @@ def test_resolution_and_dependency_breaks_are_listed_and_the_run_stays_green(
         "live-readonly-core",
         [
             outcome("test_ok", "studies"),
-            outcome("test_cli", "sdk.surface", "skipped", category="dependency-break",
-                    message=BREAK),
-        ],  # fmt: skip
+            outcome(
+                "test_cli", "sdk.surface", "skipped", category="dependency-break", message=BREAK
+            ),
+        ],
         resolution="latest",
         lock_differences=[LockDifference(name="click", locked="8.1.8", installed="8.5.1")],
     )
-    write_session(tmp_path, "live-readonly-exports", [outcome("test_ok", "studies")],
-                  profile="exports", resolution="latest")  # fmt: skip
+    write_session(
+        tmp_path,
+        "live-readonly-exports",
+        [outcome("test_ok", "studies")],
+        profile="exports",
+        resolution="latest",
+    )
     write_session(tmp_path, "live-mutating", [outcome("test_ok", "studies")], profile="mutating")
     done = run_report(tmp_path)
     assert done.returncode == 0, done.stderr
