@@ -138,7 +138,7 @@ def install_profile(session: nox.Session, profile: str, *, sdk: bool = False) ->
     if not constraints.exists():
         session.error(f"no constraints file {constraints.relative_to(ROOT)}; run: nox -s lock")
     res = checked(session, lambda: dep_resolution.parse(os.environ))
-    upgrade = dep_resolution.take_upgrade(session.posargs) and res is not Resolution.LOCKED
+    upgrade = res is not Resolution.LOCKED and dep_resolution.take_upgrade(session.posargs)
     if res is not Resolution.LOCKED and session.venv_backend != "uv":
         session.error(f"{config.RESOLUTION}={res} needs nox's uv backend: pip install 'nox[uv]'")
     selection = sdk_selection(session) if sdk else SdkSelection()
