@@ -164,14 +164,23 @@ def lock_diff(
 
 
 def installed_versions() -> dict[str, str]:
-    """The running interpreter's installed distributions (the session venv's)."""
-    from importlib import metadata
+    """The running interpreter's installed distributions (the session venv's), by name.
+
+    Read from the ``<name>-<version>.dist-info`` folder names (the wheel spec's, as uv
+    writes them): reading every METADATA file took 0.3 s in a loaded venv.
+    """
+    import sys
 
     found: dict[str, str] = {}
-    for dist in metadata.distributions():
-        name = dist.metadata["Name"]
-        if name:
-            found.setdefault(canonicalize_name(name), dist.version)
+    for entry in sys.path:
+        try:
+            folders = sorted(Path(entry or ".").glob("*.dist-info"))
+        except OSError:
+            continue
+        for folder in folders:
+            name, _, version = folder.name[: -len(".dist-info")].rpartition("-")
+            if name and version:
+                found.setdefault(canonicalize_name(name), version)
     return found
 
 

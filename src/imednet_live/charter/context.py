@@ -10,6 +10,7 @@ import importlib.util
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -60,8 +61,7 @@ class RunContext:
     recording: str | None = None  # replay target: the recordings replayed
     concurrency: str | None = None  # the workers nox chose and why (IMEDNET_LIVE_CONCURRENCY)
     resolution: str = "locked"  # IMEDNET_LIVE_RESOLUTION (resolution.py)
-    # Installed versions that differ from the session's lock (IMEDNET_LIVE_LOCK_FILE).
-    lock_differences: tuple[Difference, ...] = ()
+    lock_file: Path | None = None  # the session's constraints file (IMEDNET_LIVE_LOCK_FILE)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> RunContext:
@@ -99,8 +99,21 @@ class RunContext:
             ),
             concurrency=config.read_var(env, config.CONCURRENCY),
             resolution=str(resolution.parse(env)),
-            lock_differences=tuple(_lock_differences(env)),
+            lock_file=_path(env, config.LOCK_FILE),
         )
+
+    @cached_property
+    def lock_differences(self) -> tuple[Difference, ...]:
+        """Installed versions that differ from the lock; read when first asked (the banner,
+        a failure to classify), not in every worker's start-up."""
+        if self.lock_file is None:
+            return ()
+        try:
+            return tuple(resolution.session_diff(self.lock_file))
+        except OSError as exc:
+            raise ConfigError(
+                f"{config.LOCK_FILE}: cannot read {self.lock_file}: {exc.strerror}"
+            ) from None
 
     @property
     def resolution_line(self) -> str:
@@ -204,17 +217,6 @@ class RunContext:
         if self.report_dir:
             lines.append(f"  report dir: {self.report_dir}")
         return [self.redact(line) for line in lines]
-
-
-def _lock_differences(env: Mapping[str, str]) -> list[Difference]:
-    """What the venv holds apart from its lock; nothing to compare outside nox."""
-    lock = config.read_var(env, config.LOCK_FILE)
-    if lock is None:
-        return []
-    try:
-        return resolution.session_diff(Path(lock))
-    except OSError as exc:
-        raise ConfigError(f"{config.LOCK_FILE}: cannot read {lock}: {exc.strerror}") from None
 
 
 def _missing(missing: Mapping[str, str]) -> str:
