@@ -10,6 +10,7 @@ traceback runs through a dependency that moved from the lock is classified
 from __future__ import annotations
 
 from collections.abc import Sequence
+from importlib import metadata
 
 import pytest
 
@@ -17,10 +18,10 @@ from imednet_live.charter.classification import (
     DEPENDENCY_BREAK,
     DEPENDENCY_BREAK_GONE,
     FailureInfo,
+    _chain,
 )
 from imednet_live.charter.markers import SdkDefect
 from imednet_live.resolution import Difference
-from imednet_live.sdk import dependency_breaks
 from imednet_live.sdk.selection import DISTRIBUTION_NAMES
 
 
@@ -65,7 +66,7 @@ def undeclared(
     """A failure that runs through a dependency the resolution moved away from the lock."""
     # The SDK's own distributions are the build under test, not a dependency of it.
     dependencies = [d for d in differences if d.name not in DISTRIBUTION_NAMES]
-    moved = dependency_breaks.culprit(exc, dependencies)
+    moved = culprit(exc, dependencies)
     if moved is None:
         return None
     then = (failed_with.strip().splitlines() or ["failed"])[0][:300]
@@ -79,3 +80,34 @@ def undeclared(
         "break in sdk/dependency_breaks.py with the bound that works"
     )
     return FailureInfo(DEPENDENCY_BREAK, headline, details)
+
+
+# The test runner's own frames sit outside every test's code: never the culprit.
+_RUNNER = frozenset({"_pytest", "pytest", "pluggy", "xdist", "execnet"})
+
+
+def culprit(exc: BaseException, differences: Sequence[Difference]) -> Difference | None:
+    """The innermost package of the failure's traceback that differs from the lock."""
+    moved = {d.name: d for d in differences if d.installed}
+    if not moved:
+        return None
+    owners = _owners()
+    found: Difference | None = None
+    for current in _chain(exc):
+        tb = current.__traceback__
+        while tb is not None:
+            top = str(tb.tb_frame.f_globals.get("__name__", "")).split(".")[0]
+            for dist in () if top in _RUNNER else owners.get(top, ()):
+                found = moved.get(dist, found)
+            tb = tb.tb_next
+    return found
+
+
+def _owners() -> dict[str, list[str]]:
+    """Top-level import name -> canonical distribution names."""
+    from packaging.utils import canonicalize_name
+
+    return {
+        top: [canonicalize_name(d) for d in dists]
+        for top, dists in metadata.packages_distributions().items()
+    }

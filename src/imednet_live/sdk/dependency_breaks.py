@@ -10,20 +10,14 @@ the break (its detection is wrong, or the dependency fixed it).
 
 ``present`` is feature detection on the installed packages, never a version string; the
 versions are only named.
-
-A failure nobody declared is still found (``culprit``): under ``latest``/``lowest`` a
-failure whose traceback runs through a package that differs from the lock names it.
 """
 
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from importlib import metadata
-from types import TracebackType
-
-from imednet_live.resolution import Difference
 
 
 @dataclass(frozen=True)
@@ -80,7 +74,7 @@ BREAKS: tuple[DependencyBreak, ...] = (
         "cli_click_8_2",
         "click",
         "SDK 0.5.0's typer CLI (it allows typer>=0.15.2,<0.16, and typer 0.15.3 allows any "
-        "click) from click 8.2: every command's help and usage",
+        "click) from click 8.2: `imednet --help` and every usage text",
         "click<8.2 (typer 0.15.4 pins it), or typer>=0.16 (which SDK 0.5.0 excludes)",
         "Parameter.make_metavar() missing 1 required positional argument: 'ctx'",
         _typer_cli_under_click_8_2,
@@ -93,42 +87,3 @@ _BREAKS = {b.key: b for b in BREAKS}
 def get(key: str) -> DependencyBreak:
     """The declared break ``key``; KeyError names the unknown key for the marker check."""
     return _BREAKS[key]
-
-
-# The test runner's own frames sit outside every test's code: never the culprit.
-_RUNNER = frozenset({"_pytest", "pytest", "pluggy", "xdist", "execnet"})
-
-
-def culprit(exc: BaseException, differences: Sequence[Difference]) -> Difference | None:
-    """The innermost package of the failure's traceback that differs from the lock."""
-    if not differences:
-        return None
-    moved = {d.name: d for d in differences if d.installed}
-    owners = _owners()
-    found: Difference | None = None
-    seen: set[int] = set()
-    todo: list[BaseException] = [exc]
-    while todo:
-        current = todo.pop(0)
-        if id(current) in seen:
-            continue
-        seen.add(id(current))
-        tb: TracebackType | None = current.__traceback__
-        while tb is not None:
-            top = str(tb.tb_frame.f_globals.get("__name__", "")).split(".")[0]
-            for dist in () if top in _RUNNER else owners.get(top, ()):
-                if dist in moved:
-                    found = moved[dist]
-            tb = tb.tb_next
-        todo.extend(e for e in (current.__cause__, current.__context__) if e is not None)
-    return found
-
-
-def _owners() -> dict[str, list[str]]:
-    """Top-level import name -> canonical distribution names."""
-    from packaging.utils import canonicalize_name
-
-    return {
-        top: [canonicalize_name(d) for d in dists]
-        for top, dists in metadata.packages_distributions().items()
-    }
