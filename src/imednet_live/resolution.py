@@ -37,7 +37,7 @@ class Resolution(str, Enum):
 
 ALLOWED = tuple(r.value for r in Resolution)
 # Posargs that ask a `latest`/`lowest` venv to resolve again now (taken out of posargs).
-UPGRADE_POSARGS = ("--upgrade", "-U")
+UPGRADE_POSARGS = ("--upgrade",)
 # uv's own switches per resolution; `--upgrade` so an existing venv's versions never stick.
 _UV_ARGS = {
     Resolution.LATEST: ("--resolution", "highest", "--upgrade"),
@@ -68,9 +68,10 @@ def uv_install_args(resolution: Resolution, constraints: Path) -> list[str]:
     """The constraint and resolution switches of one ``uv pip install``.
 
     Under ``latest``/``lowest`` nothing of the lock holds, the SDK's pin included: with
-    it as a constraint uv (and pip) pick typer 0.15.4, which caps click; without it, as a
-    new user installing our extras meets it, typer 0.15.3 and click 8.5.1. A selected
-    SDK build (IMEDNET_SDK) still holds, through its override.
+    ``imednet==0.5.0`` as a constraint uv meets typer 0.15.4 first, which caps click <8.2;
+    resolving our extras as they are declared it takes typer 0.15.3 and click 8.5.1 (the
+    break sdk/dependency_breaks.py declares). A selected SDK build (IMEDNET_SDK) still
+    holds, through its override.
     """
     if resolution is Resolution.LOCKED:
         return ["-c", str(constraints)]
