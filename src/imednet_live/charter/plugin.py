@@ -119,6 +119,9 @@ class CharterPlugin(CollectionHooks, ReportHooks, SessionHooks):
         xml.add_global_property("sdk_version", self.ctx.sdk_distributions.get("imednet", ""))
         for name, version in self.ctx.sdk_distributions.items():
             xml.add_global_property(f"sdk:{name}", version)
+        xml.add_global_property("resolution", self.ctx.resolution)
+        for moved in self.ctx.lock_differences:  # lock:<name> = "<locked> -> <installed>"
+            xml.add_global_property(f"lock:{moved.name}", moved.describe().split(" ", 1)[1])
 
     # -- collection: markers, expectations, requires_absent ------------------------
 

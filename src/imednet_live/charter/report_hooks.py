@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import pytest
 
+from imednet_live.charter import dependency_outcome
 from imednet_live.charter.classification import (
     ASSERTION,
     OTHER,
@@ -60,6 +61,11 @@ class ReportHooks(PluginState):
             # pytest xfailed an error in a fixture: that is no SDK defect. A skip in set-up
             # (a missing package, absent data) carries no ``wasxfail`` and stays a skip.
             _fail_broken_setup_of_known_defect(report)
+        otherwise = None
+        if defect is not None and report.skipped and hasattr(report, "wasxfail"):
+            otherwise = dependency_outcome.symptom_missing(report, exc, defect)
+            if otherwise:
+                dependency_outcome.fail_as_gone(report, otherwise, report.user_properties)
         if report.skipped:
             category = category_of(exc) if exc is not None else SkipCategory.UNCLASSIFIED
             if hasattr(report, "wasxfail"):
@@ -68,6 +74,8 @@ class ReportHooks(PluginState):
                 category = SkipCategory.KNOWN_SDK_DEFECT if known else SkipCategory.UNCLASSIFIED
                 if defect is not None and known and defect.surface_change:
                     category = SkipCategory.SDK_SURFACE_CHANGE
+                if defect is not None and known and defect.dependency_break:
+                    category = SkipCategory.DEPENDENCY_BREAK
             report.user_properties.append((PROP_SKIP_CATEGORY, str(category)))
             if isinstance(exc, CharterSkip):
                 _plain_skip_reason(report, item, exc)
@@ -81,10 +89,15 @@ class ReportHooks(PluginState):
                     f"declared surface change absent: {defect.reason}: its contract test "
                     "passes (strict XPASS); fix its detection in sdk/surface_changes.py"
                 )
-            report.user_properties.append((PROP_FAILURE_KIND, SDK_DEFECT_FIXED))
-            report.user_properties.append((PROP_FAILURE, fixed))
-            report.longrepr = fixed
-        elif report.failed and exc is not None:
+            if defect.dependency_break:
+                dependency_outcome.fail_as_gone(
+                    report, dependency_outcome.passed_line(defect), report.user_properties
+                )
+            else:
+                report.user_properties.append((PROP_FAILURE_KIND, SDK_DEFECT_FIXED))
+                report.user_properties.append((PROP_FAILURE, fixed))
+                report.longrepr = fixed
+        elif report.failed and exc is not None and otherwise is None:
             info = self.surface.classify(exc, describe_failure(exc, self.ctx.settings.base_url))
             lines = self.sdk_log.lines
             if swallowed and info.kind in (ASSERTION, OTHER):
@@ -92,6 +105,9 @@ class ReportHooks(PluginState):
                 info = describe_swallowed(first, crash_message(report), logged_line)
             elif info.kind in (ASSERTION, OTHER):  # a strict drift error the SDK only logged
                 info = drift_in_log(lines, crash_message(report)) or info
+            if info.kind in (ASSERTION, OTHER) and self.ctx.resolution != "locked":
+                moved = self.ctx.lock_differences
+                info = dependency_outcome.undeclared(exc, moved, crash_message(report)) or info
             report.user_properties.append((PROP_FAILURE_KIND, info.kind))
             headline = info.headline
             if lines:

@@ -70,7 +70,12 @@ class SessionHooks(WarningHooks):
         ]
 
     def _write_files(self) -> list[Violation]:
-        from imednet_live.charter.outcomes import OUTCOMES_FILE, SessionOutcomes, count_outcomes
+        from imednet_live.charter.outcomes import (
+            OUTCOMES_FILE,
+            LockDifference,
+            SessionOutcomes,
+            count_outcomes,
+        )
 
         report_dir = self.ctx.report_dir
         if report_dir is None:
@@ -84,6 +89,11 @@ class SessionHooks(WarningHooks):
             run_id=self.ctx.run_id,
             wall_seconds=round(time.monotonic() - self._started, 3),
             concurrency=self.ctx.concurrency,
+            resolution=self.ctx.resolution,
+            lock_differences=[
+                LockDifference(name=d.name, locked=d.locked, installed=d.installed)
+                for d in self.ctx.lock_differences
+            ],
             api_requests=self.api_requests,
             sdk_version=self.ctx.sdk_distributions.get("imednet"),
             sdk_distributions=dict(self.ctx.sdk_distributions),

@@ -17,6 +17,8 @@ from imednet_live.core import env_vars
 from imednet_live.core.profiles import PROFILES
 from imednet_live.core.settings import ConfigError
 from imednet_live.matrix.checkout import Checkout
+from imednet_live.sdk import resolution as dep_resolution
+from imednet_live.sdk.resolution import Resolution
 from imednet_live.sdk.selection import (
     DISTRIBUTION_NAMES,
     SdkSelection,
@@ -51,6 +53,13 @@ def install_profile(
         session.error(
             f"no constraints file {constraints.relative_to(checkout.root)}; run: nox -s lock"
         )
+    try:
+        res = dep_resolution.parse(os.environ)
+    except ConfigError as exc:
+        session.error(str(exc))
+    upgrade = res is not Resolution.LOCKED and dep_resolution.take_upgrade(session.posargs)
+    if res is not Resolution.LOCKED and session.venv_backend != "uv":
+        session.error(f"{env_vars.RESOLUTION}={res} needs nox's uv backend: pip install 'nox[uv]'")
     selection = sdk_selection(session, checkout) if sdk else SdkSelection()
     specs = selection.for_profile(PROFILES[profile])
     for left_out in selection.left_out(PROFILES[profile]):
@@ -62,17 +71,24 @@ def install_profile(
         # Red but not fatal: the build simply lacks the package, and the plugin skips
         # its tests as dependency-missing, naming it (sdk_compat.missing_surfaces).
         nox_logger.error(gap.line(PROFILES[profile]))
-    stamp = InstallStamp.of(session, checkout, profile, extras, constraints, specs)
+    stamp = InstallStamp.of(
+        session, checkout, profile, extras, constraints, specs,
+        dep_resolution.stamp_parts(res), upgrade,
+    )  # fmt: skip
     if stamp is not None and stamp.current():
         session.log(f"install: as in this venv's last session ({constraints.name}), skipped")
     else:
         if stamp is not None:  # written again only once this install has succeeded
             stamp.path.unlink(missing_ok=True)
-        install_packages(session, checkout, extras, constraints, specs, selection, sdk=sdk)
+        install_packages(
+            session, checkout, extras, constraints, specs, selection, sdk=sdk, resolution=res
+        )
     # The resolved set goes into the log (googleapis practice) and the venv is
     # proved to hold exactly its profile's optional packages.
     check = ["--freeze", *(["--sdk"] if sdk else []), profile]
     session.run("python", "-m", "imednet_live.matrix.profile_check", *check)
+    if res is not Resolution.LOCKED:  # what moved away from the lock, named once per session
+        session.run("python", "-m", "imednet_live.sdk.resolution", str(constraints))
     # Every worker, sandbox and subprocess then imports from bytecode (matrix/bytecode.py).
     session.run("python", "-m", "imednet_live.matrix.bytecode")
     if stamp is not None and stamp.digest is not None:
@@ -91,6 +107,7 @@ class InstallStamp:
 
     path: Path
     digest: str | None
+    force: bool = False  # posargs asked to resolve again: install, then stamp as usual
 
     @classmethod
     def of(
@@ -101,8 +118,14 @@ class InstallStamp:
         extras: str,
         constraints: Path,
         specs: tuple[SdkSpec, ...],
+        resolution: tuple[str, ...] = (),
+        upgrade: bool = False,
     ) -> InstallStamp | None:
-        """None without a venv of nox's own (``venv_backend="none"``)."""
+        """None without a venv of nox's own (``venv_backend="none"``).
+
+        ``resolution`` is the resolution's part of the key (resolution.stamp_parts: a
+        `latest` install goes stale each day); ``upgrade`` (posargs) resolves again now.
+        """
         from nox.virtualenv import VirtualEnv
 
         venv = getattr(session, "virtualenv", None)
@@ -119,12 +142,13 @@ class InstallStamp:
             (checkout.root / "pyproject.toml").read_text(encoding="utf-8"),
             *(spec.requirement() for spec in specs),
             sys.version,
+            *resolution,
         ):
             digest.update(part.encode() + b"\0")
-        return cls(path, digest.hexdigest())
+        return cls(path, digest.hexdigest(), force=upgrade)
 
     def current(self) -> bool:
-        if self.digest is None:
+        if self.digest is None or self.force:
             return False
         try:
             return self.path.read_text(encoding="utf-8").strip() == self.digest
@@ -141,15 +165,17 @@ def install_packages(
     selection: SdkSelection,
     *,
     sdk: bool,
+    resolution: Resolution = Resolution.LOCKED,
 ) -> None:
     """Install the profile (and the SDK build ``specs`` name) into the session venv."""
     if specs:
-        install_sdk_build(session, checkout, extras, constraints, specs, selection)
-    elif sdk and session.venv_backend == "uv":
+        install_sdk_build(session, checkout, extras, constraints, specs, selection, resolution)
+    elif (sdk or resolution is not Resolution.LOCKED) and session.venv_backend == "uv":
         # Not session.install: nox -R skips that, and would leave an earlier build in place.
-        code, output = uv_pip(
-            session, checkout, "install", "-e", f".[{extras}]", "-c", str(constraints)
-        )
+        switches = dep_resolution.uv_install_args(resolution, constraints)
+        code, output = uv_pip(session, checkout, "install", "-e", f".[{extras}]", *switches)
+        if code != 0 and resolution is not Resolution.LOCKED:
+            session.error(dep_resolution.failure_line(resolution, output))
         if code != 0:
             session.error(install_failure_line(selection, output))
     else:
@@ -201,6 +227,7 @@ def install_sdk_build(
     constraints: Path,
     specs: tuple[SdkSpec, ...],
     selection: SdkSelection,
+    resolution: Resolution = Resolution.LOCKED,
 ) -> None:
     """The profile and the selected SDK build in one resolution; the SDK's own pin yields.
 
@@ -222,11 +249,14 @@ def install_sdk_build(
     ]
     code, output = uv_pip(
         session, checkout, "install", "-e", f".[{extras}]", *(s.requirement() for s in specs),
-        "-c", str(narrowed), "--override", str(overrides), *refresh,
+        *dep_resolution.uv_install_args(resolution, narrowed),
+        "--override", str(overrides), *refresh,
     )  # fmt: skip
     if code == 0:
         for spec in (s for s in specs if s.editable):
             code, output = uv_pip(session, checkout, "install", "--no-deps", "-e", spec.target)
+    if code != 0 and resolution is not Resolution.LOCKED:
+        session.error(dep_resolution.failure_line(resolution, output))
     if code != 0:
         session.error(install_failure_line(selection, output))
     session.log(f"SDK build: {selection.describe()}")

@@ -26,6 +26,8 @@ from imednet_live.matrix.target import Target, TargetKind, resolve_target
 from imednet_live.recording import layout as recording_layout
 from imednet_live.recording import leak_scan, personal
 from imednet_live.sandbox.fault_rules import FaultRuleError, parse_rules
+from imednet_live.sdk import resolution as dep_resolution
+from imednet_live.sdk.resolution import Resolution
 
 if TYPE_CHECKING:
     import nox
@@ -59,6 +61,17 @@ def prepare_run(
         env[env_vars.PARALLEL_SESSIONS] = str(parallel)
     if read_var(env, env_vars.RECORD) == "1" and not read_var(env, env_vars.RECORD_KEY):
         env[env_vars.RECORD_KEY] = secrets.token_hex(32)
+
+
+def run_resolution() -> Resolution:
+    """IMEDNET_LIVE_RESOLUTION, or a one-line error ending nox before any venv is touched."""
+    from nox.logger import logger as nox_logger
+
+    try:
+        return dep_resolution.parse(os.environ)
+    except ConfigError as exc:
+        nox_logger.error(str(exc))
+        raise SystemExit(2) from None
 
 
 def announce_target(session: nox.Session) -> Target:

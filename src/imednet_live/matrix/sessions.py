@@ -20,6 +20,7 @@ from imednet_live.core.profiles import MUTATING_PROFILE, PROFILES, READONLY_PROF
 from imednet_live.core.settings import ConfigError
 from imednet_live.matrix.checkout import Checkout
 from imednet_live.matrix.install import SDK_VARIABLES
+from imednet_live.sdk import resolution as dep_resolution
 from imednet_live.sdk.matrix_builds import PINNED, build_label, parse_matrix, shared_builds
 
 if TYPE_CHECKING:
@@ -73,16 +74,24 @@ def run_sdk_matrix(session: nox.Session, checkout: Checkout) -> None:
             builds = [{}, *(shared_builds(shared) if shared.is_dir() else [])]
     except ConfigError as exc:
         session.error(str(exc))
-    sessions = session.posargs or ["smoke", "live-readonly", "live-mutating"]
+    posargs = list(session.posargs)
+    try:
+        default = dep_resolution.parse(os.environ)
+        resolutions = dep_resolution.take_resolutions(posargs, default)
+    except ConfigError as exc:
+        session.error(str(exc))
+    sessions = posargs or ["smoke", "live-readonly", "live-mutating"]
     nox_args = ["-r", "-j", "auto", "-s", *sessions]
     results: list[str] = []
-    for build in builds:
-        label = build_label(build)
+    for build, res in ((b, r) for b in builds for r in resolutions):
+        label = dep_resolution.label(build_label(build), res)
         reports = checkout.reports / "sdk-matrix" / label
         env = {k: v for k, v in os.environ.items() if k not in SDK_VARIABLES}
         env |= {**build, env_vars.REPORTS_ROOT: str(reports), env_vars.RUN_ID: uuid.uuid4().hex}
+        env[env_vars.RESOLUTION] = str(res)
         session.log(
             f"SDK build {label}: {' '.join(f'{k}={v}' for k, v in build.items()) or PINNED}"
+            f", resolution {res}"
         )
         nox = [sys.executable, "-m", "nox"]
         code = subprocess.run([*nox, *nox_args], cwd=checkout.root, env=env).returncode
