@@ -11,7 +11,7 @@ fails on its own.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Generic, TypeVar
@@ -50,3 +50,20 @@ def run_ahead(work: Mapping[K, Callable[[], T]], *, prefix: str = "ahead") -> di
     with ThreadPoolExecutor(max_workers=len(work), thread_name_prefix=prefix) as pool:
         futures = {key: pool.submit(attempt, piece) for key, piece in work.items()}
         return {key: future.result() for key, future in futures.items()}
+
+
+def prepare_then_run(
+    keys: Iterable[K], prepare: Callable[[K], Callable[[], T]], *, prefix: str = "ahead"
+) -> dict[K, Ahead[T]]:
+    """``prepare(key)`` for each key here, in order; then every prepared piece at once.
+
+    What must not run in a thread (pytest's fixtures, the recorded order of write tags)
+    goes in ``prepare``; what waits goes in the piece it returns. A key whose preparation
+    raised keeps that error, and its piece is never started.
+    """
+    prepared = {key: attempt(lambda key=key: prepare(key)) for key in keys}
+
+    def piece(ready: Ahead[Callable[[], T]]) -> Callable[[], T]:
+        return lambda: ready.result()()
+
+    return run_ahead({key: piece(ready) for key, ready in prepared.items()}, prefix=prefix)

@@ -27,7 +27,7 @@ from live_checks import (
     wait_finished,
 )
 
-from imednet_live.ahead import Ahead, attempt, run_ahead
+from imednet_live.ahead import Ahead, prepare_then_run
 from imednet_live.config import Settings
 from imednet_live.discovery.rules import FormRef, SubjectRef, sample_record_data
 from imednet_live.live_support import write_tag as new_write_tag
@@ -115,25 +115,20 @@ def jobs_ahead(
     Tags and identifiers are taken here, in order (a missing write subject is the skip of
     the tests that need it); each test then checks its own job.
     """
-    selected = set(selected_tests(request))
-    prepared: dict[str, Callable[[], Any]] = {}
-    for name, needs_subject, work in (
-        ("test_poll_job_reaches_completed", True, _completed_batch),
-        ("test_async_create_and_poll", True, _async_created_and_polled),
-        ("test_job_for_unknown_subject_fails", False, _failed_batch),
-    ):
-        if name not in selected:
-            continue
-        args = attempt(
-            lambda needs=needs_subject: (
-                *((request.getfixturevalue("write_subject"),) if needs else ()),
-                new_write_tag(),
-            )
-        )
-        prepared[name] = lambda work=work, args=args: work(
-            settings, study_key, form, *args.result()
-        )
-    return run_ahead(prepared, prefix="job")
+    needs_subject = {"test_poll_job_reaches_completed", "test_async_create_and_poll"}
+    works: dict[str, Callable[..., Any]] = {
+        "test_poll_job_reaches_completed": _completed_batch,
+        "test_async_create_and_poll": _async_created_and_polled,
+        "test_job_for_unknown_subject_fails": _failed_batch,
+    }
+
+    def prepare(name: str) -> Callable[[], Any]:
+        subject = [request.getfixturevalue("write_subject")] if name in needs_subject else []
+        args = (*subject, new_write_tag())
+        return lambda: works[name](settings, study_key, form, *args)
+
+    names = [n for n in selected_tests(request) if n in works]
+    return prepare_then_run(names, prepare, prefix="job")
 
 
 @pytest.mark.resource("poll_job")

@@ -24,7 +24,7 @@ from live_checks import (
     text_variable,
 )
 
-from imednet_live.ahead import Ahead, attempt, run_ahead
+from imednet_live.ahead import Ahead, prepare_then_run
 from imednet_live.config import Settings
 from imednet_live.discovery.rules import (
     FormRef,
@@ -76,25 +76,20 @@ def written(
     The records are built here, in order (fixtures are not thread-safe; a missing site,
     subject or text variable is that test's skip), then submitted together.
     """
-    records: dict[str, Ahead[tuple[str, dict[str, object]]]] = {}
-    for name in (n for n in selected_tests(request) if n in RECORDS):
 
-        def build(name: str = name) -> tuple[str, dict[str, object]]:
-            tag = new_write_tag()
-            data = tagged_data(sample_record_data(form), form, study_key, tag)
-            return tag, {**RECORDS[name](request, form), "data": data}
+    def prepare(name: str) -> Callable[[], str]:
+        tag = new_write_tag()
+        data = tagged_data(sample_record_data(form), form, study_key, tag)
+        record = {**RECORDS[name](request, form), "data": data}
 
-        records[name] = attempt(build)
-
-    def submit(built: Ahead[tuple[str, dict[str, object]]]) -> Callable[[], str]:
-        def work() -> str:
-            tag, record = built.result()
+        def submit() -> str:
             submit_and_complete(settings, study_key, record)
             return tag
 
-        return work
+        return submit
 
-    return run_ahead({name: submit(built) for name, built in records.items()}, prefix="write")
+    names = [n for n in selected_tests(request) if n in RECORDS]
+    return prepare_then_run(names, prepare, prefix="write")
 
 
 def test_register_subject_at_write_site(

@@ -28,7 +28,7 @@ from live_checks import (
     workflow_data,
 )
 
-from imednet_live.ahead import Ahead, attempt, run_ahead
+from imednet_live.ahead import Ahead, prepare_then_run
 from imednet_live.config import Settings
 from imednet_live.discovery.rules import FormRef, IntervalRef, SiteRef, SubjectRef
 from imednet_live.live_support import write_tag as new_write_tag
@@ -178,21 +178,18 @@ def written(
     run together, a thread and a client each.
     """
     ids = Ids(study_key, form, request)
-    prepared = {
-        name: attempt(lambda name=name: WRITES[name](ids))
-        for name in selected_tests(request)
-        if name in WRITES
-    }
 
-    def run(ready: Ahead[Callable[[ImednetSDK], Written]]) -> Callable[[], Written]:
+    def prepare(name: str) -> Callable[[], Written]:
+        write = WRITES[name](ids)
+
         def work() -> Written:
-            write = ready.result()
             with sdk_compat.open_sync(settings.sdk_kwargs()) as sdk:
                 return write(sdk)
 
         return work
 
-    return run_ahead({name: run(ready) for name, ready in prepared.items()}, prefix="workflow")
+    names = [n for n in selected_tests(request) if n in WRITES]
+    return prepare_then_run(names, prepare, prefix="workflow")
 
 
 @pytest.mark.resource("workflows.record_update")

@@ -9,7 +9,6 @@ not on the flags a benchmark might add.
 from __future__ import annotations
 
 import re
-import runpy
 import shlex
 from pathlib import Path
 from typing import Any
@@ -28,17 +27,6 @@ from imednet_live.profiles import MUTATING_PROFILE, READONLY_PROFILES
 
 ROOT = Path(__file__).resolve().parents[3]
 MAIN_JOB = re.compile(r"^python3 -m pip .*-j auto -s smoke .*$", re.MULTILINE)
-
-
-@pytest.fixture(scope="module")
-def noxfile() -> dict[str, Any]:
-    """The noxfile's namespace; loading it sets ``nox.options`` and registers the sessions."""
-    return runpy.run_path(str(ROOT / "noxfile.py"))
-
-
-@pytest.fixture(scope="module")
-def registry(noxfile: dict[str, Any]) -> dict[str, Any]:
-    return dict(nox.registry.get())
 
 
 def readme_nox_commands() -> list[list[str]]:

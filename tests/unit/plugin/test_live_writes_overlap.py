@@ -16,7 +16,7 @@ import uuid
 from datetime import datetime
 from pathlib import Path
 
-from plugin_support import run_real_live_suite
+from plugin_support import most_at_once, run_real_live_suite
 
 from imednet_live import sandbox
 
@@ -41,14 +41,7 @@ def _most_jobs_awaited_at_once(audit: list[dict[str, object]]) -> int:
             seen.setdefault(found.group(1), []).append(
                 datetime.fromisoformat(str(entry["timestamp"]))
             )
-    events = sorted(
-        [(min(times), 1) for times in seen.values()] + [(max(times), -1) for times in seen.values()]
-    )
-    peak = current = 0
-    for _, step in events:
-        current += step
-        peak = max(peak, current)
-    return peak
+    return most_at_once((min(times), max(times)) for times in seen.values())
 
 
 def test_writes_await_their_jobs_together_and_each_test_fails_on_its_own(tmp_path: Path) -> None:
