@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from typing import Generic, TypeVar
 
 K = TypeVar("K")
@@ -61,7 +62,7 @@ def prepare_then_run(
     goes in ``prepare``; what waits goes in the piece it returns. A key whose preparation
     raised keeps that error, and its piece is never started.
     """
-    prepared = {key: attempt(lambda key=key: prepare(key)) for key in keys}
+    prepared = {key: attempt(partial(prepare, key)) for key in keys}
 
     def piece(ready: Ahead[Callable[[], T]]) -> Callable[[], T]:
         return lambda: ready.result()()

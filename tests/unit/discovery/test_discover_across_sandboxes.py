@@ -70,9 +70,9 @@ def test_a_run_discovers_once_across_fresh_sandboxes_and_not_across_scenarios(
     for _ in range(4):
         assert session("default") == (first, 0)
     # another scenario, or other seed data, discovers for itself
-    sparse, sparse_calls = session("sparse")
+    _, sparse_calls = session("sparse")
     assert sparse_calls > 0
-    scaled, scaled_calls = session("default", 12)
+    _, scaled_calls = session("default", 12)
     assert scaled_calls > 0
     assert len(list(tmp_path.glob("*.json"))) == 3
 
