@@ -15,7 +15,6 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, TypeVar
 
 import pytest
-from live_checks import tagged_data
 
 from imednet_live.charter.skips import NoEligibleData, SuiteDisabled
 from imednet_live.core.env_vars import API_KEY, BASE_URL, BATCH_ID, SECURITY_KEY, SMOKE_BATCH_ID
@@ -28,7 +27,6 @@ from imednet_live.discovery.rules import (
     SiteRef,
     SubjectRef,
     discover,
-    sample_record_data,
 )
 from imednet_live.live.support import SecretEnv
 from imednet_live.live.support import write_tag as new_write_tag
@@ -155,24 +153,6 @@ def batch_id(settings: Settings, study_key: str) -> str:
             "returned none"
         )
     return jobs[0].batch_id
-
-
-@pytest.fixture
-def new_batch(
-    sdk: ImednetSDK, study_key: str, form: FormRef, write_subject: SubjectRef, write_tag: str
-) -> Callable[[], str]:
-    """Submit one tagged record for the write subject; returns a factory for its batch id."""
-
-    def create() -> str:
-        data = tagged_data(sample_record_data(form), form, study_key, write_tag)
-        job = sdk.records.create(
-            study_key,
-            [{"formKey": form.form_key, "subjectKey": write_subject.subject_key, "data": data}],
-        )
-        assert job.batch_id, f"records.create returned no batchId: {job!r}"
-        return job.batch_id
-
-    return create
 
 
 @pytest.fixture

@@ -26,8 +26,8 @@ LAYERS: tuple[frozenset[str], ...] = tuple(
     frozenset(names.split())
     for names in (
         "core",  # standard library only: one home per shared fact
-        "sdk discovery postgres",  # the build under test, what to read, a database
-        "recording",  # traffic to disk and back, scrubbed
+        "sdk postgres",  # the build under test; a database for the SQL exports
+        "discovery recording",  # what to read and write; traffic to disk and back, scrubbed
         "drift sandbox",  # shapes against the spec; the embedded API
         "charter live",  # the live suite's plugin and the helpers its tests import
         "smoke",  # the gate (it reads the charter's classifications)

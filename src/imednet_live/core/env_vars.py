@@ -58,6 +58,7 @@ JOB_TIMEOUT = "IMEDNET_LIVE_JOB_TIMEOUT"
 SMOKE_BATCH_ID = "IMEDNET_LIVE_SMOKE_BATCH_ID"
 PARALLEL_SESSIONS = "IMEDNET_LIVE_PARALLEL_SESSIONS"
 CONCURRENCY = "IMEDNET_LIVE_CONCURRENCY"
+SANDBOX_IDENTITY = "IMEDNET_LIVE_SANDBOX_IDENTITY"
 RESOLUTION = "IMEDNET_LIVE_RESOLUTION"
 LOCK_FILE = "IMEDNET_LIVE_LOCK_FILE"
 
@@ -399,6 +400,15 @@ ENV_VARS: tuple[EnvVar, ...] = (
         VarScope.HARNESS,
         (_SMOKE, _LIVE),
         default="set by nox",
+        set_by_nox=True,
+    ),
+    EnvVar(
+        SANDBOX_IDENTITY,
+        "a digest of what the session's sandbox serves (scenario and data options): the "
+        "sessions of one run share one discovery against fresh sandboxes of the same data",
+        VarScope.HARNESS,
+        (_SMOKE, _LIVE),
+        default="discovery keyed by URL",
         set_by_nox=True,
     ),
     EnvVar(

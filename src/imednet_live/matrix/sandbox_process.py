@@ -17,7 +17,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from imednet_live.core.env_vars import API_KEY, BASE_URL, SANDBOX_AUDIT, SECURITY_KEY, TARGET_KIND
+from imednet_live.core.env_vars import (
+    API_KEY,
+    BASE_URL,
+    SANDBOX_AUDIT,
+    SANDBOX_IDENTITY,
+    SECURITY_KEY,
+    TARGET_KIND,
+)
+from imednet_live.matrix.sandbox_identity import sandbox_identity
 from imednet_live.sandbox.options import DEFAULT_API_KEY, DEFAULT_SECURITY_KEY, SandboxStartError
 
 READY_PREFIX = "sandbox ready: "
@@ -30,6 +38,7 @@ class SandboxProcess:
     api_key: str = DEFAULT_API_KEY
     security_key: str = DEFAULT_SECURITY_KEY
     audit_path: Path | None = None
+    identity: str | None = None  # what it serves (sandbox_identity.py), for shared discovery
 
     def client_env(self) -> dict[str, str]:
         """Environment that points the SDK, the CLI and the live suite at this sandbox."""
@@ -41,6 +50,8 @@ class SandboxProcess:
         }
         if self.audit_path is not None:
             env[SANDBOX_AUDIT] = str(self.audit_path)
+        if self.identity is not None:
+            env[SANDBOX_IDENTITY] = self.identity
         return env
 
 
@@ -94,7 +105,10 @@ def launch(
     )
     try:
         base_url = _read_ready_line(proc, timeout)
-        yield SandboxProcess(base_url=base_url, pid=proc.pid, audit_path=audit_path)
+        identity = sandbox_identity(scenario, extra_args)
+        yield SandboxProcess(
+            base_url=base_url, pid=proc.pid, audit_path=audit_path, identity=identity
+        )
     finally:
         if proc.poll() is None:
             proc.send_signal(signal.SIGTERM)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import runpy
 import subprocess
 import sys
 from pathlib import Path
@@ -21,17 +20,6 @@ from imednet_live.matrix.target import Target, TargetKind
 from imednet_live.recording import layout as recording_layout
 
 ROOT = Path(__file__).resolve().parents[3]
-
-
-@pytest.fixture(scope="module")
-def noxfile() -> dict[str, Any]:
-    """The noxfile's namespace; loading it registers its sessions."""
-    return runpy.run_path(str(ROOT / "noxfile.py"))
-
-
-@pytest.fixture(scope="module")
-def registry(noxfile: dict[str, Any]) -> dict[str, Any]:
-    return dict(nox.registry.get())
 
 
 def nox_list_json(env: dict[str, str] | None = None) -> list[dict[str, Any]]:
