@@ -18,13 +18,14 @@ from __future__ import annotations
 import gc
 import importlib.util
 import os
+import sys
 import time
 import warnings
 from collections.abc import Generator
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import pytest
-from _pytest.junitxml import xml_key as junitxml_key  # the documented way to add properties
 
 from imednet_live.atomic_files import write_text_atomic
 from imednet_live.charter.audit import AuditError, writes_in_audit
@@ -50,6 +51,8 @@ from imednet_live.charter.collector import (
 )
 from imednet_live.charter.context import RunContext
 from imednet_live.charter.expectations import expected_skip_for
+from imednet_live.charter.github_actions import ActionsFeedback
+from imednet_live.charter.junit_properties import add_suite_properties
 from imednet_live.charter.markers import (
     MARKERS,
     Requirements,
@@ -129,6 +132,7 @@ class CharterPlugin:
         self._started = time.monotonic()  # wall time of the session, for the report
         self._requests = RequestCounter()  # this process's HTTP requests, from the first test
         self._worker_requests = 0  # summed from xdist workers on the controller
+        self.actions = ActionsFeedback(ctx.redact)  # annotations: under GitHub Actions only
 
     # -- startup context (charter section 7) ---------------------------------------
 
@@ -138,21 +142,34 @@ class CharterPlugin:
     @pytest.hookimpl(trylast=True)
     def pytest_sessionstart(self) -> None:
         """With -q or --no-header pytest prints no header; the charter says always."""
-        self._junit_sdk_properties()
         terminal = self._terminal()
         header_hidden = self.config.get_verbosity() < 0 or self.config.getoption("no_header")
         if terminal is not None and header_hidden:
             for line in self.ctx.banner_lines():
                 terminal.write_line(line)
 
-    def _junit_sdk_properties(self) -> None:
-        """The SDK build as JUnit testsuite properties (``sdk_version``, ``sdk:<dist>``)."""
-        xml = self.config.stash.get(junitxml_key, None)
-        if xml is None or self.is_worker:
+    def _junit_xml(self) -> Path | None:
+        """The --junitxml file, which pytest has written by the time the session ends."""
+        option = self.config.getoption("xmlpath", None)
+        if not option or self.is_worker or self.config.option.collectonly:
+            return None
+        return self.config.invocation_params.dir / os.path.expanduser(option)
+
+    def _finish_junit(self) -> None:
+        """The SDK build as testsuite properties (``sdk_version``, ``sdk:<dist>``), then,
+        under GitHub Actions, the file's counts and failures in the job's step summary."""
+        junit = self._junit_xml()
+        if junit is None:
             return
-        xml.add_global_property("sdk_version", self.ctx.sdk_distributions.get("imednet", ""))
-        for name, version in self.ctx.sdk_distributions.items():
-            xml.add_global_property(f"sdk:{name}", version)
+        sdk = self.ctx.sdk_distributions
+        properties = [("sdk_version", sdk.get("imednet", ""))]
+        properties += [(f"sdk:{name}", version) for name, version in sdk.items()]
+        problems = [
+            add_suite_properties(junit, properties),
+            self.actions.write_step_summary(junit, f"live session {self.ctx.session_name}"),
+        ]
+        for problem in filter(None, problems):
+            print(self.ctx.redact(f"imednet-live: {problem}"), file=sys.stderr)
 
     # -- collection: markers, expectations, requires_absent ------------------------
 
@@ -372,6 +389,8 @@ class CharterPlugin:
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         if not self.is_worker:
             self.collector.add_test_report(report)
+            if report.failed:
+                self.actions.add_report(report, self.config.rootpath)
 
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
         if not self.is_worker and report.skipped:
@@ -487,7 +506,8 @@ class CharterPlugin:
                 f"outcomes by resource: session {self.ctx.session_name}, profile {profile}, "
                 f"target {self.ctx.target_kind}"
             )
-            tr.write(render_resource_table(self.tests, color=tr.hasmarkup, width=tr._tw.fullwidth))
+            width = self.config.get_terminal_writer().fullwidth
+            tr.write(render_resource_table(self.tests, color=tr.hasmarkup, width=width))
         if self.ctx.suite_disabled_reason:
             tr.write_line(self.ctx.suite_disabled_reason)
         if self.sdk_warnings or self.other_warnings:
@@ -515,9 +535,12 @@ class CharterPlugin:
                     ),
                     red=True,
                 )
+        for annotation in self.actions.annotations():  # GitHub Actions only
+            tr.write_line(annotation)
 
     @pytest.hookimpl(trylast=True)
     def pytest_unconfigure(self) -> None:
+        self._finish_junit()
         self._origin_marker.uninstall()
         self.sdk_log.uninstall()
         self._requests.uninstall()
