@@ -63,6 +63,7 @@ from imednet_live.charter.markers import (
 from imednet_live.charter.request_counter import RequestCounter
 from imednet_live.charter.sdk_log import SDK_LOG_FILE, SdkLogCapture
 from imednet_live.charter.summary import render_resource_table
+from imednet_live.charter.timeouts import describe_timeout
 from imednet_live.charter.warning_origin import SDK_ORIGIN, SdkOriginMarker, is_sdk_warning
 from imednet_live.config import ConfigError
 from imednet_live.recording import personal
@@ -278,7 +279,9 @@ class CharterPlugin:
             report.user_properties.append((PROP_FAILURE, fixed))
             report.longrepr = fixed
         elif report.failed and exc is not None:
-            info = describe_failure(exc, self.ctx.settings.base_url)
+            base_url = self.ctx.settings.base_url
+            in_flight = self._requests.in_flight()
+            info = describe_timeout(exc, in_flight, base_url) or describe_failure(exc, base_url)
             lines = self.sdk_log.lines
             if swallowed and info.kind in (ASSERTION, OTHER):
                 first, logged_line = swallowed[0]
@@ -298,6 +301,7 @@ class CharterPlugin:
 
     def pytest_runtest_logstart(self) -> None:
         self._requests.install()  # no request precedes a test's set-up (fixtures included)
+        self._requests.start_test()
         self.sdk_log.install()
         self.sdk_log.start_test()
 
