@@ -35,6 +35,7 @@ from imednet_live.config import (
     API_KEY,
     BASE_URL,
     DEFAULT_JOB_TIMEOUT_S,
+    DEFAULT_SMOKE_HEARTBEAT_S,
     ENV_VARS,
     SECURITY_KEY,
     ConfigError,
@@ -42,6 +43,7 @@ from imednet_live.config import (
     Settings,
     env_help,
     env_secrets,
+    smoke_heartbeat_s,
 )
 from imednet_live.discovery.rules import Discovery, NoEligibleEntityError, NoLiveDataError, discover
 from imednet_live.http_tap import tapped
@@ -64,6 +66,7 @@ from imednet_live.redaction import redact, safe_url
 from imednet_live.sdk import compat as sdk_compat
 from imednet_live.skip_categories import SkipCategory
 from imednet_live.smoke.exits import SmokeExit
+from imednet_live.smoke.heartbeat import Heartbeat
 
 __all__ = ["MAX_POLL_DELAY_S", "JobWait", "main", "poll_delays", "read_job", "wait_for_jobs"]
 
@@ -392,6 +395,7 @@ class SmokeRun:
         self.base_url: str | None = None
         self.settings: Settings | None = None
         self.last = LastRequest()
+        self.heartbeat_s = DEFAULT_SMOKE_HEARTBEAT_S
 
     def execute(self) -> int:
         started = time.monotonic()
@@ -449,6 +453,7 @@ class SmokeRun:
 
     def _run(self) -> tuple[int, str]:
         settings = self.settings = Settings.from_env()
+        self.heartbeat_s = smoke_heartbeat_s()  # a bad value: one line, before any request
         self.base_url = self.report.base_url = safe_url(settings.base_url)
         self.report.timeout_s = self.args.timeout
         self.report.sdk_distributions = sdk_compat.build_versions()
@@ -563,10 +568,12 @@ class SmokeRun:
             )
             self.reporter.notice(reason)
             return EXIT_SKIP, reason
+        heartbeat = Heartbeat(self.reporter.line, every=self.heartbeat_s, timeout=self.args.timeout)
         waits = wait_for_jobs(
             lambda batch: read_job(sdk, study, batch),
             [(batch, at) for batch, (_, at) in submitted.items()],
             timeout=self.args.timeout,
+            on_wait=heartbeat,
         )
         for batch_id, (scenario, _) in submitted.items():
             failure = self._verdict(study, scenario, waits[batch_id])
