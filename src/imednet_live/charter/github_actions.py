@@ -21,37 +21,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from imednet_live.charter.collector import PROP_FAILURE, crash_message
+from imednet_live.workflow_commands import error_command, under_actions
 
 if TYPE_CHECKING:
     import pytest
 
-ACTIONS = "GITHUB_ACTIONS"
 STEP_SUMMARY = "GITHUB_STEP_SUMMARY"
 WORKSPACE = "GITHUB_WORKSPACE"
 # A step summary is limited to 1 MiB per step; a failure list this long says enough.
 MAX_SUMMARY_FAILURES = 50
 MAX_MESSAGE_CHARS = 300
-
-
-def under_actions(env: Mapping[str, str]) -> bool:
-    return env.get(ACTIONS) == "true"
-
-
-def _escape_data(text: str) -> str:
-    """A workflow command's message: one line (GitHub's own escapes)."""
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def _escape_property(text: str) -> str:
-    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
-
-
-def error_command(path: str, line: int, title: str, message: str) -> str:
-    """``::error file=…,line=…,title=…::message``, escaped as the runner parses it."""
-    return (
-        f"::error file={_escape_property(path)},line={line},"
-        f"title={_escape_property(title)}::{_escape_data(message)}"
-    )
 
 
 @dataclass(frozen=True)
