@@ -14,7 +14,6 @@ import pytest
 
 from imednet_live.workflow_commands import Progress, elapsed
 
-
 ROOT = Path(__file__).resolve().parents[3]
 
 
