@@ -51,17 +51,13 @@ class ActionsFeedback:
         self.failed: list[FailedTest] = []
 
     def add_report(self, report: pytest.TestReport, rootpath: Path) -> None:
-        """A failed report (already scrubbed): at the failing line when it is in the test's
-        own file, else at the test's definition."""
+        """A failed report (already scrubbed): at the deepest line of the traceback in the
+        test's own file (where it failed, or the call that hung), else at its definition."""
         if not self.enabled:
             return
         fspath, lineno, _ = report.location
         path = Path(os.path.abspath(rootpath / fspath))
-        line = (lineno or 0) + 1
-        crash = getattr(report.longrepr, "reprcrash", None)
-        crash_path = getattr(crash, "path", None)
-        if crash_path and Path(os.path.abspath(crash_path)) == path:
-            line = int(getattr(crash, "lineno", line) or line)
+        line = _line_in(report, path) or (lineno or 0) + 1
         headline = str(dict(report.user_properties).get(PROP_FAILURE) or crash_message(report))
         self.failed.append(FailedTest(report.nodeid, path, line, headline.splitlines()[0]))
 
@@ -100,6 +96,18 @@ class ActionsFeedback:
         except OSError as exc:
             return f"cannot append to {STEP_SUMMARY} {target}: {exc.strerror or exc}"
         return None
+
+
+def _line_in(report: pytest.TestReport, path: Path) -> int | None:
+    longrepr = report.longrepr
+    crash = getattr(longrepr, "reprcrash", None)
+    entries = getattr(getattr(longrepr, "reprtraceback", None), "reprentries", None) or []
+    locations = [getattr(entry, "reprfileloc", None) for entry in entries]
+    for location in [crash, *reversed(locations)]:
+        where = getattr(location, "path", None)
+        if where and Path(os.path.abspath(where)) == path:
+            return int(getattr(location, "lineno", 0)) or None
+    return None
 
 
 def _cell(text: str) -> str:

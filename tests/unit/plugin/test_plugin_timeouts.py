@@ -42,7 +42,8 @@ def test_a_hung_request_fails_its_test_naming_the_request_and_the_run_goes_on(
     suite: LiveSuite, silent_server: str
 ) -> None:
     suite.write("test_live.py", HANGS)
-    run = suite.run("--timeout=1", "-p", "no:randomly", env=enabled_env(silent_server))
+    env = enabled_env(silent_server, GITHUB_ACTIONS="true", GITHUB_WORKSPACE=str(suite.root))
+    run = suite.run("--timeout=1", "-p", "no:randomly", env=env)
     assert run.returncode == 1, run
     run.lines.fnmatch_lines(
         [
@@ -58,3 +59,10 @@ def test_a_hung_request_fails_its_test_naming_the_request_and_the_run_goes_on(
     assert run.test("test_hangs_between_requests")["failure_kind"] == "timeout"
     assert run.test("test_after_them_runs_as_usual")["outcome"] == "passed"
     run.lines.fnmatch_lines(["*- imednet timeout -*", "limit: 1 s (timeout in tests/live*"])
+    source = (suite.root / "test_live.py").read_text().splitlines()
+    call = next(n for n, text in enumerate(source, 1) if "httpx.get(" in text)
+    annotations = [ln for ln in run.stdout.splitlines() if ln.startswith("::error ")]
+    assert (
+        f"::error file=test_live.py,line={call},title=test_live.py%3A%3Atest_waits_on_the_api"
+        "::timeout: no answer to GET /api/v1/edc/studies on "
+    ) in "\n".join(annotations)  # at the call that hung
