@@ -273,4 +273,3 @@ def imednet_sandbox_session(
     """Deprecated: ``imednet_sandbox`` (the same shared server, reset before each test)."""
     _deprecated("imednet_sandbox_session", "imednet_sandbox")
     yield from _reset_server(request, monkeypatch, imednet_sandbox_server)
-
