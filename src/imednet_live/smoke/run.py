@@ -67,6 +67,7 @@ from imednet_live.sdk import compat as sdk_compat
 from imednet_live.skip_categories import SkipCategory
 from imednet_live.smoke.exits import SmokeExit
 from imednet_live.smoke.heartbeat import Heartbeat
+from imednet_live.workflow_commands import escape_data
 
 __all__ = ["MAX_POLL_DELAY_S", "JobWait", "main", "poll_delays", "read_job", "wait_for_jobs"]
 
@@ -103,8 +104,7 @@ class Reporter:
 
     def _annotation(self, kind: str, message: str) -> None:
         # Workflow commands are one line; GitHub's escapes keep multi-line text intact.
-        text = self.scrub(message).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-        print(f"::{kind}::{text}", file=self.out, flush=True)
+        print(f"::{kind}::{escape_data(self.scrub(message))}", file=self.out, flush=True)
 
     def error(self, message: str) -> None:
         self._annotation("error", message)
