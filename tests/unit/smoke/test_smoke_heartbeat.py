@@ -6,10 +6,11 @@ from __future__ import annotations
 import itertools
 import re
 
+import pytest
 from smoke_support import run_smoke, sandbox_env
 
 from imednet_live import sandbox
-from imednet_live.config import SMOKE_HEARTBEAT
+from imednet_live.config import SMOKE_HEARTBEAT, ConfigError, smoke_heartbeat_s
 from imednet_live.job_states import JobReading, wait_for_jobs
 from imednet_live.smoke.heartbeat import Heartbeat
 
@@ -53,8 +54,8 @@ def test_a_line_every_interval_while_jobs_are_pending_and_none_after() -> None:
 
 
 def test_the_smoke_prints_heartbeats_while_a_slow_sandbox_job_runs() -> None:
-    with sandbox.running(scenario="default", job_seconds=1.5) as sb:
-        result = run_smoke(sandbox_env(sb, **{SMOKE_HEARTBEAT: "0.4"}))
+    with sandbox.running(scenario="default", job_seconds=1.0) as sb:
+        result = run_smoke(sandbox_env(sb, **{SMOKE_HEARTBEAT: "0.3"}))
         batches = [job["batchId"] for job in sb.jobs()]
     assert result.code == 0, result.output
     beats = [ln for ln in result.stdout.splitlines() if ln.startswith("smoke: still waiting")]
@@ -68,10 +69,12 @@ def test_the_smoke_prints_heartbeats_while_a_slow_sandbox_job_runs() -> None:
 
 
 def test_a_bad_interval_is_one_line_naming_the_variable() -> None:
-    with sandbox.running(scenario="default") as sb:
-        result = run_smoke(sandbox_env(sb, **{SMOKE_HEARTBEAT: "soon"}))
-    assert result.code == 1
-    assert result.lines("error") == [
-        f"{SMOKE_HEARTBEAT} must be a number of seconds > 0 (e.g. 15), not 'soon'"
-    ]
-    assert "Traceback" not in result.output
+    """The smoke reads it before any request; a ConfigError is its one-line red exit."""
+    assert smoke_heartbeat_s({}) == 15
+    assert smoke_heartbeat_s({SMOKE_HEARTBEAT: "2.5"}) == 2.5
+    for bad in ("soon", "0", "-1", "nan"):
+        with pytest.raises(ConfigError) as raised:
+            smoke_heartbeat_s({SMOKE_HEARTBEAT: bad})
+        assert str(raised.value) == (
+            f"{SMOKE_HEARTBEAT} must be a number of seconds > 0 (e.g. 15), not {bad!r}"
+        )
