@@ -74,6 +74,7 @@ def _fault_rule(text: str) -> object:
 def build_parser() -> argparse.ArgumentParser:
     from imednet_live.core.env_schema import VarScope, env_help
     from imednet_live.core.env_vars import ENV_VARS
+    from imednet_live.core.version import package_version
 
     parser = _Parser(
         prog="imednet-live",
@@ -89,6 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {package_version()}")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     sandbox = commands.add_parser("sandbox", help="the embedded iMednet API sandbox")
     sandbox_commands = sandbox.add_subparsers(dest="action", required=True, parser_class=_Parser)

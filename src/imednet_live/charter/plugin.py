@@ -19,13 +19,13 @@ import time
 from typing import TYPE_CHECKING
 
 import pytest
-from _pytest.junitxml import xml_key as junitxml_key  # the documented way to add properties
 
 from imednet_live.charter.collection_hooks import CollectionHooks
 from imednet_live.charter.collector import (
     OutcomeCollector,
 )
 from imednet_live.charter.context import RunContext
+from imednet_live.charter.github_actions import ActionsFeedback
 from imednet_live.charter.markers import (
     MARKERS,
 )
@@ -93,6 +93,7 @@ class CharterPlugin(CollectionHooks, ReportHooks, SessionHooks):
         self._worker_requests = 0  # summed from xdist workers on the controller
         # The SDK surface against its snapshot: here, before any worker starts or test runs.
         self.surface = SurfaceGate(config, enabled=not ctx.suite_disabled_reason)
+        self.actions = ActionsFeedback(ctx.redact)  # annotations: under GitHub Actions only
 
     # -- startup context (charter section 7) ---------------------------------------
 
@@ -102,7 +103,6 @@ class CharterPlugin(CollectionHooks, ReportHooks, SessionHooks):
     @pytest.hookimpl(trylast=True)
     def pytest_sessionstart(self) -> None:
         """With -q or --no-header pytest prints no header; the charter says always."""
-        self._junit_sdk_properties()
         terminal = self._terminal()
         header_hidden = self.config.get_verbosity() < 0 or self.config.getoption("no_header")
         if terminal is not None and header_hidden:
@@ -110,18 +110,6 @@ class CharterPlugin(CollectionHooks, ReportHooks, SessionHooks):
                 terminal.write_line(line)
         if not self.is_worker:
             self.surface.announce(terminal)
-
-    def _junit_sdk_properties(self) -> None:
-        """The SDK build as JUnit testsuite properties (``sdk_version``, ``sdk:<dist>``)."""
-        xml = self.config.stash.get(junitxml_key, None)
-        if xml is None or self.is_worker:
-            return
-        xml.add_global_property("sdk_version", self.ctx.sdk_distributions.get("imednet", ""))
-        for name, version in self.ctx.sdk_distributions.items():
-            xml.add_global_property(f"sdk:{name}", version)
-        xml.add_global_property("resolution", self.ctx.resolution)
-        for moved in self.ctx.lock_differences:  # lock:<name> = "<locked> -> <installed>"
-            xml.add_global_property(f"lock:{moved.name}", moved.describe().split(" ", 1)[1])
 
     # -- collection: markers, expectations, requires_absent ------------------------
 

@@ -15,6 +15,7 @@ from imednet_live.charter.markers import Requirements, SdkDefect
 if TYPE_CHECKING:
     from imednet_live.charter.collector import OutcomeCollector
     from imednet_live.charter.context import RunContext
+    from imednet_live.charter.github_actions import ActionsFeedback
     from imednet_live.charter.outcomes import TestOutcome, Violation
     from imednet_live.charter.request_counter import RequestCounter
     from imednet_live.charter.sdk_log import SdkLogCapture
@@ -50,6 +51,7 @@ class PluginState:
     _requests: RequestCounter
     _worker_requests: int
     surface: SurfaceGate
+    actions: ActionsFeedback
 
     def _terminal(self) -> pytest.TerminalReporter | None:
         return self.config.pluginmanager.get_plugin("terminalreporter")

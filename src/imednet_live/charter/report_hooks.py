@@ -30,6 +30,7 @@ from imednet_live.charter.skips import (
     CharterSkip,
     category_of,
 )
+from imednet_live.charter.timeouts import describe_timeout
 from imednet_live.core.skip_categories import SkipCategory
 from imednet_live.recording import boundary
 
@@ -98,7 +99,10 @@ class ReportHooks(PluginState):
                 report.user_properties.append((PROP_FAILURE, fixed))
                 report.longrepr = fixed
         elif report.failed and exc is not None and otherwise is None:
-            info = self.surface.classify(exc, describe_failure(exc, self.ctx.settings.base_url))
+            base_url = self.ctx.settings.base_url
+            in_flight = self._requests.in_flight()
+            timed_out = describe_timeout(exc, in_flight, base_url)
+            info = self.surface.classify(exc, timed_out or describe_failure(exc, base_url))
             lines = self.sdk_log.lines
             if swallowed and info.kind in (ASSERTION, OTHER):
                 first, logged_line = swallowed[0]
@@ -121,6 +125,7 @@ class ReportHooks(PluginState):
 
     def pytest_runtest_logstart(self) -> None:
         self._requests.install()  # no request precedes a test's set-up (fixtures included)
+        self._requests.start_test()
         self.sdk_log.install()
         self.sdk_log.start_test()
 
@@ -145,6 +150,8 @@ class ReportHooks(PluginState):
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         if not self.is_worker:
             self.collector.add_test_report(report)
+            if report.failed:
+                self.actions.add_report(report, self.config.rootpath)
 
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
         if not self.is_worker and report.skipped:

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import gc
+import os
+import sys
 import time
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from imednet_live.charter.audit import AuditError, writes_in_audit
+from imednet_live.charter.junit_properties import add_suite_properties
 from imednet_live.charter.plugin_state import (
     _API_REQUESTS_OUTPUT,
     _SDK_WARNINGS_OUTPUT,
@@ -147,7 +151,8 @@ class SessionHooks(WarningHooks):
                 f"outcomes by resource: session {self.ctx.session_name}, profile {profile}, "
                 f"target {self.ctx.target_kind}"
             )
-            tr.write(render_resource_table(self.tests, color=tr.hasmarkup, width=tr._tw.fullwidth))
+            width = self.config.get_terminal_writer().fullwidth
+            tr.write(render_resource_table(self.tests, color=tr.hasmarkup, width=width))
         if self.ctx.suite_disabled_reason:
             tr.write_line(self.ctx.suite_disabled_reason)
         if self.sdk_warnings or self.other_warnings:
@@ -175,9 +180,41 @@ class SessionHooks(WarningHooks):
                     ),
                     red=True,
                 )
+        for annotation in self.actions.annotations():  # GitHub Actions only
+            tr.write_line(annotation)
+
+    def _junit_xml(self) -> Path | None:
+        """The --junitxml file, which pytest has written by the time the session ends."""
+        option = self.config.getoption("xmlpath", None)
+        if not option or self.is_worker or self.config.option.collectonly:
+            return None
+        return self.config.invocation_params.dir / os.path.expanduser(option)
+
+    def _finish_junit(self) -> None:
+        """The SDK build (and the resolution, and what moved from the lock) as testsuite
+        properties, then, under GitHub Actions, the file's counts and failures in the job's
+        step summary."""
+        junit = self._junit_xml()
+        if junit is None:
+            return
+        sdk = self.ctx.sdk_distributions
+        properties = [("sdk_version", sdk.get("imednet", ""))]
+        properties += [(f"sdk:{name}", version) for name, version in sdk.items()]
+        properties.append(("resolution", self.ctx.resolution))
+        properties += [  # lock:<name> = "<locked> -> <installed>"
+            (f"lock:{moved.name}", moved.describe().split(" ", 1)[1])
+            for moved in self.ctx.lock_differences
+        ]
+        problems = [
+            add_suite_properties(junit, properties),
+            self.actions.write_step_summary(junit, f"live session {self.ctx.session_name}"),
+        ]
+        for problem in filter(None, problems):
+            print(self.ctx.redact(f"imednet-live: {problem}"), file=sys.stderr)
 
     @pytest.hookimpl(trylast=True)
     def pytest_unconfigure(self) -> None:
+        self._finish_junit()
         self._origin_marker.uninstall()
         self.sdk_log.uninstall()
         self._requests.uninstall()

@@ -29,6 +29,7 @@ from imednet_live.core.env_vars import (
     RUN_E2E,
     SDK_STRICT,
     SECURITY_KEY,
+    SMOKE_HEARTBEAT,
     STUDY_KEY,
     TARGET_KIND,
 )
@@ -123,6 +124,16 @@ def job_timeout_s(env: Mapping[str, str] | None = None) -> float:
     env = os.environ if env is None else env
     seconds = read_seconds(env, JOB_TIMEOUT, allow_zero=False, example="300")
     return DEFAULT_JOB_TIMEOUT_S if seconds is None else seconds
+
+
+DEFAULT_SMOKE_HEARTBEAT_S = 15.0
+
+
+def smoke_heartbeat_s(env: Mapping[str, str] | None = None) -> float:
+    """Seconds between the smoke's heartbeat lines: SMOKE_HEARTBEAT, else 15."""
+    env = os.environ if env is None else env
+    seconds = read_seconds(env, SMOKE_HEARTBEAT, allow_zero=False, example="15")
+    return DEFAULT_SMOKE_HEARTBEAT_S if seconds is None else seconds
 
 
 def validate_base_url(value: str, variable: str = BASE_URL) -> str:

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from imednet_live.core import env_vars
 from imednet_live.core.profiles import MUTATING_PROFILE, PROFILES, READONLY_PROFILES
 from imednet_live.core.settings import ConfigError
+from imednet_live.core.workflow_commands import Progress
 from imednet_live.matrix.checkout import Checkout
 from imednet_live.matrix.install import SDK_VARIABLES
 from imednet_live.sdk import resolution as dep_resolution
@@ -83,20 +84,25 @@ def run_sdk_matrix(session: nox.Session, checkout: Checkout) -> None:
     sessions = posargs or ["smoke", "live-readonly", "live-mutating"]
     nox_args = ["-r", "-j", "auto", "-s", *sessions]
     results: list[str] = []
-    for build, res in ((b, r) for b in builds for r in resolutions):
+    runs = [(b, r) for b in builds for r in resolutions]
+    # [i/N] and the elapsed time per build; under Actions each build folds in a ::group::.
+    progress = Progress(len(runs), session.log, what="build", env=os.environ)
+    for build, res in runs:
         label = dep_resolution.label(build_label(build), res)
         reports = checkout.reports / "sdk-matrix" / label
         env = {k: v for k, v in os.environ.items() if k not in SDK_VARIABLES}
         env |= {**build, env_vars.REPORTS_ROOT: str(reports), env_vars.RUN_ID: uuid.uuid4().hex}
         env[env_vars.RESOLUTION] = str(res)
-        session.log(
-            f"SDK build {label}: {' '.join(f'{k}={v}' for k, v in build.items()) or PINNED}"
-            f", resolution {res}"
-        )
-        nox = [sys.executable, "-m", "nox"]
-        code = subprocess.run([*nox, *nox_args], cwd=checkout.root, env=env).returncode
-        subprocess.run([*nox, "-r", "-s", "report"], cwd=checkout.root, env=env)
-        results.append(f"{label}: {'green' if code == 0 else 'RED'} ({build_counts(reports)})")
+        with progress.step(label) as step:
+            session.log(
+                f"SDK build {label}: {' '.join(f'{k}={v}' for k, v in build.items()) or PINNED}"
+                f", resolution {res}"
+            )
+            nox = [sys.executable, "-m", "nox"]
+            code = subprocess.run([*nox, *nox_args], cwd=checkout.root, env=env).returncode
+            subprocess.run([*nox, "-r", "-s", "report"], cwd=checkout.root, env=env)
+            results.append(f"{label}: {'green' if code == 0 else 'RED'} ({build_counts(reports)})")
+            step.result = results[-1].split(": ", 1)[1]
     for line in results:
         session.log(line)
     if any(": RED" in line for line in results):

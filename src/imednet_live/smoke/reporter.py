@@ -17,6 +17,7 @@ from typing import Any, TextIO
 import httpx
 
 from imednet_live.core.atomic_files import write_text_atomic
+from imednet_live.core.workflow_commands import escape_data
 from imednet_live.recording import boundary
 from imednet_live.sdk.http_tap import tapped
 from imednet_live.smoke.exits import EXIT_RED
@@ -41,8 +42,7 @@ class Reporter:
 
     def _annotation(self, kind: str, message: str) -> None:
         # Workflow commands are one line; GitHub's escapes keep multi-line text intact.
-        text = self.scrub(message).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-        print(f"::{kind}::{text}", file=self.out, flush=True)
+        print(f"::{kind}::{escape_data(self.scrub(message))}", file=self.out, flush=True)
 
     def error(self, message: str) -> None:
         self._annotation("error", message)

@@ -26,7 +26,11 @@ from imednet.errors import ApiError, AuthenticationError, RequestError
 from imednet_live.charter.classification import SDK_SURFACE_CHANGE
 from imednet_live.core.api_paths import api_url
 from imednet_live.core.auth import auth_headers
-from imednet_live.core.env_vars import API_KEY, BASE_URL, SECURITY_KEY
+from imednet_live.core.env_vars import (
+    API_KEY,
+    BASE_URL,
+    SECURITY_KEY,
+)
 from imednet_live.core.job_states import (
     MAX_POLL_DELAY_S,
     SUCCESS_STATE,
@@ -39,7 +43,13 @@ from imednet_live.core.job_states import (
     wait_for_jobs,
 )
 from imednet_live.core.redaction import safe_url
-from imednet_live.core.settings import ConfigError, Settings, env_secrets
+from imednet_live.core.settings import (
+    DEFAULT_SMOKE_HEARTBEAT_S,
+    ConfigError,
+    Settings,
+    env_secrets,
+    smoke_heartbeat_s,
+)
 from imednet_live.core.skip_categories import SkipCategory
 from imednet_live.discovery.rules import NoLiveDataError, discover
 from imednet_live.recording import boundary, personal
@@ -49,6 +59,7 @@ from imednet_live.sdk import compat as sdk_compat
 from imednet_live.sdk import surface_check
 from imednet_live.smoke.args import UsageError, parse_args
 from imednet_live.smoke.exits import EXIT_GREEN, EXIT_RED, EXIT_SKIP
+from imednet_live.smoke.heartbeat import Heartbeat
 from imednet_live.smoke.reporter import (
     LastRequest,
     Reporter,
@@ -115,6 +126,7 @@ class SmokeRun:
         self.base_url: str | None = None
         self.settings: Settings | None = None
         self.last = LastRequest()
+        self.heartbeat_s = DEFAULT_SMOKE_HEARTBEAT_S
 
     def execute(self) -> int:
         started = time.monotonic()
@@ -172,6 +184,7 @@ class SmokeRun:
 
     def _run(self) -> tuple[int, str]:
         settings = self.settings = Settings.from_env()
+        self.heartbeat_s = smoke_heartbeat_s()  # a bad value: one line, before any request
         self.base_url = self.report.base_url = safe_url(settings.base_url)
         self.report.timeout_s = self.args.timeout
         self.report.sdk_distributions = sdk_compat.build_versions()
@@ -293,10 +306,12 @@ class SmokeRun:
             )
             self.reporter.notice(reason)
             return EXIT_SKIP, reason
+        heartbeat = Heartbeat(self.reporter.line, every=self.heartbeat_s, timeout=self.args.timeout)
         waits = wait_for_jobs(
             lambda batch: read_job(sdk, study, batch),
             [(batch, at) for batch, (_, at) in submitted.items()],
             timeout=self.args.timeout,
+            on_wait=heartbeat,
         )
         for batch_id, (scenario, _) in submitted.items():
             failure = self._verdict(study, scenario, waits[batch_id])
