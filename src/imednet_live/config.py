@@ -98,6 +98,10 @@ SMOKE_BATCH_ID = "IMEDNET_LIVE_SMOKE_BATCH_ID"
 PARALLEL_SESSIONS = "IMEDNET_LIVE_PARALLEL_SESSIONS"
 # The worker count a live session chose and why, for its banner and outcomes.json.
 CONCURRENCY = "IMEDNET_LIVE_CONCURRENCY"
+# The run history `nox -s report` appends to (report/run_history.py); default: beside the
+# reports folder, so that cleaning reports/ keeps it.
+HISTORY = "IMEDNET_LIVE_HISTORY"
+HISTORY_FILE_NAME = ".imednet-live-history.jsonl"
 
 # The smoke's --timeout default, and the live suite's job timeout (charter: 300 s).
 DEFAULT_JOB_TIMEOUT_S = 300.0
@@ -117,6 +121,7 @@ class Reader(str, Enum):
     NOX = "nox"  # the noxfile, before any session venv exists
     SMOKE = "smoke"  # scripts/post_smoke_record.py
     LIVE = "live suite"  # tests/live and its pytest plugin
+    REPORT = "report"  # python -m imednet_live.report (nox -s report)
 
 
 @dataclass(frozen=True)
@@ -466,6 +471,14 @@ ENV_VARS: tuple[EnvVar, ...] = (
         (_SMOKE, _LIVE),
         default="set by nox",
         set_by_nox=True,
+    ),
+    EnvVar(
+        HISTORY,
+        "the run history `nox -s report` appends one line to per run (the trend in "
+        "`summary.html`, the runs table in `summary.md`, the default `--previous`)",
+        VarScope.HARNESS,
+        (Reader.REPORT,),
+        default=f"`{HISTORY_FILE_NAME}` beside the reports folder (the checkout root under nox)",
     ),
     EnvVar(
         REPLAY_DIR,
