@@ -478,7 +478,8 @@ ENV_VARS: tuple[EnvVar, ...] = (
         "`summary.html`, the runs table in `summary.md`, the default `--previous`)",
         VarScope.HARNESS,
         (Reader.REPORT,),
-        default=f"`{HISTORY_FILE_NAME}` beside the reports folder (the checkout root under nox)",
+        default=f"`{HISTORY_FILE_NAME}` beside the reports folder (the checkout root under "
+        "nox); `sdk-matrix`: one per build, `.imednet-live-history.sdk-<build>.jsonl`",
     ),
     EnvVar(
         REPLAY_DIR,

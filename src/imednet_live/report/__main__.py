@@ -49,9 +49,13 @@ def _secrets() -> tuple[str, ...]:
 
 
 def _history(
-    matrix: Matrix, previous: Path | None, earlier: list[RunRecord]
+    matrix: Matrix, previous: Path | None, earlier: list[RunRecord], run: RunRecord
 ) -> list[TestChange] | None:
-    """Changes since ``--previous DIR``, else since the last run in the history."""
+    """Changes since ``--previous DIR``, else since the last run in the history.
+
+    Only a run of the same SDK build and target is compared test by test: against another
+    build every declared difference would read as a test that went red or green.
+    """
     if previous is not None:
         if not previous.is_dir():
             raise ReportInputError(f"--previous {previous} is not a directory")
@@ -60,6 +64,14 @@ def _history(
         return None
     last = earlier[-1]
     when = last.when.strftime("%Y-%m-%d %H:%M UTC")
+    if (last.sdk, last.target) != (run.sdk, run.target):
+        print(
+            f"report: the last run in the history ({when}) tested {last.sdk} on {last.target}, "
+            f"this one {run.sdk} on {run.target}: no 'changed since last run'; pass "
+            "--previous DIR to compare anyway",
+            file=sys.stderr,
+        )
+        return None
     if last.tests is None:
         print(
             f"report: the last run in the history ({when}) kept no test states, so there is "
@@ -99,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
         run_history = _open_history(reports_dir)
         run = record_run(matrix, smoke, reports_dir, drift_kinds(reports_dir))
         earlier = [] if run_history is None else earlier_runs(run_history, run)
-        history = _history(matrix, args.previous, earlier)
+        history = _history(matrix, args.previous, earlier, run)
     except ReportInputError as exc:
         print(f"report: {exc}", file=sys.stderr)
         return 2

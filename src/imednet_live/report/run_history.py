@@ -24,7 +24,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Literal
+from typing import Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -36,8 +36,8 @@ from imednet_live.report.merge import Matrix, first_error, sdk_build
 from imednet_live.report.smoke_gate import SmokeGate
 from imednet_live.report.verdict import Counts, judge, target_text
 
-FORMAT = "imednet-live-run"
-SCHEMA_VERSION = 1
+FORMAT: Final = "imednet-live-run"
+SCHEMA_VERSION: Final = 1
 KEEP_RUNS = 400
 KEEP_STATES = 2  # runs that keep their test states: the last, and the one a re-report needs
 DEFAULT_RESOLUTION = "locked"
@@ -216,7 +216,10 @@ def record_run(
                 api_requests=s.api_requests,
             )
         )
-    targets = [target_text(s) for s in matrix.sessions]
+    # A sandbox listens on a new port each run: its kind is the target worth comparing.
+    targets = [
+        s.target_kind if s.target_kind == "sandbox" else target_text(s) for s in matrix.sessions
+    ]
     if not targets and smoke is not None:
         targets = [f"smoke · {safe_url(smoke.target.base_url or 'unknown')}"]
     # Issue 28 adds the resolution (locked / latest / lowest) to outcomes; until a session
@@ -264,7 +267,9 @@ def append_run(
     lines = [
         entry
         if isinstance(entry, str)
-        else entry.model_dump_json(exclude={"tests"} if id(entry) not in keep_states else None)
+        else entry.model_dump_json(
+            exclude={"tests"} if id(entry) not in keep_states or entry.tests is None else None
+        )
         for entry in entries
     ]
     try:

@@ -18,7 +18,7 @@ from imednet_live.report.verdict import seconds_text
 
 MARKDOWN_RUNS = 10
 WIDTH, LEFT, RIGHT = 960, 64, 8
-BARS_TOP, BARS_HEIGHT = 22, 140
+KEY_TOP, BARS_TOP, BARS_HEIGHT = 4, 42, 140
 MARK_TOP, MARK_HEIGHT = BARS_TOP + BARS_HEIGHT + 4, 6
 WALL_TOP, REQUESTS_TOP, LINE_HEIGHT = MARK_TOP + 32, MARK_TOP + 32 + 92, 60
 HEIGHT = REQUESTS_TOP + LINE_HEIGHT + 24
@@ -32,13 +32,15 @@ STACK = (
     ("unexpected", "unexpected", "#d4a72c"),
     ("failed", "failed", "#cf222e"),
 )
+TABLE_COUNTS = (
+    "passed", "failed", "unexpected", "expected_skips", "known_defects", "surface_changes",
+)  # fmt: skip
 _CSS = (
     "".join(f".t-{key}{{fill:{colour}}}" for key, _, colour in STACK)
     + ".t-red{fill:#cf222e}.t-wall{stroke:#0550ae}.t-requests{stroke:#953800}"
     + "polyline.t-wall,polyline.t-requests{fill:none;stroke-width:1.5}"
-    + "circle.t-wall{fill:#0550ae}circle.t-requests{fill:#953800}circle.t-red{stroke:#cf222e}"
+    + "circle.t-wall{fill:#0550ae}circle.t-requests{fill:#953800}circle.t-red{fill:#cf222e}"
     + "svg.trend text{font:11px system-ui,sans-serif;fill:#57606a}"
-    + ".trend-key span{display:inline-block;width:10px;height:10px;margin:0 4px 0 12px}"
 )
 
 
@@ -94,6 +96,7 @@ def _line(
     top_y: int,
     value: Callable[[RunRecord], float | None],
     text: Callable[[float], str],
+    axis: Callable[[float], str],
 ) -> list[str]:
     points = [(i, run, v) for i, run in enumerate(runs) if (v := value(run)) is not None]
     out = [f'<text x="{LEFT}" y="{top_y - 8}">{label}</text>']
@@ -112,26 +115,37 @@ def _line(
     )
     out += [
         f'<circle class="t-{name}{" t-red" if run.red else ""}" cx="{_n(x)}" cy="{_n(y)}" '
-        f'r="2.5">{_title(run, text(v))}</circle>'
+        f'r="{2.5 if step > 6 else 1.5}">{_title(run, text(v))}</circle>'
         for _, run, v, x, y in xy
     ]
-    out.append(f'<text x="{LEFT - 4}" y="{top_y + 4}" text-anchor="end">{text(peak)}</text>')
+    out.append(f'<text x="{LEFT - 4}" y="{top_y + 4}" text-anchor="end">{axis(peak)}</text>')
     out.append(f'<text x="{LEFT - 4}" y="{top_y + LINE_HEIGHT}" text-anchor="end">0</text>')
+    return out
+
+
+def _key() -> list[str]:
+    """The colour key, drawn in the picture itself: one swatch per outcome, then red runs."""
+    out, x = [], LEFT
+    for key, word, _ in (*STACK, ("red", "red run (marked under its bar)", "")):
+        out.append(f'<rect class="t-{key}" x="{x}" y="{KEY_TOP}" width="10" height="10"/>')
+        out.append(f'<text x="{x + 14}" y="{KEY_TOP + 9}">{html.escape(word)}</text>')
+        x += 24 + 6 * len(word)
     return out
 
 
 def trend_svg(runs: list[RunRecord]) -> str:
     step = (WIDTH - LEFT - RIGHT) / max(len(runs), 1)
     width = step * 0.8 if step > 4 else step
-    parts = _bars(runs, step, width)
+    parts = [*_key(), *_bars(runs, step, width)]
     parts += _line(
         runs, step, width, "wall", "wall time (sessions summed)", WALL_TOP,
-        lambda r: r.wall_seconds, seconds_text,
+        lambda r: r.wall_seconds, lambda v: f"wall time {seconds_text(v)}",
+        lambda v: f"{v / 60:.0f} min" if v >= 120 else f"{v:.0f} s",
     )  # fmt: skip
     parts += _line(
         runs, step, width, "requests", "API requests", REQUESTS_TOP,
         lambda r: None if r.api_requests is None else float(r.api_requests),
-        lambda v: f"{v:.0f} API requests",
+        lambda v: f"{v:.0f} API requests", lambda v: f"{v:.0f}",
     )  # fmt: skip
     if runs:
         bottom = HEIGHT - 6
@@ -151,17 +165,10 @@ def trend_svg(runs: list[RunRecord]) -> str:
 def trend_html(runs: list[RunRecord]) -> str:
     if not runs:
         return ""
-    key = "".join(
-        f'<span class="t-key-{k}" style="background:{colour}"></span>{html.escape(word)}'
-        for k, word, colour in STACK
-    )
     red = sum(r.red for r in runs)
     return (
         f"<h2>Trend ({len(runs)} run{'s' if len(runs) != 1 else ''}, {red} red)</h2>\n"
-        f"<style>{_CSS}</style>\n"
-        f'<p class="trend-key">{key}<span style="background:#cf222e"></span>red run '
-        "(marked under its bar)</p>\n"
-        f"{trend_svg(runs)}\n"
+        f"<style>{_CSS}</style>\n{trend_svg(runs)}\n"
     )
 
 
@@ -194,13 +201,7 @@ def trend_markdown(runs: list[RunRecord], path: str) -> list[str]:
             _cell(run.target),
             _cell(run.sdk),
             _cell(run.resolution),
-            *(
-                str(run.total(key))
-                for key in (
-                    "passed", "failed", "unexpected", "expected_skips", "known_defects",
-                    "surface_changes",
-                )
-            ),  # fmt: skip
+            *(str(run.total(key)) for key in TABLE_COUNTS),
             seconds_text(run.wall_seconds),
             "-" if run.api_requests is None else str(run.api_requests),
             _cell(drift),
