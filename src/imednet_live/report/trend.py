@@ -4,8 +4,8 @@ The picture is three panels over the same runs, oldest left: the outcomes of eac
 stacked bar (so a study losing its eligible forms shows as bars turning grey or shrinking),
 then wall time and API requests as lines. A red run is marked under its bar and its points
 are red. Every bar and point carries a ``<title>`` (its date and verdict), which a browser
-shows on hover. Plain SVG elements and classes only: no script, no external asset, no
-``xmlns`` URL, within the page's Content-Security-Policy.
+shows on hover. Plain SVG elements styled by the SVG's own ``<style>``: no script, no
+external asset, no ``xmlns`` URL, within the page's Content-Security-Policy.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from imednet_live.report.verdict import seconds_text
 
 MARKDOWN_RUNS = 10
 WIDTH, LEFT, RIGHT = 960, 64, 8
+MAX_STEP = 40  # px per run: a short history stays bars, not blocks
 KEY_TOP, BARS_TOP, BARS_HEIGHT = 4, 42, 140
 MARK_TOP, MARK_HEIGHT = BARS_TOP + BARS_HEIGHT + 4, 6
 WALL_TOP, REQUESTS_TOP, LINE_HEIGHT = MARK_TOP + 32, MARK_TOP + 32 + 92, 60
@@ -134,7 +135,7 @@ def _key() -> list[str]:
 
 
 def trend_svg(runs: list[RunRecord]) -> str:
-    step = (WIDTH - LEFT - RIGHT) / max(len(runs), 1)
+    step = min(MAX_STEP, (WIDTH - LEFT - RIGHT) / max(len(runs), 1))
     width = step * 0.8 if step > 4 else step
     parts = [*_key(), *_bars(runs, step, width)]
     parts += _line(
@@ -148,17 +149,17 @@ def trend_svg(runs: list[RunRecord]) -> str:
         lambda v: f"{v:.0f} API requests", lambda v: f"{v:.0f}",
     )  # fmt: skip
     if runs:
-        bottom = HEIGHT - 6
+        bottom, end = HEIGHT - 6, LEFT + len(runs) * step
         parts.append(f'<text x="{LEFT}" y="{bottom}">{html.escape(_when(runs[0]))}</text>')
-        parts.append(
-            f'<text x="{WIDTH - RIGHT}" y="{bottom}" text-anchor="end">'
-            f"{html.escape(_when(runs[-1]))}</text>"
-        )
+        if end - LEFT > 300:  # room for both dates; every bar's title has its own
+            parts.append(
+                f'<text x="{_n(end)}" y="{bottom}" text-anchor="end">'
+                f"{html.escape(_when(runs[-1]))}</text>"
+            )
     return (
         f'<svg class="trend" role="img" aria-label="trend of the last {len(runs)} runs" '
         f'width="{WIDTH}" height="{HEIGHT}" viewBox="0 0 {WIDTH} {HEIGHT}">'
-        + "".join(parts)
-        + "</svg>"
+        f"<style>{_CSS}</style>" + "".join(parts) + "</svg>"
     )
 
 
@@ -168,7 +169,7 @@ def trend_html(runs: list[RunRecord]) -> str:
     red = sum(r.red for r in runs)
     return (
         f"<h2>Trend ({len(runs)} run{'s' if len(runs) != 1 else ''}, {red} red)</h2>\n"
-        f"<style>{_CSS}</style>\n{trend_svg(runs)}\n"
+        f"{trend_svg(runs)}\n"
     )
 
 
