@@ -76,6 +76,10 @@ POSTMAN_PATH = "IMEDNET_POSTMAN_PATH"
 SDK_STRICT = "IMEDNET_LIVE_SDK_STRICT"
 STRICT_MODE = "IMEDNET_STRICT_MODE"  # the SDK's own switch (main); set by SDK_STRICT
 REPORTS_ROOT = "IMEDNET_LIVE_REPORTS_ROOT"  # where sessions write reports; default: reports/
+# The run history `nox -s report` appends to (report/run_history.py); default: beside the
+# reports folder, so that cleaning reports/ keeps it.
+HISTORY = "IMEDNET_LIVE_HISTORY"
+HISTORY_FILE_NAME = ".imednet-live-history.jsonl"
 # Seconds a sandbox job stays in progress before it finishes (default: 0.25); --job-seconds.
 SANDBOX_JOB_SECONDS = "IMEDNET_LIVE_SANDBOX_JOB_SECONDS"
 # Recording and replay (src/imednet_live/recording/).
@@ -98,10 +102,6 @@ SMOKE_BATCH_ID = "IMEDNET_LIVE_SMOKE_BATCH_ID"
 PARALLEL_SESSIONS = "IMEDNET_LIVE_PARALLEL_SESSIONS"
 # The worker count a live session chose and why, for its banner and outcomes.json.
 CONCURRENCY = "IMEDNET_LIVE_CONCURRENCY"
-# The run history `nox -s report` appends to (report/run_history.py); default: beside the
-# reports folder, so that cleaning reports/ keeps it.
-HISTORY = "IMEDNET_LIVE_HISTORY"
-HISTORY_FILE_NAME = ".imednet-live-history.jsonl"
 
 # The smoke's --timeout default, and the live suite's job timeout (charter: 300 s).
 DEFAULT_JOB_TIMEOUT_S = 300.0
@@ -410,6 +410,15 @@ ENV_VARS: tuple[EnvVar, ...] = (
         default="`reports/`",
     ),
     EnvVar(
+        HISTORY,
+        "the run history `nox -s report` appends one line to per run (the trend in "
+        "`summary.html`, the runs table in `summary.md`, the default `--previous`)",
+        VarScope.HARNESS,
+        (Reader.REPORT,),
+        default=f"`{HISTORY_FILE_NAME}` beside the reports folder (the checkout root under "
+        "nox); `sdk-matrix`: one per build, `.imednet-live-history.sdk-<build>.jsonl`",
+    ),
+    EnvVar(
         SANDBOX_JOB_SECONDS,
         "seconds a sandbox job stays in progress before it finishes (`--job-seconds`)",
         VarScope.SANDBOX,
@@ -471,15 +480,6 @@ ENV_VARS: tuple[EnvVar, ...] = (
         (_SMOKE, _LIVE),
         default="set by nox",
         set_by_nox=True,
-    ),
-    EnvVar(
-        HISTORY,
-        "the run history `nox -s report` appends one line to per run (the trend in "
-        "`summary.html`, the runs table in `summary.md`, the default `--previous`)",
-        VarScope.HARNESS,
-        (Reader.REPORT,),
-        default=f"`{HISTORY_FILE_NAME}` beside the reports folder (the checkout root under "
-        "nox); `sdk-matrix`: one per build, `.imednet-live-history.sdk-<build>.jsonl`",
     ),
     EnvVar(
         REPLAY_DIR,
