@@ -53,8 +53,8 @@ def _history(
 ) -> list[TestChange] | None:
     """Changes since ``--previous DIR``, else since the last run in the history.
 
-    Only a run of the same SDK build and target is compared test by test: against another
-    build every declared difference would read as a test that went red or green.
+    Only a run of the same SDK build, resolution and target is compared test by test:
+    against another build every declared difference would read as a test that went red.
     """
     if previous is not None:
         if not previous.is_dir():
@@ -64,11 +64,10 @@ def _history(
         return None
     last = earlier[-1]
     when = last.when.strftime("%Y-%m-%d %H:%M UTC")
-    if (last.sdk, last.target) != (run.sdk, run.target):
+    if _build(last) != _build(run):
         print(
-            f"report: the last run in the history ({when}) tested {last.sdk} on {last.target}, "
-            f"this one {run.sdk} on {run.target}: no 'changed since last run'; pass "
-            "--previous DIR to compare anyway",
+            f"report: the last run in the history ({when}) tested {_build(last)}, this one "
+            f"{_build(run)}: no 'changed since last run'; pass --previous DIR to compare anyway",
             file=sys.stderr,
         )
         return None
@@ -81,6 +80,10 @@ def _history(
         return None
     print(f"report: changes since the last run in the history ({when})")
     return changes_since(matrix, last.tests)
+
+
+def _build(run: RunRecord) -> str:
+    return f"{run.sdk} ({run.resolution}) on {run.target}"
 
 
 def _open_history(reports_dir: Path) -> History | None:

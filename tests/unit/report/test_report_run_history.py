@@ -154,7 +154,10 @@ def test_a_last_run_of_another_sdk_build_is_not_compared_test_by_test(tmp_path: 
         path.write_text(path.read_text().replace('"0.5.0"', '"0.8.0"'), encoding="utf-8")
     done = _ok(reports, history)
     assert done.stderr.count("\n") == 1, done.stderr
-    assert "tested imednet 0.5.0 on sandbox, this one imednet 0.8.0 on sandbox" in done.stderr
+    assert (
+        "tested imednet 0.5.0 (locked) on sandbox, this one imednet 0.8.0 (locked) on sandbox"
+        in done.stderr
+    )
     md = (reports / "summary.md").read_text(encoding="utf-8")
     assert "## Changed since last run" not in md
     assert len(_lines(history)) == 2  # both runs are in the history and its trend
