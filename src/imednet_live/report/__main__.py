@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 
 from imednet_live.atomic_files import write_text_atomic
-from imednet_live.config import env_secrets
+from imednet_live.config import ENV_VARS, Reader, env_help, env_secrets
 from imednet_live.redaction import redact
 from imednet_live.report.changes import TestChange, changes, changes_since
 from imednet_live.report.drift_link import drift_html, drift_kinds, drift_markdown
@@ -98,13 +98,19 @@ def _open_history(reports_dir: Path) -> History | None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m imednet_live.report", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="python -m imednet_live.report",
+        description=__doc__,
+        epilog="environment:\n" + env_help(v for v in ENV_VARS if Reader.REPORT in v.read_by),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("reports_dir", nargs="?", default="reports", type=Path)
     parser.add_argument(
         "--previous",
         type=Path,
         metavar="DIR",
-        help="the previous run's reports folder: adds a 'changed since last run' section",
+        help="compare with this reports folder for 'changed since last run' (default: the "
+        "test states the run history kept of its last run)",
     )
     args = parser.parse_args(argv)
     reports_dir: Path = args.reports_dir
