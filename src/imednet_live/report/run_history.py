@@ -146,6 +146,7 @@ def read_history(path: Path) -> History:
     history = History(path)
     corrupt: list[tuple[int, str]] = []
     later: list[tuple[int, object]] = []
+    ours = False  # any line in our format: else the file is someone else's
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
@@ -153,13 +154,11 @@ def read_history(path: Path) -> History:
             data = json.loads(line)
         except ValueError:
             data = None
-        first = not history.entries
         if not isinstance(data, dict) or data.get("format") != FORMAT:
-            if first:
-                raise _not_ours(path, f"line {number} is not a {FORMAT} record")
-            corrupt.append((number, "not a JSON record"))
+            corrupt.append((number, f"not an {FORMAT} record"))
             history.entries.append(line)
             continue
+        ours = True
         version = data.get("schema_version")
         if isinstance(version, int) and version > SCHEMA_VERSION:
             later.append((number, version))
@@ -170,6 +169,8 @@ def read_history(path: Path) -> History:
         except ValidationError as exc:
             corrupt.append((number, first_error(exc)))
             history.entries.append(line)
+    if history.entries and not ours:
+        raise _not_ours(path, f"no line is an {FORMAT} record")
     if corrupt:
         numbers = ", ".join(str(n) for n, _ in corrupt[:10]) + (" ..." if len(corrupt) > 10 else "")
         history.warnings.append(

@@ -166,7 +166,7 @@ def test_a_last_run_of_another_sdk_build_is_not_compared_test_by_test(tmp_path: 
 @pytest.mark.parametrize(
     ("line", "said"),
     [
-        ("{not json", "skipped 1 corrupt line(s) (2; line 2: not a JSON record)"),
+        ("{not json", "skipped 1 corrupt line(s) (2; line 2: not an imednet-live-run record)"),
         ('{"format": "imednet-live-run", "schema_version": 1}', "skipped 1 corrupt line(s) (2;"),
         (
             '{"format": "imednet-live-run", "schema_version": 7, "anything": []}',
