@@ -24,6 +24,7 @@ class Reader(str, Enum):
     NOX = "nox"  # the noxfile, before any session venv exists
     SMOKE = "smoke"  # scripts/post_smoke_record.py
     LIVE = "live suite"  # tests/live and its pytest plugin
+    REPORT = "report"  # python -m imednet_live.report (nox -s report)
 
 
 @dataclass(frozen=True)

@@ -57,6 +57,8 @@ PERSONAL_DIR = "IMEDNET_LIVE_PERSONAL_DIR"
 JOB_TIMEOUT = "IMEDNET_LIVE_JOB_TIMEOUT"
 SMOKE_BATCH_ID = "IMEDNET_LIVE_SMOKE_BATCH_ID"
 SMOKE_HEARTBEAT = "IMEDNET_LIVE_SMOKE_HEARTBEAT_SECONDS"
+HISTORY = "IMEDNET_LIVE_HISTORY"
+HISTORY_FILE_NAME = ".imednet-live-history.jsonl"
 PARALLEL_SESSIONS = "IMEDNET_LIVE_PARALLEL_SESSIONS"
 CONCURRENCY = "IMEDNET_LIVE_CONCURRENCY"
 SANDBOX_IDENTITY = "IMEDNET_LIVE_SANDBOX_IDENTITY"
@@ -373,6 +375,14 @@ ENV_VARS: tuple[EnvVar, ...] = (
         VarScope.HARNESS, (_SMOKE, _LIVE),
         default="discovery keyed by URL",
         set_by_nox=True,
+    ),
+    EnvVar(
+        HISTORY,
+        "the run history `nox -s report` appends one line to per run (the trend in "
+        "`summary.html`, the runs table in `summary.md`, the default `--previous`)",
+        VarScope.HARNESS, (Reader.REPORT,),
+        default=f"`{HISTORY_FILE_NAME}` beside the reports folder (the checkout root under "
+        "nox); `sdk-matrix`: one per build, `.imednet-live-history.sdk-<build>.jsonl`",
     ),
     EnvVar(
         RESOLUTION,

@@ -93,6 +93,8 @@ def run_sdk_matrix(session: nox.Session, checkout: Checkout) -> None:
         env = {k: v for k, v in os.environ.items() if k not in SDK_VARIABLES}
         env |= {**build, env_vars.REPORTS_ROOT: str(reports), env_vars.RUN_ID: uuid.uuid4().hex}
         env[env_vars.RESOLUTION] = str(res)
+        history = checkout.root / f".imednet-live-history.sdk-{label}.jsonl"
+        env.setdefault(env_vars.HISTORY, str(history))
         with progress.step(label) as step:
             session.log(
                 f"SDK build {label}: {' '.join(f'{k}={v}' for k, v in build.items()) or PINNED}"
