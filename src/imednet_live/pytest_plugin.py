@@ -60,6 +60,7 @@ from imednet_live.charter.markers import (
 from imednet_live.charter.request_counter import RequestCounter
 from imednet_live.charter.sdk_log import SDK_LOG_FILE, SdkLogCapture
 from imednet_live.charter.summary import render_resource_table
+from imednet_live.charter.surface_gate import SurfaceGate
 from imednet_live.charter.warning_origin import SDK_ORIGIN, SdkOriginMarker, is_sdk_warning
 from imednet_live.config import ConfigError
 from imednet_live.recording import personal
@@ -129,6 +130,8 @@ class CharterPlugin:
         self._started = time.monotonic()  # wall time of the session, for the report
         self._requests = RequestCounter()  # this process's HTTP requests, from the first test
         self._worker_requests = 0  # summed from xdist workers on the controller
+        # The SDK surface against its snapshot: here, before any worker starts or test runs.
+        self.surface = SurfaceGate(config, enabled=not ctx.suite_disabled_reason)
 
     # -- startup context (charter section 7) ---------------------------------------
 
@@ -144,6 +147,8 @@ class CharterPlugin:
         if terminal is not None and header_hidden:
             for line in self.ctx.banner_lines():
                 terminal.write_line(line)
+        if not self.is_worker:
+            self.surface.announce(terminal)
 
     def _junit_sdk_properties(self) -> None:
         """The SDK build as JUnit testsuite properties (``sdk_version``, ``sdk:<dist>``)."""
@@ -261,7 +266,7 @@ class CharterPlugin:
             report.user_properties.append((PROP_FAILURE, fixed))
             report.longrepr = fixed
         elif report.failed and exc is not None:
-            info = describe_failure(exc, self.ctx.settings.base_url)
+            info = self.surface.classify(exc, describe_failure(exc, self.ctx.settings.base_url))
             lines = self.sdk_log.lines
             if swallowed and info.kind in (ASSERTION, OTHER):
                 first, logged_line = swallowed[0]
@@ -334,6 +339,11 @@ class CharterPlugin:
             self._recorded_warnings.append((key, warning_message.category, formatted.rstrip()))
 
     @pytest.hookimpl(optionalhook=True)
+    def pytest_configure_node(self, node: Any) -> None:
+        """xdist: each worker gets the controller's surface check, not its own."""
+        self.surface.configure_node(node)
+
+    @pytest.hookimpl(optionalhook=True)
     def pytest_testnodedown(self, node: Any) -> None:
         """xdist: a worker's tagged SDK warnings arrive in its workeroutput."""
         output = getattr(node, "workeroutput", None) or {}
@@ -388,7 +398,7 @@ class CharterPlugin:
             return
         self._sort_warnings()
         self.tests, self.violations = self.collector.finish(self.ctx)
-        self.violations += self._read_only_violations()
+        self.violations += self._read_only_violations() + self.surface.violations()
         self._hide_other_warnings()
         self.violations += self._write_files()
         if self.violations and session.exitstatus in (

@@ -22,6 +22,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from imednet_live.explained_enum import ExplainedEnum
 from imednet_live.redaction import safe_url
 from imednet_live.sdk import compat as sdk_compat
+from imednet_live.sdk import surface_check
+from imednet_live.sdk.surface_check import SurfaceCheck
 
 if TYPE_CHECKING:
     import httpx
@@ -76,6 +78,15 @@ class FailureKind(ExplainedEnum):
         "an SDK finding: the model lags the API (the default sandbox sends only documented "
         "fields); report it to the SDK, or run without strict mode",
     )
+    SDK_SURFACE_CHANGE = (
+        "sdk-surface-change",
+        "an `AttributeError`/`TypeError` names a member the build changed without declaring it "
+        "(the session's surface check against the nearest snapshot, sdk/surface_check.py)",
+        "fail: undeclared SDK surface change in imednet <build>: <Model.field> is gone (<V> "
+        "snapshot has it; ...); raised ...; the session's surface check is red with it too",
+        "an SDK finding: report it upstream, or declare it in sdk/surface_changes.py (with a "
+        "contract test) when the change is deliberate",
+    )
     SDK_DEFECT_FIXED = (
         "sdk-defect-fixed",
         "a test marked `sdk_defect(reason)` passed (strict XPASS)",
@@ -92,6 +103,7 @@ OTHER = FailureKind.OTHER.value
 SDK_SWALLOWED_API_ERROR = FailureKind.SDK_SWALLOWED_API_ERROR.value
 SDK_DEFECT_FIXED = FailureKind.SDK_DEFECT_FIXED.value
 SDK_DRIFT = FailureKind.SDK_DRIFT.value
+SDK_SURFACE_CHANGE = FailureKind.SDK_SURFACE_CHANGE.value
 
 HEADLINE_BODY_CHARS = 300
 DETAIL_BODY_CHARS = 4000
@@ -189,6 +201,17 @@ def drift_in_log(lines: list[str], failed_with: str) -> FailureInfo | None:
             )
             return FailureInfo(SDK_DRIFT, headline, None)
     return None
+
+
+def surface_change_in(exc: BaseException, check: SurfaceCheck | None) -> FailureInfo | None:
+    """A failure whose AttributeError/TypeError names an undeclared surface change (or the
+    contract test's own ``UndeclaredSurfaceChange``)."""
+    if isinstance(exc, surface_check.UndeclaredSurfaceChange):
+        return FailureInfo(SDK_SURFACE_CHANGE, str(exc), None)
+    found = surface_check.match(_chain(exc), check)
+    if found is None or check is None:
+        return None
+    return FailureInfo(SDK_SURFACE_CHANGE, surface_check.describe_raised(*found, check), None)
 
 
 def _group(pattern: re.Pattern[str], text: str) -> str | None:

@@ -1,9 +1,12 @@
 """Which SDK build a session installs: ``IMEDNET_SDK`` and friends, parsed and filtered.
 
-Pure standard library (plus ``packaging``, which nox and pip both bring): the noxfile
-reads this before any venv exists. Each variable names one distribution the same way,
-as a version specifier (``==0.5.6``), a wheel or sdist path, or a source directory
-(installed editable). Unset, the pinned release from the constraints files is tested.
+Pure standard library plus ``packaging`` (a dependency of nox itself, and of the
+``harness`` extra): the noxfile reads this before any venv exists. Wheel and sdist names
+and ``Requires-Dist`` lines are read with ``packaging``, never by hand, so extras and
+environment markers mean what they mean to the installer. Each variable names one
+distribution the same way, as a version specifier (``==0.5.6``), a wheel or sdist path,
+or a source directory (installed editable). Unset, the pinned release from the
+constraints files is tested.
 
 Each profile gets only the distributions its dependencies allow: ``imednet-workflows``
 requires pandas and the Airflow provider requires Airflow, so neither is installed into
@@ -21,8 +24,18 @@ from email.parser import HeaderParser
 from enum import Enum
 from pathlib import Path
 
+from packaging.markers import default_environment
+from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
-from packaging.utils import canonicalize_name
+from packaging.utils import (
+    InvalidSdistFilename,
+    InvalidWheelFilename,
+    NormalizedName,
+    canonicalize_name,
+    parse_sdist_filename,
+    parse_wheel_filename,
+)
+from packaging.version import Version
 
 from imednet_live import config
 from imednet_live.config import ConfigError
@@ -230,6 +243,8 @@ def _parse_path(dist: SdkDistribution, value: str, cwd: Path, head: str) -> SdkS
     if not path.name.endswith(_ARCHIVES):
         raise ConfigError(f"{head}: {path.name} is not a wheel (.whl) or sdist (.tar.gz, .zip)")
     named = archive_distribution(path.name)
+    if named is None:
+        raise ConfigError(f"{head}: {path.name} {_NOT_AN_ARCHIVE_NAME}")
     if named != canonicalize_name(dist.name):
         raise ConfigError(
             f"{head}: {path.name} is a {named} build, but {dist.variable} selects {dist.name}"
@@ -237,13 +252,30 @@ def _parse_path(dist: SdkDistribution, value: str, cwd: Path, head: str) -> SdkS
     return SdkSpec(dist, value, SpecKind.ARCHIVE, str(path), _extras(dist, path))
 
 
-def archive_distribution(filename: str) -> str:
-    """The canonical distribution name in a wheel or sdist file name."""
-    stem = filename
-    for suffix in _ARCHIVES:
-        stem = stem.removesuffix(suffix)
-    # Wheels: name-version-...; sdists: name-version. Names never contain "-" in files.
-    return canonicalize_name(stem.split("-")[0])
+_NOT_AN_ARCHIVE_NAME = (
+    "is not a valid wheel or sdist file name (name-version[-build]-python-abi-platform.whl, "
+    "name-version.tar.gz); rename it as its build backend wrote it"
+)
+
+
+def archive_name_version(filename: str) -> tuple[NormalizedName, Version] | None:
+    """The canonical distribution name and version a wheel or sdist file name states.
+
+    None for a name no installer accepts (``packaging`` decides, as pip and uv do).
+    """
+    try:
+        if filename.endswith(".whl"):
+            name, version, _, _ = parse_wheel_filename(filename)
+            return name, version
+        return parse_sdist_filename(filename)
+    except (InvalidWheelFilename, InvalidSdistFilename):
+        return None
+
+
+def archive_distribution(filename: str) -> NormalizedName | None:
+    """The canonical distribution name in a wheel or sdist file name (None: not valid)."""
+    named = archive_name_version(filename)
+    return None if named is None else named[0]
 
 
 def wheel_extras(path: Path) -> frozenset[str] | None:
@@ -277,8 +309,10 @@ def filtered_constraints(text: str, names: tuple[str, ...]) -> str:
     drop = {canonicalize_name(n) for n in names}
     kept = []
     for line in text.splitlines():
-        requirement = line.split(";")[0].split("#")[0].strip()
-        name = re.split(r"[\s\[=<>!~@]", requirement, maxsplit=1)[0] if requirement else ""
+        try:
+            name = Requirement(line.split(" #")[0].strip()).name
+        except InvalidRequirement:  # a comment, an option line, a blank
+            name = ""
         if name and canonicalize_name(name) in drop:
             continue
         kept.append(line)
@@ -361,6 +395,8 @@ def _variable_for(item: str, cwd: Path) -> str:
             return variable
     if item.endswith(_ARCHIVES):
         named = archive_distribution(Path(item).name)
+        if named is None:
+            raise ConfigError(f"{config.SDK_MATRIX}: {Path(item).name} {_NOT_AN_ARCHIVE_NAME}")
         for dist in DISTRIBUTIONS:
             if canonicalize_name(dist.name) == named:
                 return dist.variable
@@ -370,32 +406,54 @@ def _variable_for(item: str, cwd: Path) -> str:
     return config.SDK
 
 
-def wheel_builds(folder: Path) -> list[dict[str, str]]:
+@dataclass(frozen=True)
+class CoreNeed:
+    """What a companion wheel's applicable ``Requires-Dist: imednet...`` lines ask of the core."""
+
+    specifier: SpecifierSet  # every applicable line's range, intersected (empty: any)
+    extras: frozenset[str]  # the core extras they name (``imednet[cli]``)
+
+    def met_by(self, version: Version, provides: frozenset[str] | None) -> bool:
+        """A core build of ``version`` declaring ``provides`` extras (None: unreadable)."""
+        if not self.specifier.contains(version, prereleases=True):
+            return False
+        return provides is None or self.extras <= {canonicalize_name(e) for e in provides}
+
+
+def wheel_builds(
+    folder: Path, environment: Mapping[str, str] | None = None
+) -> list[dict[str, str]]:
     """One build per ``imednet`` wheel in ``folder``, with the companions it satisfies.
 
-    A companion (workflows, Airflow provider) joins a core wheel when the core's version
-    meets the companion's own ``Requires-Dist: imednet`` range: the wheels say it. An
+    A companion (workflows, Airflow provider) joins a core wheel when the core meets the
+    companion's own ``Requires-Dist: imednet`` requirement: its version range and the
+    extras it names (the core must declare them). Environment markers are evaluated for
+    ``environment`` (default: this interpreter, which is what the session venvs run), so
+    a line whose marker does not apply constrains nothing, as for the installer; a
+    companion with no applicable line joins every core. An
     ``imednet.postman_collection.json`` beside the wheels is their API contract (SDK main
     builds its models from one): every build of the folder carries it as
     ``IMEDNET_POSTMAN_PATH``.
     """
-    cores: list[tuple[str, Path]] = []
-    companions: list[tuple[SdkDistribution, SpecifierSet, Path]] = []
+    cores: list[tuple[Version, frozenset[str] | None, Path]] = []
+    companions: list[tuple[SdkDistribution, CoreNeed, Path]] = []
     for path in sorted(folder.glob("*.whl")):
-        named = archive_distribution(path.name)
-        dist = next((d for d in DISTRIBUTIONS if canonicalize_name(d.name) == named), None)
+        named = archive_name_version(path.name)
+        if named is None:
+            continue  # no installer would take it either
+        dist = next((d for d in DISTRIBUTIONS if canonicalize_name(d.name) == named[0]), None)
         if dist is None:
             continue
         if dist.variable == config.SDK:
-            cores.append((path.name.split("-")[1], path))
+            cores.append((named[1], wheel_extras(path), path))
         else:
-            companions.append((dist, _requires_imednet(path), path))
+            companions.append((dist, core_need(path, environment), path))
     contract = folder / CONTRACT_FILE
     builds = []
-    for version, core in cores:
+    for version, provides, core in cores:
         build = {config.SDK: str(core)}
-        for dist, needs, path in companions:
-            if needs.contains(version, prereleases=True):
+        for dist, need, path in companions:
+            if need.met_by(version, provides):
                 build[dist.variable] = str(path)
         if contract.is_file():
             build[config.POSTMAN_PATH] = str(contract)
@@ -409,17 +467,30 @@ def shared_builds(folder: Path) -> list[dict[str, str]]:
     return [build for f in folders for build in wheel_builds(f)]
 
 
-def _requires_imednet(path: Path) -> SpecifierSet:
-    """The ``imednet`` range a companion wheel declares (empty: any)."""
+def core_need(path: Path, environment: Mapping[str, str] | None = None) -> CoreNeed:
+    """The core requirement of a companion wheel, from its ``Requires-Dist`` lines.
+
+    Only lines whose marker holds in ``environment`` count, with the companion's own
+    extras off (``extra == "x"`` lines apply only when x is asked for, and companions are
+    installed without extras). A line no installer could parse is ignored, as pip does.
+    """
     metadata = _wheel_metadata(path)
-    for requirement in (metadata.get_all("Requires-Dist") or ()) if metadata else ():
-        match = re.match(r"imednet\s*\(?([^);]*)\)?", requirement.strip())
-        if match and not requirement.strip().startswith(("imednet-", "imednet_")):
-            try:
-                return SpecifierSet(match.group(1).strip())
-            except InvalidSpecifier:
-                return SpecifierSet()
-    return SpecifierSet()
+    env: dict[str, str] = {k: str(v) for k, v in default_environment().items()}
+    env.update(environment or {}, extra="")
+    core = canonicalize_name(DISTRIBUTIONS[0].name)
+    specifier, extras = SpecifierSet(), set[str]()
+    for line in (metadata.get_all("Requires-Dist") or ()) if metadata else ():
+        try:
+            requirement = Requirement(line)
+        except InvalidRequirement:
+            continue
+        if canonicalize_name(requirement.name) != core:
+            continue
+        if requirement.marker is not None and not requirement.marker.evaluate(env):
+            continue
+        specifier &= requirement.specifier
+        extras.update(canonicalize_name(e) for e in requirement.extras)
+    return CoreNeed(specifier, frozenset(extras))
 
 
 def build_label(build: Mapping[str, str]) -> str:

@@ -119,6 +119,15 @@ SMOKE_RESULTS: tuple[SmokeResult, ...] = (
     ),
     SmokeResult(
         SmokeExit.RED,
+        "`::error::undeclared SDK surface change in imednet V (WHEEL): Subject.subject_status "
+        "is gone (V snapshot has it; Subject.status is new)`",
+        "The build's public surface differs from the nearest committed snapshot in a way no "
+        "declared surface change explains; checked before any request.",
+        "Report it to the SDK, or declare the change in `sdk/surface_changes.py` with a "
+        "contract test if it is deliberate (docs/live-suite.md).",
+    ),
+    SmokeResult(
+        SmokeExit.RED,
         "`::error::Unhandled error: …`",
         "Anything else.",
         "Re-run with `--verbose` for the traceback.",

@@ -31,6 +31,7 @@ from imednet import ImednetSDK
 from imednet.errors import ApiError, AuthenticationError, RequestError
 
 from imednet_live.atomic_files import write_text_atomic
+from imednet_live.charter.classification import SDK_SURFACE_CHANGE
 from imednet_live.config import (
     API_KEY,
     BASE_URL,
@@ -62,6 +63,7 @@ from imednet_live.recording import session as recording_session
 from imednet_live.recording.layout import RecordingError
 from imednet_live.redaction import redact, safe_url
 from imednet_live.sdk import compat as sdk_compat
+from imednet_live.sdk import surface_check
 from imednet_live.skip_categories import SkipCategory
 from imednet_live.smoke.exits import SmokeExit
 
@@ -147,7 +149,8 @@ class SmokeReport:
     scenarios: list[ScenarioResult] = field(default_factory=list)
     exit_code: int = EXIT_RED
     reason: str = "not started"
-    classification: str | None = None  # known-sdk-defect: red because of the build itself
+    # known-sdk-defect or sdk-surface-change: red because of the build itself
+    classification: str | None = None
     duration_s: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
@@ -463,6 +466,13 @@ class SmokeRun:
             self.report.classification = KNOWN_SDK_DEFECT
             self.reporter.error(defect)
             return EXIT_RED, defect
+        surface = surface_check.check()  # before any request, too: one line, not a crash
+        changed = surface.line()
+        if changed is not None:
+            self.report.classification = SDK_SURFACE_CHANGE
+            self.reporter.error(changed)
+            return EXIT_RED, changed
+        self.reporter.detail(surface.status())
         with sdk_compat.open_sync(settings.sdk_kwargs()) as sdk:
             found = discover(sdk, settings)
             self.report.identifiers = _identifiers(found)
