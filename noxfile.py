@@ -39,12 +39,14 @@ ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT / "src"))
 
 from imednet_live import config
+from imednet_live import resolution as dep_resolution
 from imednet_live.config import ConfigError
 from imednet_live.fault_rules import FaultRuleError, parse_rules
 from imednet_live.profiles import MUTATING_PROFILE, PROFILES, READONLY_PROFILES
 from imednet_live.recording import layout as recording_layout
 from imednet_live.recording import leak_scan, personal
 from imednet_live.redaction import safe_url
+from imednet_live.resolution import Resolution
 from imednet_live.sdk.selection import (
     DISTRIBUTION_NAMES,
     PINNED,
@@ -109,6 +111,16 @@ if config.read_var(os.environ, config.RECORD) == "1" and not config.read_var(
     os.environ[config.RECORD_KEY] = secrets.token_hex(32)
 
 
+# The dependency resolution (resolution.py): read before nox touches any venv, so a bad
+# value is one line; each resolution keeps its venvs apart (no reinstall ping-pong).
+try:
+    RESOLUTION = dep_resolution.parse(os.environ)
+except ConfigError as exc:
+    nox_logger.error(str(exc))
+    raise SystemExit(2) from None
+nox.options.envdir = dep_resolution.envdir(RESOLUTION)
+
+
 def constraints_file(profile: str, python: str | None = None) -> Path:
     python = python or f"{sys.version_info.major}.{sys.version_info.minor}"
     return CONSTRAINTS / f"{profile}-py{python}.txt"
@@ -127,6 +139,10 @@ def install_profile(session: nox.Session, profile: str, *, sdk: bool = False) ->
     constraints = constraints_file(profile, session_python(session))
     if not constraints.exists():
         session.error(f"no constraints file {constraints.relative_to(ROOT)}; run: nox -s lock")
+    res = checked(session, lambda: dep_resolution.parse(os.environ))
+    upgrade = res is not Resolution.LOCKED and dep_resolution.take_upgrade(session.posargs)
+    if res is not Resolution.LOCKED and session.venv_backend != "uv":
+        session.error(f"{config.RESOLUTION}={res} needs nox's uv backend: pip install 'nox[uv]'")
     selection = sdk_selection(session) if sdk else SdkSelection()
     specs = selection.for_profile(PROFILES[profile])
     for left_out in selection.left_out(PROFILES[profile]):
@@ -138,17 +154,21 @@ def install_profile(session: nox.Session, profile: str, *, sdk: bool = False) ->
         # Red but not fatal: the build simply lacks the package, and the plugin skips
         # its tests as dependency-missing, naming it (sdk_compat.missing_surfaces).
         nox_logger.error(gap.line(PROFILES[profile]))
-    stamp = InstallStamp.of(session, profile, extras, constraints, specs)
+    stamp = InstallStamp.of(
+        session, profile, extras, constraints, specs, dep_resolution.stamp_parts(res), upgrade
+    )
     if stamp is not None and stamp.current():
         session.log(f"install: as in this venv's last session ({constraints.name}), skipped")
     else:
         if stamp is not None:  # written again only once this install has succeeded
             stamp.path.unlink(missing_ok=True)
-        install_packages(session, extras, constraints, specs, selection, sdk=sdk)
+        install_packages(session, extras, constraints, specs, selection, sdk=sdk, resolution=res)
     # The resolved set goes into the log (googleapis practice) and the venv is
     # proved to hold exactly its profile's optional packages.
     check = ["--freeze", *(["--sdk"] if sdk else []), profile]
     session.run("python", "-m", "imednet_live.profile_check", *check)
+    if res is not Resolution.LOCKED:  # what moved away from the lock, named once per session
+        session.run("python", "-m", "imednet_live.resolution", str(constraints))
     # Every worker, sandbox and subprocess then imports from bytecode (imednet_live/bytecode.py).
     session.run("python", "-m", "imednet_live.bytecode")
     if stamp is not None and stamp.digest is not None:
@@ -168,6 +188,7 @@ class InstallStamp:
 
     path: Path
     digest: str | None
+    force: bool = False  # posargs asked to resolve again: install, then stamp as usual
 
     @classmethod
     def of(
@@ -177,8 +198,14 @@ class InstallStamp:
         extras: str,
         constraints: Path,
         specs: tuple[SdkSpec, ...],
+        resolution: tuple[str, ...] = (),
+        upgrade: bool = False,
     ) -> InstallStamp | None:
-        """None without a venv of nox's own (``venv_backend="none"``)."""
+        """None without a venv of nox's own (``venv_backend="none"``).
+
+        ``resolution`` is the resolution's part of the key (resolution.stamp_parts: a
+        `latest` install goes stale each day); ``upgrade`` (posargs) resolves again now.
+        """
         venv = getattr(session, "virtualenv", None)
         if not isinstance(venv, VirtualEnv):
             return None
@@ -193,12 +220,13 @@ class InstallStamp:
             (ROOT / "pyproject.toml").read_text(encoding="utf-8"),
             *(spec.requirement() for spec in specs),
             sys.version,
+            *resolution,
         ):
             digest.update(part.encode() + b"\0")
-        return cls(path, digest.hexdigest())
+        return cls(path, digest.hexdigest(), force=upgrade)
 
     def current(self) -> bool:
-        if self.digest is None:
+        if self.digest is None or self.force:
             return False
         try:
             return self.path.read_text(encoding="utf-8").strip() == self.digest
@@ -214,13 +242,17 @@ def install_packages(
     selection: SdkSelection,
     *,
     sdk: bool,
+    resolution: Resolution = Resolution.LOCKED,
 ) -> None:
     """Install the profile (and the SDK build ``specs`` name) into the session venv."""
     if specs:
-        install_sdk_build(session, extras, constraints, specs, selection)
-    elif sdk and session.venv_backend == "uv":
+        install_sdk_build(session, extras, constraints, specs, selection, resolution)
+    elif (sdk or resolution is not Resolution.LOCKED) and session.venv_backend == "uv":
         # Not session.install: nox -R skips that, and would leave an earlier build in place.
-        code, output = uv_pip(session, "install", "-e", f".[{extras}]", "-c", str(constraints))
+        switches = dep_resolution.uv_install_args(resolution, constraints)
+        code, output = uv_pip(session, "install", "-e", f".[{extras}]", *switches)
+        if code != 0 and resolution is not Resolution.LOCKED:
+            session.error(dep_resolution.failure_line(resolution, output))
         if code != 0:
             session.error(install_failure_line(selection, output))
     else:
@@ -269,6 +301,7 @@ def install_sdk_build(
     constraints: Path,
     specs: tuple[SdkSpec, ...],
     selection: SdkSelection,
+    resolution: Resolution = Resolution.LOCKED,
 ) -> None:
     """The profile and the selected SDK build in one resolution; the SDK's own pin yields.
 
@@ -290,11 +323,14 @@ def install_sdk_build(
     ]
     code, output = uv_pip(
         session, "install", "-e", f".[{extras}]", *(s.requirement() for s in specs),
-        "-c", str(narrowed), "--override", str(overrides), *refresh,
+        *dep_resolution.uv_install_args(resolution, narrowed),
+        "--override", str(overrides), *refresh,
     )  # fmt: skip
     if code == 0:
         for spec in (s for s in specs if s.editable):
             code, output = uv_pip(session, "install", "--no-deps", "-e", spec.target)
+    if code != 0 and resolution is not Resolution.LOCKED:
+        session.error(dep_resolution.failure_line(resolution, output))
     if code != 0:
         session.error(install_failure_line(selection, output))
     session.log(f"SDK build: {selection.describe()}")
@@ -508,6 +544,7 @@ def live_session(session: nox.Session, profile_name: str) -> None:
         config.PROFILE: profile_name,
         config.SESSION: session.name,
         config.REPORT_DIR: str(reports),
+        config.LOCK_FILE: str(constraints_file(profile_name, session_python(session))),
     }
     if target.kind is TargetKind.LIVE and not config.read_var(os.environ, config.SMOKE_BATCH_ID):
         batch = smoke_batch_id(REPORTS / "smoke" / "smoke.json")
@@ -663,7 +700,9 @@ def live_readonly(session: nox.Session, profile: str) -> None:
 def sdk_matrix(session: nox.Session) -> None:
     """smoke, live-readonly and live-mutating once per SDK build, then a report per build.
 
-    Posargs replace the session list (e.g. `-- smoke "live-readonly(profile='core')"`).
+    Posargs replace the session list (e.g. `-- smoke "live-readonly(profile='core')"`);
+    `-- --resolution latest[,locked]` runs each build under those resolutions (default:
+    IMEDNET_LIVE_RESOLUTION), reporting to <build>-latest/ beside <build>/.
     Builds come from IMEDNET_LIVE_SDK_MATRIX, else the pinned release and each wheel set
     in ../shared/sdk and its folders (main-84b2fd36/: SDK main, with the collection beside
     its wheels as the build's IMEDNET_POSTMAN_PATH). Venvs are reused: a switch
@@ -678,16 +717,20 @@ def sdk_matrix(session: nox.Session) -> None:
             builds = [{}, *(shared_builds(SHARED_SDK) if SHARED_SDK.is_dir() else [])]
     except ConfigError as exc:
         session.error(str(exc))
-    sessions = session.posargs or ["smoke", "live-readonly", "live-mutating"]
+    posargs = list(session.posargs)
+    resolutions = checked(session, lambda: dep_resolution.take_resolutions(posargs, RESOLUTION))
+    sessions = posargs or ["smoke", "live-readonly", "live-mutating"]
     nox_args = ["-r", "-j", "auto", "-s", *sessions]
     results: list[str] = []
-    for build in builds:
-        label = build_label(build)
+    for build, res in ((b, r) for b in builds for r in resolutions):
+        label = dep_resolution.label(build_label(build), res)
         reports = REPORTS / "sdk-matrix" / label
         env = {k: v for k, v in os.environ.items() if k not in SDK_VARIABLES}
         env |= {**build, config.REPORTS_ROOT: str(reports), config.RUN_ID: uuid.uuid4().hex}
+        env[config.RESOLUTION] = str(res)
         session.log(
             f"SDK build {label}: {' '.join(f'{k}={v}' for k, v in build.items()) or PINNED}"
+            f", resolution {res}"
         )
         code = subprocess.run(
             [sys.executable, "-m", "nox", *nox_args], cwd=ROOT, env=env

@@ -98,6 +98,9 @@ SMOKE_BATCH_ID = "IMEDNET_LIVE_SMOKE_BATCH_ID"
 PARALLEL_SESSIONS = "IMEDNET_LIVE_PARALLEL_SESSIONS"
 # The worker count a live session chose and why, for its banner and outcomes.json.
 CONCURRENCY = "IMEDNET_LIVE_CONCURRENCY"
+# Which dependency versions every session installs (resolution.py): locked | latest | lowest.
+RESOLUTION = "IMEDNET_LIVE_RESOLUTION"
+LOCK_FILE = "IMEDNET_LIVE_LOCK_FILE"  # the constraints file a session's diff is against
 
 # The smoke's --timeout default, and the live suite's job timeout (charter: 300 s).
 DEFAULT_JOB_TIMEOUT_S = 300.0
@@ -464,6 +467,24 @@ ENV_VARS: tuple[EnvVar, ...] = (
         "session saw, read by the leak scan and deleted after it",
         VarScope.HARNESS,
         (_SMOKE, _LIVE),
+        default="set by nox",
+        set_by_nox=True,
+    ),
+    EnvVar(
+        RESOLUTION,
+        "which dependency versions every session installs: `locked` (the constraints "
+        "files), `latest` (the newest the declared ranges allow, as `pip install` gives "
+        "today) or `lowest` (the lowest our extras declare); each has its own venvs",
+        VarScope.HARNESS,
+        (_NOX, _LIVE),
+        default="locked",
+    ),
+    EnvVar(
+        LOCK_FILE,
+        "the constraints file of the session's profile: the banner, outcomes.json and the "
+        "report list every installed version that differs from it",
+        VarScope.HARNESS,
+        (_LIVE,),
         default="set by nox",
         set_by_nox=True,
     ),

@@ -27,6 +27,7 @@ import pytest
 from _pytest.junitxml import xml_key as junitxml_key  # the documented way to add properties
 
 from imednet_live.atomic_files import write_text_atomic
+from imednet_live.charter import dependency_outcome
 from imednet_live.charter.audit import AuditError, writes_in_audit
 from imednet_live.charter.classification import (
     ASSERTION,
@@ -158,6 +159,9 @@ class CharterPlugin:
         xml.add_global_property("sdk_version", self.ctx.sdk_distributions.get("imednet", ""))
         for name, version in self.ctx.sdk_distributions.items():
             xml.add_global_property(f"sdk:{name}", version)
+        xml.add_global_property("resolution", self.ctx.resolution)
+        for moved in self.ctx.lock_differences:  # lock:<name> = "<locked> -> <installed>"
+            xml.add_global_property(f"lock:{moved.name}", moved.describe().split(" ", 1)[1])
 
     # -- collection: markers, expectations, requires_absent ------------------------
 
@@ -241,6 +245,11 @@ class CharterPlugin:
             # pytest xfailed an error in a fixture: that is no SDK defect. A skip in set-up
             # (a missing package, absent data) carries no ``wasxfail`` and stays a skip.
             _fail_broken_setup_of_known_defect(report)
+        otherwise = None
+        if defect is not None and report.skipped and hasattr(report, "wasxfail"):
+            otherwise = dependency_outcome.symptom_missing(report, exc, defect)
+            if otherwise:
+                dependency_outcome.fail_as_gone(report, otherwise, report.user_properties)
         if report.skipped:
             category = category_of(exc) if exc is not None else SkipCategory.UNCLASSIFIED
             if hasattr(report, "wasxfail"):
@@ -249,6 +258,8 @@ class CharterPlugin:
                 category = SkipCategory.KNOWN_SDK_DEFECT if known else SkipCategory.UNCLASSIFIED
                 if defect is not None and known and defect.surface_change:
                     category = SkipCategory.SDK_SURFACE_CHANGE
+                if defect is not None and known and defect.dependency_break:
+                    category = SkipCategory.DEPENDENCY_BREAK
             report.user_properties.append((PROP_SKIP_CATEGORY, str(category)))
             if isinstance(exc, CharterSkip):
                 _plain_skip_reason(report, item, exc)
@@ -262,10 +273,15 @@ class CharterPlugin:
                     f"declared surface change absent: {defect.reason}: its contract test "
                     "passes (strict XPASS); fix its detection in sdk/surface_changes.py"
                 )
-            report.user_properties.append((PROP_FAILURE_KIND, SDK_DEFECT_FIXED))
-            report.user_properties.append((PROP_FAILURE, fixed))
-            report.longrepr = fixed
-        elif report.failed and exc is not None:
+            if defect.dependency_break:
+                dependency_outcome.fail_as_gone(
+                    report, dependency_outcome.passed_line(defect), report.user_properties
+                )
+            else:
+                report.user_properties.append((PROP_FAILURE_KIND, SDK_DEFECT_FIXED))
+                report.user_properties.append((PROP_FAILURE, fixed))
+                report.longrepr = fixed
+        elif report.failed and exc is not None and otherwise is None:
             info = self.surface.classify(exc, describe_failure(exc, self.ctx.settings.base_url))
             lines = self.sdk_log.lines
             if swallowed and info.kind in (ASSERTION, OTHER):
@@ -273,6 +289,9 @@ class CharterPlugin:
                 info = describe_swallowed(first, crash_message(report), logged_line)
             elif info.kind in (ASSERTION, OTHER):  # a strict drift error the SDK only logged
                 info = drift_in_log(lines, crash_message(report)) or info
+            if info.kind in (ASSERTION, OTHER) and self.ctx.resolution != "locked":
+                moved = self.ctx.lock_differences
+                info = dependency_outcome.undeclared(exc, moved, crash_message(report)) or info
             report.user_properties.append((PROP_FAILURE_KIND, info.kind))
             headline = info.headline
             if lines:
@@ -428,7 +447,12 @@ class CharterPlugin:
         ]
 
     def _write_files(self) -> list[Violation]:
-        from imednet_live.charter.outcomes import OUTCOMES_FILE, SessionOutcomes, count_outcomes
+        from imednet_live.charter.outcomes import (
+            OUTCOMES_FILE,
+            LockDifference,
+            SessionOutcomes,
+            count_outcomes,
+        )
 
         report_dir = self.ctx.report_dir
         if report_dir is None:
@@ -442,6 +466,11 @@ class CharterPlugin:
             run_id=self.ctx.run_id,
             wall_seconds=round(time.monotonic() - self._started, 3),
             concurrency=self.ctx.concurrency,
+            resolution=self.ctx.resolution,
+            lock_differences=[
+                LockDifference(name=d.name, locked=d.locked, installed=d.installed)
+                for d in self.ctx.lock_differences
+            ],
             api_requests=self.api_requests,
             sdk_version=self.ctx.sdk_distributions.get("imednet"),
             sdk_distributions=dict(self.ctx.sdk_distributions),

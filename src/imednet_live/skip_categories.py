@@ -65,6 +65,15 @@ class SkipCategory(ExplainedEnum):
         'build", never a violation; if it passes, the session fails: the change is not there',
         "adapt user code to the change; when the build reverts it, fix its detection",
     )
+    DEPENDENCY_BREAK = (
+        "dependency-break",
+        "a test marked `dependency_break(key)` fails where the installed versions have the "
+        "declared break (sdk/dependency_breaks.py; e.g. under `IMEDNET_LIVE_RESOLUTION=latest`)",
+        'one test xfails (strict), listed under "Dependency breaks" naming the package, its '
+        "installed and locked versions and the bound that works; if it passes, the session "
+        "fails naming the break",
+        "pin the dependency to the bound that works, or move to an SDK release that fixed it",
+    )
     UNCLASSIFIED = (
         "unclassified",
         "any other skip: plain `pytest.skip`, `importorskip`, `skipif` or an `xfail` "

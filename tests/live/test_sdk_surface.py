@@ -91,6 +91,7 @@ def test_async_endpoints_have_async_list(async_sdk: AsyncImednetSDK) -> None:
 
 
 @pytest.mark.sdk_surface_change("cli_argparse")
+@pytest.mark.dependency_break("cli_click_8_2")
 def test_cli_app_runs_under_click_runner() -> None:
     from typer.testing import CliRunner
 

@@ -94,6 +94,23 @@ class FailureKind(ExplainedEnum):
         "the SDK release fixed the defect: remove the marker (and its docs/live-suite.md entry) "
         "so the test guards the fix",
     )
+    DEPENDENCY_BREAK = (
+        "dependency-break",
+        "under `latest`/`lowest`, a failure whose traceback runs through a dependency whose "
+        "version differs from the lock, and no declared break explains it",
+        "fail: dependency break: <package> <installed> (lock: <locked>) in the failure's "
+        "traceback, then the failure",
+        "run the test under `IMEDNET_LIVE_RESOLUTION=locked`: if it passes there, declare the "
+        "break in sdk/dependency_breaks.py (with the bound that works) and report it to the SDK",
+    )
+    DEPENDENCY_BREAK_GONE = (
+        "dependency-break-gone",
+        "a test marked `dependency_break(key)` passed where the installed versions have the "
+        "break (strict XPASS), or failed otherwise than declared",
+        "fail: the declared dependency break <reason> does not show: ...",
+        "fix the break's detection (`present`) in sdk/dependency_breaks.py, or remove it when "
+        "the dependency fixed it",
+    )
 
 
 API_ERROR = FailureKind.API_ERROR.value
@@ -104,6 +121,8 @@ SDK_SWALLOWED_API_ERROR = FailureKind.SDK_SWALLOWED_API_ERROR.value
 SDK_DEFECT_FIXED = FailureKind.SDK_DEFECT_FIXED.value
 SDK_DRIFT = FailureKind.SDK_DRIFT.value
 SDK_SURFACE_CHANGE = FailureKind.SDK_SURFACE_CHANGE.value
+DEPENDENCY_BREAK = FailureKind.DEPENDENCY_BREAK.value
+DEPENDENCY_BREAK_GONE = FailureKind.DEPENDENCY_BREAK_GONE.value
 
 HEADLINE_BODY_CHARS = 300
 DETAIL_BODY_CHARS = 4000

@@ -77,7 +77,11 @@ class OutcomeCollector:
             entry.outcome = "skipped"
             entry.category = str(props.get(PROP_SKIP_CATEGORY, SkipCategory.UNCLASSIFIED))
             entry.message = skip_reason(report)
-            if entry.category in (SkipCategory.KNOWN_SDK_DEFECT, SkipCategory.SDK_SURFACE_CHANGE):
+            if entry.category in (
+                SkipCategory.KNOWN_SDK_DEFECT,
+                SkipCategory.SDK_SURFACE_CHANGE,
+                SkipCategory.DEPENDENCY_BREAK,
+            ):
                 # the marker's reason, bare
                 entry.message = str(getattr(report, "wasxfail", "") or entry.message)
         elif report.failed:

@@ -10,14 +10,16 @@ import importlib.util
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from imednet_live import config
+from imednet_live import config, resolution
 from imednet_live.config import ConfigError, Settings
 from imednet_live.profiles import OPTIONAL_PACKAGES, PROFILES, Profile
 from imednet_live.recording import personal
 from imednet_live.redaction import redact, safe_url
+from imednet_live.resolution import Difference
 from imednet_live.sdk import compat as sdk_compat
 
 # Set by the nox sessions; re-exported here for the plugin's modules.
@@ -58,6 +60,8 @@ class RunContext:
     sdk_strict: str = "off"  # the SDK's strict drift check, as the banner names it
     recording: str | None = None  # replay target: the recordings replayed
     concurrency: str | None = None  # the workers nox chose and why (IMEDNET_LIVE_CONCURRENCY)
+    resolution: str = "locked"  # IMEDNET_LIVE_RESOLUTION (resolution.py)
+    lock_file: Path | None = None  # the session's constraints file (IMEDNET_LIVE_LOCK_FILE)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> RunContext:
@@ -94,7 +98,27 @@ class RunContext:
                 config.read_var(env, config.REPLAY_DIR) or "reports" if kind == "replay" else None
             ),
             concurrency=config.read_var(env, config.CONCURRENCY),
+            resolution=str(resolution.parse(env)),
+            lock_file=_path(env, config.LOCK_FILE),
         )
+
+    @cached_property
+    def lock_differences(self) -> tuple[Difference, ...]:
+        """Installed versions that differ from the lock; read when first asked (the banner,
+        a failure to classify), not in every worker's start-up."""
+        if self.lock_file is None:
+            return ()
+        try:
+            return tuple(resolution.session_diff(self.lock_file))
+        except OSError as exc:
+            raise ConfigError(
+                f"{config.LOCK_FILE}: cannot read {self.lock_file}: {exc.strerror}"
+            ) from None
+
+    @property
+    def resolution_line(self) -> str:
+        name = resolution.Resolution(self.resolution)
+        return resolution.describe(name, list(self.lock_differences))
 
     @property
     def secrets(self) -> tuple[str, ...]:
@@ -176,6 +200,7 @@ class RunContext:
             f"  suite: {self.suite_disabled_reason or 'enabled'}",
             f"  {config.MAX_RECORDS}: {s.max_records}",
             *([f"  workers: {self.concurrency}"] if self.concurrency else []),
+            f"  resolution: {self.resolution_line}",
         ]
         if self.sandbox_fail and self.target_kind == "sandbox":
             lines.append(f"  sandbox fault rules: {self.sandbox_fail} ({config.SANDBOX_FAIL})")

@@ -36,7 +36,11 @@ def skip_violation(category: str, expected: str | None, ctx: RunContext) -> str 
         )
     if category == expected:
         return None
-    known = (SkipCategory.KNOWN_SDK_DEFECT, SkipCategory.SDK_SURFACE_CHANGE)
+    known = (
+        SkipCategory.KNOWN_SDK_DEFECT,
+        SkipCategory.SDK_SURFACE_CHANGE,
+        SkipCategory.DEPENDENCY_BREAK,
+    )
     if category in known and expected is None:
         return None  # the test ran and failed as its sdk_defect marker says it must
     if category == SkipCategory.NO_ELIGIBLE_DATA and expected is None:

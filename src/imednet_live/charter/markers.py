@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -72,6 +73,9 @@ MARKERS: tuple[str, ...] = (
     "sdk_surface_change(key): the contract test of a declared SDK surface change "
     "(sdk.surface_changes.CHANGES); where the build has the change it fails as declared, "
     "classified sdk-surface-change; elsewhere it must pass",
+    "dependency_break(key): a test a newer release of an SDK dependency breaks "
+    "(sdk.dependency_breaks.BREAKS); where the installed versions have the break it fails "
+    "as declared, classified dependency-break; elsewhere it must pass",
 )
 
 
@@ -102,6 +106,8 @@ class SdkDefect:
     reason: str
     raises: type[BaseException] | tuple[type[BaseException], ...] | None = None
     surface_change: bool = False  # a declared surface change, not a defect
+    dependency_break: bool = False  # a declared dependency break, not the SDK's own defect
+    symptom: str | None = None  # what the failure must show to count as the declared one
 
     def as_xfail(self) -> pytest.MarkDecorator:
         """Strict whatever the ini says: a pass means the defect is gone and must show."""
@@ -110,6 +116,10 @@ class SdkDefect:
 
 def sdk_defect_of(item: pytest.Item) -> SdkDefect | str | None:
     """The test's known SDK defect; a str names what is wrong with its marker."""
+    for each in item.iter_markers("dependency_break"):  # the installed versions come first
+        found = _dependency_break(each)
+        if found is not None:
+            return found
     change = item.get_closest_marker("sdk_surface_change")
     if change is not None:
         return _declared_change(change)
@@ -140,6 +150,22 @@ def _declared_change(marker: pytest.Mark) -> SdkDefect | str | None:
     except KeyError:
         return f"names unknown SDK surface change {key!r} (see sdk.surface_changes.CHANGES)"
     return SdkDefect(change.reason, surface_change=True) if change.present() else None
+
+
+def _dependency_break(marker: pytest.Mark) -> SdkDefect | str | None:
+    """A declared dependency break, when the installed versions have it."""
+    from imednet_live import resolution
+    from imednet_live.sdk import dependency_breaks
+
+    key = str(marker.args[0]) if marker.args else ""
+    try:
+        found = dependency_breaks.get(key)
+    except KeyError:
+        return f"names unknown dependency break {key!r} (see sdk.dependency_breaks.BREAKS)"
+    if not found.present():
+        return None
+    reason = found.reason(resolution.session_pins(os.environ))
+    return SdkDefect(reason, dependency_break=True, symptom=found.symptom)
 
 
 def _build_defect(marker: pytest.Mark) -> SdkDefect | str | None:

@@ -49,6 +49,16 @@ class TestOutcome(BaseModel):
     )
 
 
+class LockDifference(BaseModel):
+    """One dependency whose installed version is not its lock's (resolution.py)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(description="the distribution, canonical name")
+    locked: str | None = Field(description="the constraints file's version; null: not in it")
+    installed: str | None = Field(description="the venv's version; null: not installed")
+
+
 class Violation(BaseModel):
     """A charter breach that fails the session even if every test passed."""
 
@@ -90,11 +100,20 @@ class SessionOutcomes(BaseModel):
     recording: str | None = Field(
         default=None, description="replay target: the recording the session replayed"
     )
+    resolution: str = Field(
+        default="locked",
+        description="the dependency resolution (`IMEDNET_LIVE_RESOLUTION`): locked, latest, lowest",
+    )
+    lock_differences: list[LockDifference] = Field(
+        default_factory=list,
+        description="every installed dependency whose version differs from the profile's lock",
+    )
     context: list[str] = Field(default_factory=list, description="the startup banner, redacted")
     counts: dict[str, int] = Field(
         description="passed, failed, skipped, error, expected_skips, unexpected_skips, "
         "known_sdk_defects (expected skips of category known-sdk-defect), "
-        "sdk_surface_changes (of category sdk-surface-change), total"
+        "sdk_surface_changes (of category sdk-surface-change), dependency_breaks (of category "
+        "dependency-break), total"
     )
     violations: list[Violation] = Field(
         default_factory=list, description="charter breaches; any one fails the session"
@@ -113,6 +132,7 @@ def count_outcomes(tests: list[TestOutcome]) -> dict[str, int]:
     counts["unexpected_skips"] = sum(t.outcome == "skipped" and not t.expected for t in tests)
     counts["known_sdk_defects"] = sum(is_known_sdk_defect(t) for t in tests)
     counts["sdk_surface_changes"] = sum(is_sdk_surface_change(t) for t in tests)
+    counts["dependency_breaks"] = sum(is_dependency_break(t) for t in tests)
     counts["total"] = len(tests)
     return counts
 
@@ -127,3 +147,9 @@ def is_known_sdk_defect(test: TestOutcome) -> bool:
     """An ``sdk_defect`` test that failed as its marker says: expected, but not a plain skip."""
     known = test.category == SkipCategory.KNOWN_SDK_DEFECT
     return test.outcome == "skipped" and test.expected and known
+
+
+def is_dependency_break(test: TestOutcome) -> bool:
+    """A ``dependency_break`` test failing as declared under this venv's versions."""
+    broken = test.category == SkipCategory.DEPENDENCY_BREAK
+    return test.outcome == "skipped" and test.expected and broken

@@ -13,6 +13,7 @@ from __future__ import annotations
 from html import escape
 
 from imednet_live.redaction import safe_url
+from imednet_live.report import resolution as report_resolution
 from imednet_live.report.history import TestChange
 from imednet_live.report.merge import OUTCOMES_FILE, Cell, CellStatus, Matrix, sdk_log_excerpt
 from imednet_live.report.smoke_gate import SMOKE_FILE, SmokeGate, format_seconds
@@ -104,6 +105,8 @@ def render_html(
 {_failures(found)}
 {_expected_findings(known_defects(matrix), "Known SDK defects", "known-defects")}
 {_expected_findings(surface_changes(matrix), SURFACE_CHANGES_TITLE, "surface-changes")}
+{_dependency_breaks(matrix)}
+{_resolution(matrix)}
 {_violations(matrix)}
 {_history(history)}
 {_sessions(matrix)}
@@ -163,6 +166,19 @@ def _expected_findings(found: list[KnownDefect], title: str, element_id: str) ->
         for d in found
     )
     return f'<h2>{title} ({len(found)})</h2><ul id="{element_id}">{items}</ul>'
+
+
+def _dependency_breaks(matrix: Matrix) -> str:
+    found = report_resolution.dependency_breaks(matrix)
+    return _expected_findings(found, report_resolution.BREAKS_TITLE, "dependency-breaks")
+
+
+def _resolution(matrix: Matrix) -> str:
+    rows = report_resolution.resolution_rows(matrix)
+    if not rows:
+        return ""
+    items = "".join(f"<li><b>{escape(key)}</b> {escape(text)}</li>" for key, text in rows)
+    return f'<h2>{report_resolution.TITLE}</h2><ul id="resolution">{items}</ul>'
 
 
 def _failure_details(found: list[Failure]) -> str:

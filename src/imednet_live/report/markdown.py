@@ -13,6 +13,7 @@ from __future__ import annotations
 import html
 
 from imednet_live.redaction import safe_url
+from imednet_live.report import resolution as report_resolution
 from imednet_live.report.history import TestChange
 from imednet_live.report.merge import OUTCOMES_FILE, CellStatus, Matrix, sdk_log_excerpt
 from imednet_live.report.smoke_gate import SMOKE_FILE, SmokeGate, format_seconds
@@ -72,6 +73,9 @@ def render_markdown(
     lines += _failures_section(failures(matrix))
     lines += _expected_findings(known_defects(matrix), "Known SDK defects", "🐞")
     lines += _expected_findings(surface_changes(matrix), "SDK surface changes in this build", "🔀")
+    breaks = report_resolution.dependency_breaks(matrix)
+    lines += _expected_findings(breaks, report_resolution.BREAKS_TITLE, "🧩")
+    lines += _resolution_section(matrix)
     lines += _violations_section(matrix)
     if history is not None:
         lines += _history_section(history)
@@ -131,6 +135,15 @@ def _expected_findings(found: list[KnownDefect], title: str, mark: str) -> list[
         f"{_text(first_line(d.test.message))}"
         for d in found
     ]
+    return [*lines, ""]
+
+
+def _resolution_section(matrix: Matrix) -> list[str]:
+    rows = report_resolution.resolution_rows(matrix)
+    if not rows:
+        return []
+    lines = [f"## {report_resolution.TITLE}", ""]
+    lines += [f"- **{_text(key)}** · {_text(text)}" for key, text in rows]
     return [*lines, ""]
 
 

@@ -62,6 +62,7 @@ def test_xdist_workers_merge_into_one_outcomes_file_with_every_test_once(
         "unexpected_skips": 0,
         "known_sdk_defects": 0,
         "sdk_surface_changes": 0,
+        "dependency_breaks": 0,
         "total": 10,
     }
     assert (data["session"], data["run_id"], data["target_kind"]) == (
