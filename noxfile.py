@@ -728,6 +728,7 @@ def sdk_matrix(session: nox.Session) -> None:
         env = {k: v for k, v in os.environ.items() if k not in SDK_VARIABLES}
         env |= {**build, config.REPORTS_ROOT: str(reports), config.RUN_ID: uuid.uuid4().hex}
         env[config.RESOLUTION] = str(res)
+        env.setdefault(config.HISTORY, str(ROOT / f".imednet-live-history.sdk-{label}.jsonl"))
         session.log(
             f"SDK build {label}: {' '.join(f'{k}={v}' for k, v in build.items()) or PINNED}"
             f", resolution {res}"

@@ -76,6 +76,10 @@ POSTMAN_PATH = "IMEDNET_POSTMAN_PATH"
 SDK_STRICT = "IMEDNET_LIVE_SDK_STRICT"
 STRICT_MODE = "IMEDNET_STRICT_MODE"  # the SDK's own switch (main); set by SDK_STRICT
 REPORTS_ROOT = "IMEDNET_LIVE_REPORTS_ROOT"  # where sessions write reports; default: reports/
+# The run history `nox -s report` appends to (report/run_history.py); default: beside the
+# reports folder, so that cleaning reports/ keeps it.
+HISTORY = "IMEDNET_LIVE_HISTORY"
+HISTORY_FILE_NAME = ".imednet-live-history.jsonl"
 # Seconds a sandbox job stays in progress before it finishes (default: 0.25); --job-seconds.
 SANDBOX_JOB_SECONDS = "IMEDNET_LIVE_SANDBOX_JOB_SECONDS"
 # Recording and replay (src/imednet_live/recording/).
@@ -120,6 +124,7 @@ class Reader(str, Enum):
     NOX = "nox"  # the noxfile, before any session venv exists
     SMOKE = "smoke"  # scripts/post_smoke_record.py
     LIVE = "live suite"  # tests/live and its pytest plugin
+    REPORT = "report"  # python -m imednet_live.report (nox -s report)
 
 
 @dataclass(frozen=True)
@@ -406,6 +411,15 @@ ENV_VARS: tuple[EnvVar, ...] = (
         VarScope.HARNESS,
         (_NOX,),
         default="`reports/`",
+    ),
+    EnvVar(
+        HISTORY,
+        "the run history `nox -s report` appends one line to per run (the trend in "
+        "`summary.html`, the runs table in `summary.md`, the default `--previous`)",
+        VarScope.HARNESS,
+        (Reader.REPORT,),
+        default=f"`{HISTORY_FILE_NAME}` beside the reports folder (the checkout root under "
+        "nox); `sdk-matrix`: one per build, `.imednet-live-history.sdk-<build>.jsonl`",
     ),
     EnvVar(
         SANDBOX_JOB_SECONDS,

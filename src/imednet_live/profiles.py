@@ -154,7 +154,7 @@ SESSIONS: tuple[NoxSession, ...] = (
         "report",
         "core",
         "merges `reports/*/outcomes.json` into `reports/summary.md` and `reports/summary.html`, "
-        "verdict first",
+        "verdict first, with the trend from the run history it appends to",
     ),
     NoxSession(
         "lock",

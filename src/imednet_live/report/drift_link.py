@@ -9,7 +9,8 @@ from pathlib import Path
 DRIFT_JSON, DRIFT_MD = "drift.json", "drift.md"
 
 
-def _summary(reports_dir: Path) -> str | None:
+def drift_kinds(reports_dir: Path) -> dict[str, int] | None:
+    """Findings of drift.json by kind; None when drift did not run (or its file is unreadable)."""
     try:
         data = json.loads((reports_dir / DRIFT_JSON).read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -21,6 +22,13 @@ def _summary(reports_dir: Path) -> str | None:
     for finding in findings:
         kind = str(finding.get("kind")) if isinstance(finding, dict) else "?"
         kinds[kind] = kinds.get(kind, 0) + 1
+    return dict(sorted(kinds.items()))
+
+
+def _summary(reports_dir: Path) -> str | None:
+    kinds = drift_kinds(reports_dir)
+    if kinds is None:
+        return None
     return ", ".join(f"{n} {k}" for k, n in sorted(kinds.items())) or "no findings"
 
 

@@ -2,7 +2,8 @@
 
 Top to bottom in the order an operator needs it: the verdict (GREEN / RED / NOT RUN
 with counts and red sessions, visible without scrolling), each failure with a link to
-its full details, what changed since the previous run, the sessions at a glance, the
+its full details, what changed since the previous run, the trend across the runs in the
+history, the sessions at a glance, the
 smoke gate, and the grid. Inline CSS only, no script, no external asset, and a
 Content-Security-Policy that forbids the page from fetching anything; every value from
 outcomes and smoke files is escaped.
@@ -14,7 +15,7 @@ from html import escape
 
 from imednet_live.redaction import safe_url
 from imednet_live.report import resolution as report_resolution
-from imednet_live.report.history import TestChange
+from imednet_live.report.changes import TestChange
 from imednet_live.report.merge import OUTCOMES_FILE, Cell, CellStatus, Matrix, sdk_log_excerpt
 from imednet_live.report.smoke_gate import SMOKE_FILE, SmokeGate, format_seconds
 from imednet_live.report.verdict import (
@@ -85,8 +86,12 @@ _VERDICT_CLASS = {Status.RED: "red", Status.GREEN: "green", Status.NOT_RUN: "not
 
 
 def render_html(
-    matrix: Matrix, smoke: SmokeGate | None, history: list[TestChange] | None = None
+    matrix: Matrix,
+    smoke: SmokeGate | None,
+    history: list[TestChange] | None = None,
+    trend: str = "",
 ) -> str:
+    """``trend``: the run history's picture (report/trend.py), shown after the changes."""
     verdict = judge(matrix, smoke)
     found = failures(matrix)
     legend = "".join(
@@ -109,6 +114,7 @@ def render_html(
 {_resolution(matrix)}
 {_violations(matrix)}
 {_history(history)}
+{trend}
 {_sessions(matrix)}
 {_smoke(smoke)}
 <h2>Live sessions</h2>

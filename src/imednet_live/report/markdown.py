@@ -14,7 +14,7 @@ import html
 
 from imednet_live.redaction import safe_url
 from imednet_live.report import resolution as report_resolution
-from imednet_live.report.history import TestChange
+from imednet_live.report.changes import TestChange
 from imednet_live.report.merge import OUTCOMES_FILE, CellStatus, Matrix, sdk_log_excerpt
 from imednet_live.report.smoke_gate import SMOKE_FILE, SmokeGate, format_seconds
 from imednet_live.report.verdict import (
@@ -58,8 +58,12 @@ def _cell_text(text: str) -> str:
 
 
 def render_markdown(
-    matrix: Matrix, smoke: SmokeGate | None, history: list[TestChange] | None = None
+    matrix: Matrix,
+    smoke: SmokeGate | None,
+    history: list[TestChange] | None = None,
+    trend: list[str] | None = None,
 ) -> str:
+    """``trend``: the last runs of the history as table lines (report/trend.py)."""
     verdict = judge(matrix, smoke)
     red = ", ".join(f"**{_text(name)}**" for name in verdict.red_sessions)
     lines = [
@@ -79,6 +83,7 @@ def render_markdown(
     lines += _violations_section(matrix)
     if history is not None:
         lines += _history_section(history)
+    lines += trend or []
     lines += _sessions_section(matrix)
     lines += _smoke_section(smoke)
     lines += ["## Live sessions", "", LEGEND, ""]

@@ -190,9 +190,13 @@ def sdk_text(session: SessionOutcomes) -> str:
 
 
 def wall_text(session: SessionOutcomes) -> str:
-    if session.wall_seconds is None:
+    return seconds_text(session.wall_seconds)
+
+
+def seconds_text(wall_seconds: float | None) -> str:
+    if wall_seconds is None:
         return "-"
-    minutes, seconds = divmod(session.wall_seconds, 60)
+    minutes, seconds = divmod(wall_seconds, 60)
     return f"{int(minutes)} min {seconds:.0f} s" if minutes else f"{seconds:.1f} s"
 
 

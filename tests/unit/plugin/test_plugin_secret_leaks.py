@@ -11,6 +11,7 @@ import pytest
 from plugin_support import CANARY_API_KEY, CANARY_SECURITY_KEY, LiveSuite, enabled_env
 
 from imednet_live import sandbox
+from imednet_live.config import HISTORY_FILE_NAME
 
 LEAKY = """
     import os
@@ -81,6 +82,8 @@ def test_canary_keys_appear_in_no_output(
     for path in sorted((suite.root / "reports").rglob("*")):
         if path.is_file():
             outputs[str(path.relative_to(suite.root))] = path.read_text(encoding="utf-8")
+    history = suite.root / HISTORY_FILE_NAME  # the run history, beside reports/
+    outputs[history.name] = history.read_text(encoding="utf-8")
     assert {"reports/unit-session/junit.xml", "reports/summary.html"} <= outputs.keys()
     for name, text in outputs.items():
         for canary in (CANARY_API_KEY, CANARY_SECURITY_KEY):
@@ -182,6 +185,8 @@ def test_a_password_in_the_base_url_leaves_no_trace_in_any_output(
     for path in sorted(reports.rglob("*")):
         if path.is_file():
             outputs[str(path.relative_to(suite.root))] = path.read_text(encoding="utf-8")
+    history = suite.root / HISTORY_FILE_NAME  # the run history, beside reports/
+    outputs[history.name] = history.read_text(encoding="utf-8")
     expected = {"reports/unit-session/junit.xml", "reports/summary.md", "reports/summary.html"}
     assert expected <= outputs.keys()
     assert "reports/smoke/smoke.json" in outputs

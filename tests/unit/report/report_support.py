@@ -61,12 +61,17 @@ def write_session(
 
 
 def run_report(reports: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    """``python -m imednet_live.report`` as nox runs it, without the caller's credentials."""
+    """``python -m imednet_live.report`` as nox runs it, without the caller's credentials.
+
+    Each reports folder gets its own run history beside it unless ``env`` names one, so
+    that tests sharing a temporary parent folder never see each other's runs.
+    """
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("IMEDNET_", "GITHUB_"))}
+    history = {"IMEDNET_LIVE_HISTORY": str(reports.parent / f".{reports.name}-history.jsonl")}
     return subprocess.run(
         [sys.executable, "-m", "imednet_live.report", str(reports), *args],
         capture_output=True,
         text=True,
-        env={**clean, **env},
+        env={**clean, **history, **env},
         check=False,
     )

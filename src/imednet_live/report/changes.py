@@ -1,8 +1,10 @@
-"""``--previous DIR``: what changed since the last run, test by test.
+"""What changed since the previous run, test by test ("Changed since last run").
 
-Sessions are matched by their column key (session name, and SDK build where names
-repeat), tests by node id. Only changes an operator acts on are listed: a test that went
-red, one that went green, and a skip that was not there before.
+The previous run is a reports folder (``--previous DIR``) or, by default, the test states
+the run history kept of its last run (report/run_history.py). Sessions are matched by
+their column key (session name, and SDK build where names repeat), tests by node id.
+Only changes an operator acts on are listed: a test that went red, one that went green,
+and a skip that was not there before.
 """
 
 from __future__ import annotations
@@ -41,16 +43,24 @@ def _state(test: TestOutcome | None) -> str:
     return "skipped" if test.outcome == "skipped" else "green"
 
 
-def changes(current: Matrix, previous: Matrix) -> list[TestChange]:
-    before = {
-        (column.key, test.nodeid): test
-        for column in previous.columns
-        for test in column.outcomes.tests
+def states_of(matrix: Matrix) -> dict[str, dict[str, str]]:
+    """Column key -> node id -> red, green or skipped: all a later run's diff needs."""
+    return {
+        column.key: {test.nodeid: _state(test) for test in column.outcomes.tests}
+        for column in matrix.columns
     }
+
+
+def changes(current: Matrix, previous: Matrix) -> list[TestChange]:
+    return changes_since(current, states_of(previous))
+
+
+def changes_since(current: Matrix, before: dict[str, dict[str, str]]) -> list[TestChange]:
     found: list[TestChange] = []
     for column in current.columns:
+        then_states = before.get(column.key, {})
         for test in column.outcomes.tests:
-            now, then = _state(test), _state(before.get((column.key, test.nodeid)))
+            now, then = _state(test), then_states.get(test.nodeid, "absent")
             if now == "red" and then != "red":
                 found.append(TestChange(Change.WENT_RED, column.key, test, then))
             elif now == "green" and then == "red":
