@@ -61,6 +61,7 @@ from imednet_live.sdk.selection import (
 )
 from imednet_live.target import concurrency, sandbox_launcher
 from imednet_live.target.resolve import Target, TargetKind, resolve_target
+from imednet_live.workflow_commands import Progress
 
 REPORTS = Path(config.read_var(os.environ, config.REPORTS_ROOT) or ROOT / "reports").resolve()
 SHARED_SDK = ROOT.parent / "shared" / "sdk"  # wheels of later SDK releases (sdk-matrix default)
@@ -722,22 +723,27 @@ def sdk_matrix(session: nox.Session) -> None:
     sessions = posargs or ["smoke", "live-readonly", "live-mutating"]
     nox_args = ["-r", "-j", "auto", "-s", *sessions]
     results: list[str] = []
-    for build, res in ((b, r) for b in builds for r in resolutions):
+    # [i/N] and the elapsed time per build; under Actions each build folds in a ::group::.
+    runs = [(b, r) for b in builds for r in resolutions]
+    progress = Progress(len(runs), session.log, what="build", env=os.environ)
+    for build, res in runs:
         label = dep_resolution.label(build_label(build), res)
         reports = REPORTS / "sdk-matrix" / label
         env = {k: v for k, v in os.environ.items() if k not in SDK_VARIABLES}
         env |= {**build, config.REPORTS_ROOT: str(reports), config.RUN_ID: uuid.uuid4().hex}
         env[config.RESOLUTION] = str(res)
         env.setdefault(config.HISTORY, str(ROOT / f".imednet-live-history.sdk-{label}.jsonl"))
-        session.log(
-            f"SDK build {label}: {' '.join(f'{k}={v}' for k, v in build.items()) or PINNED}"
-            f", resolution {res}"
-        )
-        code = subprocess.run(
-            [sys.executable, "-m", "nox", *nox_args], cwd=ROOT, env=env
-        ).returncode
-        subprocess.run([sys.executable, "-m", "nox", "-r", "-s", "report"], cwd=ROOT, env=env)
-        results.append(f"{label}: {'green' if code == 0 else 'RED'} ({_counts(reports)})")
+        with progress.step(label) as step:
+            session.log(
+                f"SDK build {label}: {' '.join(f'{k}={v}' for k, v in build.items()) or PINNED}"
+                f", resolution {res}"
+            )
+            code = subprocess.run(
+                [sys.executable, "-m", "nox", *nox_args], cwd=ROOT, env=env
+            ).returncode
+            subprocess.run([sys.executable, "-m", "nox", "-r", "-s", "report"], cwd=ROOT, env=env)
+            results.append(f"{label}: {'green' if code == 0 else 'RED'} ({_counts(reports)})")
+            step.result = results[-1].split(": ", 1)[1]
     for line in results:
         session.log(line)
     if any(": RED" in line for line in results):

@@ -2,10 +2,11 @@
 
     python benchmarks/bench_pytest_sandbox.py [--tests 100] [--function-tests 30]
 
-1. ``imednet_sandbox_session`` (one server, a fresh study per test): wall time of a pytest
-   run of N tests that each make one request, and the per-test overhead over N tests that
-   use no fixture. Target: 100 tests in under 10 s on a 2-core machine.
-2. ``imednet_sandbox`` (a server per test): the same, per test.
+1. ``imednet_sandbox`` (one server, a fresh study per test): wall time of a pytest run of
+   N tests that each make one request, and the per-test overhead over N tests that use no
+   fixture. Target: 100 tests in under 10 s on a 2-core machine.
+2. ``imednet_sandbox`` with ``@pytest.mark.imednet_sandbox(private=True)`` (a server per
+   test): the same, per test.
 3. The worked example's suite (examples/pipeline) in the venv ``scripts/example_pipeline.sh
    pinned`` builds (skipped when that venv does not exist yet).
 
@@ -37,9 +38,10 @@ def studies(sb):
     with urllib.request.urlopen(request) as answer:
         return json.load(answer)["data"]
 
+{marker}
 @pytest.mark.parametrize("n", range({count}))
-def test_one_request(n, {fixture}):
-    assert studies({fixture})
+def test_one_request(n, imednet_sandbox):
+    assert studies(imednet_sandbox)
 """
 BASELINE = """
 import pytest
@@ -65,7 +67,7 @@ def timed_pytest(python: Path | str, directory: Path, *args: str) -> tuple[float
 
 
 def suite(directory: Path, name: str, text: str) -> Path:
-    folder = directory / name
+    folder = directory / name.replace("=", "-")
     folder.mkdir()
     (folder / "test_bench.py").write_text(text)
     return folder
@@ -80,13 +82,16 @@ def main() -> None:
         tmp_path = Path(tmp)
         runs = {
             "baseline": (options.tests, BASELINE.format(count=options.tests)),
-            "imednet_sandbox_session": (
-                options.tests,
-                BODY.format(count=options.tests, fixture="imednet_sandbox_session"),
-            ),
             "imednet_sandbox": (
+                options.tests,
+                BODY.format(count=options.tests, marker=""),
+            ),
+            "private=True": (
                 options.function_tests,
-                BODY.format(count=options.function_tests, fixture="imednet_sandbox"),
+                BODY.format(
+                    count=options.function_tests,
+                    marker="@pytest.mark.imednet_sandbox(private=True)",
+                ),
             ),
         }
         measured: dict[str, tuple[int, float]] = {}
@@ -96,12 +101,12 @@ def main() -> None:
             print(f"{name:>24}: {count} tests in {seconds:.2f} s wall ({last})")
         # The baseline is pytest's start-up and collection; its tests cost next to nothing.
         base_seconds = measured["baseline"][1]
-        for name in ("imednet_sandbox_session", "imednet_sandbox"):
+        for name in ("imednet_sandbox", "private=True"):
             count, seconds = measured[name]
             overhead = (seconds - base_seconds) / count * 1000
             print(f"{name:>24}: {overhead:.1f} ms per test over the baseline (one request each)")
-        count, seconds = measured["imednet_sandbox_session"]
-        print(f"{'target':>24}: {count} session-fixture tests in {seconds:.2f} s (target < 10 s)")
+        count, seconds = measured["imednet_sandbox"]
+        print(f"{'target':>24}: {count} imednet_sandbox tests in {seconds:.2f} s (target < 10 s)")
     if EXAMPLE_PYTHON.exists():
         seconds, last = timed_pytest(EXAMPLE_PYTHON, EXAMPLE)
         print(f"{'examples/pipeline':>24}: {seconds:.2f} s wall, SDK pinned ({last})")

@@ -73,6 +73,7 @@ def _fault_rule(text: str) -> object:
 
 def build_parser() -> argparse.ArgumentParser:
     from imednet_live.config import ENV_VARS, VarScope, env_help
+    from imednet_live.version import package_version
 
     parser = _Parser(
         prog="imednet-live",
@@ -88,6 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {package_version()}")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     sandbox = commands.add_parser("sandbox", help="the embedded iMednet API sandbox")
     sandbox_commands = sandbox.add_subparsers(dest="action", required=True, parser_class=_Parser)

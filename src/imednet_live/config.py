@@ -97,6 +97,8 @@ JOB_TIMEOUT = "IMEDNET_LIVE_JOB_TIMEOUT"
 # A batch id the smoke wrote earlier in this run (live target), for jobs.get in read-only
 # sessions; set by the noxfile from reports/smoke/smoke.json, or by CI from the smoke job.
 SMOKE_BATCH_ID = "IMEDNET_LIVE_SMOKE_BATCH_ID"
+# Seconds between the smoke's "still waiting" lines while it polls jobs (default: 15).
+SMOKE_HEARTBEAT = "IMEDNET_LIVE_SMOKE_HEARTBEAT_SECONDS"
 # How many live sessions `nox -j` runs at once: counted by the top-level nox from its
 # command line, read by each session to bound its workers (target/concurrency.py).
 PARALLEL_SESSIONS = "IMEDNET_LIVE_PARALLEL_SESSIONS"
@@ -436,6 +438,13 @@ ENV_VARS: tuple[EnvVar, ...] = (
         default="`300`",
     ),
     EnvVar(
+        SMOKE_HEARTBEAT,
+        "seconds between the smoke's `still waiting` lines while it polls its jobs",
+        VarScope.HARNESS,
+        (_SMOKE,),
+        default="`15`",
+    ),
+    EnvVar(
         SMOKE_BATCH_ID,
         "a batch the smoke wrote earlier in this run (live target), for `jobs.get` in read-only "
         "sessions",
@@ -619,6 +628,16 @@ def job_timeout_s(env: Mapping[str, str] | None = None) -> float:
     env = os.environ if env is None else env
     seconds = read_seconds(env, JOB_TIMEOUT, allow_zero=False, example="300")
     return DEFAULT_JOB_TIMEOUT_S if seconds is None else seconds
+
+
+DEFAULT_SMOKE_HEARTBEAT_S = 15.0
+
+
+def smoke_heartbeat_s(env: Mapping[str, str] | None = None) -> float:
+    """Seconds between the smoke's heartbeat lines: SMOKE_HEARTBEAT, else 15."""
+    env = os.environ if env is None else env
+    seconds = read_seconds(env, SMOKE_HEARTBEAT, allow_zero=False, example="15")
+    return DEFAULT_SMOKE_HEARTBEAT_S if seconds is None else seconds
 
 
 def validate_base_url(value: str, variable: str = BASE_URL) -> str:

@@ -17,15 +17,23 @@ import httpx
 
 OnSend = Callable[[httpx.Request], None]
 OnResponse = Callable[[httpx.Request, httpx.Response], None]
+OnError = Callable[[httpx.Request, BaseException], None]
 
 
 def _nothing(_request: httpx.Request, _response: httpx.Response) -> None:
     return None
 
 
+def _no_error(_request: httpx.Request, _error: BaseException) -> None:
+    return None
+
+
 @contextmanager
-def tapped(on_send: OnSend, on_response: OnResponse = _nothing) -> Iterator[None]:
-    """Call ``on_send`` before and ``on_response`` after each request, while the block runs."""
+def tapped(
+    on_send: OnSend, on_response: OnResponse = _nothing, on_error: OnError = _no_error
+) -> Iterator[None]:
+    """Call ``on_send`` before each request and ``on_response`` after it, or ``on_error``
+    when sending raised (the error still propagates), while the block runs."""
     sync_send = httpx.Client.send
     async_send = httpx.AsyncClient.send
 
@@ -34,7 +42,11 @@ def tapped(on_send: OnSend, on_response: OnResponse = _nothing) -> Iterator[None
         client: httpx.Client, request: httpx.Request, *args: Any, **kwargs: Any
     ) -> httpx.Response:
         on_send(request)
-        response = sync_send(client, request, *args, **kwargs)
+        try:
+            response = sync_send(client, request, *args, **kwargs)
+        except BaseException as exc:
+            on_error(request, exc)
+            raise
         on_response(request, response)
         return response
 
@@ -43,7 +55,11 @@ def tapped(on_send: OnSend, on_response: OnResponse = _nothing) -> Iterator[None
         client: httpx.AsyncClient, request: httpx.Request, *args: Any, **kwargs: Any
     ) -> httpx.Response:
         on_send(request)
-        response = await async_send(client, request, *args, **kwargs)
+        try:
+            response = await async_send(client, request, *args, **kwargs)
+        except BaseException as exc:
+            on_error(request, exc)
+            raise
         on_response(request, response)
         return response
 

@@ -10,7 +10,7 @@ The smoke script and the live suite share this module, so both read a job the sa
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any
@@ -112,20 +112,24 @@ def wait_for_jobs(
     grace: float = UNKNOWN_STATE_GRACE_S,
     clock: Callable[[], float] = time.monotonic,
     sleep: Callable[[float], None] = time.sleep,
+    on_wait: Callable[[Mapping[str, str | None]], None] | None = None,
 ) -> dict[str, JobWait]:
     """Poll every ``(batch_id, submitted_at)`` in rounds until each one's wait is decided.
 
     The jobs run at the same time on the server, so one slow job does not delay the
     verdict on another. ``read`` is the single place a job is fetched (``read_job`` of
-    the callers), so polling can follow the SDK release in one function.
+    the callers), so polling can follow the SDK release in one function. ``on_wait`` hears,
+    before each pause, the undecided batches and the state each was last read in.
     """
     pending = dict(batches)
+    last_state: dict[str, str | None] = {}
     unknown_since: dict[str, float] = {}
     done: dict[str, JobWait] = {}
     delays = poll_delays()
     while pending:
         for batch_id, submitted_at in list(pending.items()):
             reading = read(batch_id)
+            last_state[batch_id] = reading.state
             now = clock()
             kind = classify(reading.state)
             outcome: WaitOutcome | None = None
@@ -147,6 +151,8 @@ def wait_for_jobs(
                 del pending[batch_id]
         if not pending:
             break
+        if on_wait is not None:
+            on_wait({batch: last_state.get(batch) for batch in pending})
         now = clock()
         limits = [at + timeout - now for at in pending.values()]
         limits += [since + grace - now for b, since in unknown_since.items() if b in pending]

@@ -18,13 +18,14 @@ from __future__ import annotations
 import gc
 import importlib.util
 import os
+import sys
 import time
 import warnings
 from collections.abc import Generator
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import pytest
-from _pytest.junitxml import xml_key as junitxml_key  # the documented way to add properties
 
 from imednet_live.atomic_files import write_text_atomic
 from imednet_live.charter import dependency_outcome
@@ -51,6 +52,8 @@ from imednet_live.charter.collector import (
 )
 from imednet_live.charter.context import RunContext
 from imednet_live.charter.expectations import expected_skip_for
+from imednet_live.charter.github_actions import ActionsFeedback
+from imednet_live.charter.junit_properties import add_suite_properties
 from imednet_live.charter.markers import (
     MARKERS,
     Requirements,
@@ -62,6 +65,7 @@ from imednet_live.charter.request_counter import RequestCounter
 from imednet_live.charter.sdk_log import SDK_LOG_FILE, SdkLogCapture
 from imednet_live.charter.summary import render_resource_table
 from imednet_live.charter.surface_gate import SurfaceGate
+from imednet_live.charter.timeouts import describe_timeout
 from imednet_live.charter.warning_origin import SDK_ORIGIN, SdkOriginMarker, is_sdk_warning
 from imednet_live.config import ConfigError
 from imednet_live.recording import personal
@@ -133,6 +137,7 @@ class CharterPlugin:
         self._worker_requests = 0  # summed from xdist workers on the controller
         # The SDK surface against its snapshot: here, before any worker starts or test runs.
         self.surface = SurfaceGate(config, enabled=not ctx.suite_disabled_reason)
+        self.actions = ActionsFeedback(ctx.redact)  # annotations: under GitHub Actions only
 
     # -- startup context (charter section 7) ---------------------------------------
 
@@ -142,7 +147,6 @@ class CharterPlugin:
     @pytest.hookimpl(trylast=True)
     def pytest_sessionstart(self) -> None:
         """With -q or --no-header pytest prints no header; the charter says always."""
-        self._junit_sdk_properties()
         terminal = self._terminal()
         header_hidden = self.config.get_verbosity() < 0 or self.config.getoption("no_header")
         if terminal is not None and header_hidden:
@@ -151,17 +155,33 @@ class CharterPlugin:
         if not self.is_worker:
             self.surface.announce(terminal)
 
-    def _junit_sdk_properties(self) -> None:
-        """The SDK build as JUnit testsuite properties (``sdk_version``, ``sdk:<dist>``)."""
-        xml = self.config.stash.get(junitxml_key, None)
-        if xml is None or self.is_worker:
+    def _junit_xml(self) -> Path | None:
+        """The --junitxml file, which pytest has written by the time the session ends."""
+        option = self.config.getoption("xmlpath", None)
+        if not option or self.is_worker or self.config.option.collectonly:
+            return None
+        return self.config.invocation_params.dir / os.path.expanduser(option)
+
+    def _finish_junit(self) -> None:
+        """The SDK build as testsuite properties (``sdk_version``, ``sdk:<dist>``), then,
+        under GitHub Actions, the file's counts and failures in the job's step summary."""
+        junit = self._junit_xml()
+        if junit is None:
             return
-        xml.add_global_property("sdk_version", self.ctx.sdk_distributions.get("imednet", ""))
-        for name, version in self.ctx.sdk_distributions.items():
-            xml.add_global_property(f"sdk:{name}", version)
-        xml.add_global_property("resolution", self.ctx.resolution)
-        for moved in self.ctx.lock_differences:  # lock:<name> = "<locked> -> <installed>"
-            xml.add_global_property(f"lock:{moved.name}", moved.describe().split(" ", 1)[1])
+        sdk = self.ctx.sdk_distributions
+        properties = [("sdk_version", sdk.get("imednet", ""))]
+        properties += [(f"sdk:{name}", version) for name, version in sdk.items()]
+        properties.append(("resolution", self.ctx.resolution))
+        # lock:<name> = "<locked> -> <installed>"
+        properties += [
+            (f"lock:{m.name}", m.describe().split(" ", 1)[1]) for m in self.ctx.lock_differences
+        ]
+        problems = [
+            add_suite_properties(junit, properties),
+            self.actions.write_step_summary(junit, f"live session {self.ctx.session_name}"),
+        ]
+        for problem in filter(None, problems):
+            print(self.ctx.redact(f"imednet-live: {problem}"), file=sys.stderr)
 
     # -- collection: markers, expectations, requires_absent ------------------------
 
@@ -282,7 +302,11 @@ class CharterPlugin:
                 report.user_properties.append((PROP_FAILURE, fixed))
                 report.longrepr = fixed
         elif report.failed and exc is not None and otherwise is None:
-            info = self.surface.classify(exc, describe_failure(exc, self.ctx.settings.base_url))
+            base_url = self.ctx.settings.base_url
+            in_flight = self._requests.in_flight()
+            info = describe_timeout(exc, in_flight, base_url) or self.surface.classify(
+                exc, describe_failure(exc, base_url)
+            )
             lines = self.sdk_log.lines
             if swallowed and info.kind in (ASSERTION, OTHER):
                 first, logged_line = swallowed[0]
@@ -305,6 +329,7 @@ class CharterPlugin:
 
     def pytest_runtest_logstart(self) -> None:
         self._requests.install()  # no request precedes a test's set-up (fixtures included)
+        self._requests.start_test()
         self.sdk_log.install()
         self.sdk_log.start_test()
 
@@ -401,6 +426,8 @@ class CharterPlugin:
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         if not self.is_worker:
             self.collector.add_test_report(report)
+            if report.failed:
+                self.actions.add_report(report, self.config.rootpath)
 
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
         if not self.is_worker and report.skipped:
@@ -526,7 +553,8 @@ class CharterPlugin:
                 f"outcomes by resource: session {self.ctx.session_name}, profile {profile}, "
                 f"target {self.ctx.target_kind}"
             )
-            tr.write(render_resource_table(self.tests, color=tr.hasmarkup, width=tr._tw.fullwidth))
+            width = self.config.get_terminal_writer().fullwidth
+            tr.write(render_resource_table(self.tests, color=tr.hasmarkup, width=width))
         if self.ctx.suite_disabled_reason:
             tr.write_line(self.ctx.suite_disabled_reason)
         if self.sdk_warnings or self.other_warnings:
@@ -554,9 +582,12 @@ class CharterPlugin:
                     ),
                     red=True,
                 )
+        for annotation in self.actions.annotations():  # GitHub Actions only
+            tr.write_line(annotation)
 
     @pytest.hookimpl(trylast=True)
     def pytest_unconfigure(self) -> None:
+        self._finish_junit()
         self._origin_marker.uninstall()
         self.sdk_log.uninstall()
         self._requests.uninstall()

@@ -7,8 +7,11 @@
         imednet_sandbox.finish_jobs()            # the test drives the job clock
         assert imednet_sandbox.records(form_key="AE")
 
-``imednet_sandbox`` starts a server per test; ``imednet_sandbox_session`` shares one server
-per session (per xdist worker) and gives each test a fresh study on it (the fast path).
+Named as pytest-httpserver and pytest-postgresql name theirs: ``imednet_sandbox`` is the fast
+path (one server per session, per xdist worker, reset to a fresh study before each test),
+``imednet_sandbox_server`` that session server itself, and ``private=True`` on the marker
+gives a test a server of its own. ``imednet_sandbox_session`` (0.1's name for the fast path)
+still works for one release, with a deprecation warning naming ``imednet_sandbox``.
 
 It costs nothing unless used: this module imports pytest and the standard library only; the
 sandbox (FastAPI, uvicorn) is imported when a test first asks for a fixture. It is not the
@@ -18,6 +21,7 @@ live suite's charter plugin (``imednet_live.pytest_plugin``), which only ``tests
 from __future__ import annotations
 
 import importlib
+import warnings
 from collections.abc import Iterator
 from contextlib import ExitStack
 from typing import TYPE_CHECKING, Any
@@ -29,12 +33,14 @@ if TYPE_CHECKING:
     from imednet_live.sandbox import SandboxHandle, SandboxOptions
 
 MARKER = "imednet_sandbox"
+PRIVATE = "private"  # the marker argument for a server of the test's own
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
-        f"{MARKER}(scenario=, subjects=, latency_ms=, fail=[...], job_seconds=, seed_from=): "
+        f"{MARKER}(scenario=, subjects=, latency_ms=, fail=[...], job_seconds=, seed_from=, "
+        "private=): "
         "configure the imednet_sandbox fixtures for this test",
     )
 
@@ -165,11 +171,28 @@ def _one_line(exc: Exception) -> str:
     return f"{MARKER}: {exc}"
 
 
+def _private_server(request: pytest.FixtureRequest) -> bool:
+    marker = request.node.get_closest_marker(MARKER)
+    return bool(marker is not None and marker.kwargs.get(PRIVATE) is True)
+
+
 @pytest.fixture
 def imednet_sandbox(
     request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[ImednetSandbox]:
-    """A sandbox of its own for this test (configured by ``@pytest.mark.imednet_sandbox``)."""
+    """This test's sandbox, configured by ``@pytest.mark.imednet_sandbox``: the session's
+    server reset to a fresh study (the fast path), or with ``private=True`` a server of its
+    own for this test alone."""
+    if _private_server(request):
+        yield from _own_server(request, monkeypatch)
+        return
+    server: SandboxHandle = request.getfixturevalue("imednet_sandbox_server")
+    yield from _reset_server(request, monkeypatch, server)
+
+
+def _own_server(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[ImednetSandbox]:
     from imednet_live.sandbox import SandboxConfigError, SandboxStartError, serving
 
     options = _options(request)
@@ -185,6 +208,27 @@ def imednet_sandbox(
         view = ImednetSandbox(handle, monkeypatch)
         stack.callback(view.close)
         yield view
+
+
+def _reset_server(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch, server: SandboxHandle
+) -> Iterator[ImednetSandbox]:
+    from imednet_live.sandbox import SandboxConfigError
+
+    options = _options(request)
+    try:
+        server.reset(options)
+    except SandboxConfigError as exc:
+        problem = _one_line(exc)
+    else:
+        problem = ""
+    if problem:
+        pytest.fail(problem, pytrace=False)
+    view = ImednetSandbox(server, monkeypatch)
+    try:
+        yield view
+    finally:
+        view.close()
 
 
 @pytest.fixture(scope="session")
@@ -204,26 +248,28 @@ def imednet_sandbox_server() -> Iterator[SandboxHandle]:
         yield handle
 
 
+# -- deprecated names (kept for one release: 0.1 named the fast path the long way) -----------
+
+
+class ImednetSandboxDeprecationWarning(DeprecationWarning):
+    """A fixture name that goes away in the next release; the message names its successor."""
+
+
+def _deprecated(old: str, new: str) -> None:
+    warnings.warn(
+        ImednetSandboxDeprecationWarning(
+            f"fixture {old} is deprecated and goes away in the next release: use {new}"
+        ),
+        stacklevel=3,
+    )
+
+
 @pytest.fixture
 def imednet_sandbox_session(
     request: pytest.FixtureRequest,
     monkeypatch: pytest.MonkeyPatch,
     imednet_sandbox_server: SandboxHandle,
 ) -> Iterator[ImednetSandbox]:
-    """The shared server, reset to a fresh study for this test (same marker as above)."""
-    from imednet_live.sandbox import SandboxConfigError
-
-    options = _options(request)
-    try:
-        imednet_sandbox_server.reset(options)
-    except SandboxConfigError as exc:
-        problem = _one_line(exc)
-    else:
-        problem = ""
-    if problem:
-        pytest.fail(problem, pytrace=False)
-    view = ImednetSandbox(imednet_sandbox_server, monkeypatch)
-    try:
-        yield view
-    finally:
-        view.close()
+    """Deprecated: ``imednet_sandbox`` (the same shared server, reset before each test)."""
+    _deprecated("imednet_sandbox_session", "imednet_sandbox")
+    yield from _reset_server(request, monkeypatch, imednet_sandbox_server)

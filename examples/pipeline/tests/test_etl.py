@@ -108,9 +108,16 @@ def test_a_study_seeded_from_a_scrubbed_recording(
     assert {row["data"]["SUBJINIT"] for row in rows} == {"[text]"}  # free text scrubbed
 
 
-def test_session_fixture_gives_each_test_a_fresh_study(
-    imednet_sandbox_session: ImednetSandbox,
+def test_each_test_gets_a_fresh_study_on_the_shared_server(
+    imednet_sandbox: ImednetSandbox,
 ) -> None:
     """The fast path: one server for the session, reset before every test."""
-    assert imednet_sandbox_session.requests() == []
-    assert imednet_sandbox_session.jobs(state="PROCESSING") == []
+    assert imednet_sandbox.requests() == []
+    assert imednet_sandbox.jobs(state="PROCESSING") == []
+
+
+@pytest.mark.imednet_sandbox(private=True, scenario="empty")
+def test_a_server_of_its_own_when_the_marker_asks(imednet_sandbox: ImednetSandbox) -> None:
+    """private=True: a server for this test alone (slower; the shared one is untouched)."""
+    assert imednet_sandbox.scenario == "empty"
+    assert imednet_sandbox.requests() == []

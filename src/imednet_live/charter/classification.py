@@ -49,6 +49,14 @@ class FailureKind(ExplainedEnum):
         "fail: names the unreachable URL and `IMEDNET_BASE_URL`",
         "check `IMEDNET_BASE_URL`, that the target is up, and network access",
     )
+    TIMEOUT = (
+        "timeout",
+        "the test ran over its time limit (pytest-timeout, `timeout` in tests/live/pytest.ini)",
+        "fail: timeout: no answer to <METHOD> <path> on <target> within <N> s (or: no request "
+        "in flight, the test itself hung)",
+        "a request in flight: the target is slow or down (check it, as for network-error); "
+        "none: a hang in the test or the SDK. `PYTEST_TIMEOUT=<s>` changes the limit",
+    )
     ASSERTION = (
         "assertion",
         "an assertion on returned data failed",
@@ -115,6 +123,7 @@ class FailureKind(ExplainedEnum):
 
 API_ERROR = FailureKind.API_ERROR.value
 NETWORK_ERROR = FailureKind.NETWORK_ERROR.value
+TIMEOUT = FailureKind.TIMEOUT.value
 ASSERTION = FailureKind.ASSERTION.value
 OTHER = FailureKind.OTHER.value
 SDK_SWALLOWED_API_ERROR = FailureKind.SDK_SWALLOWED_API_ERROR.value

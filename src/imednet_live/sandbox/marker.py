@@ -26,6 +26,7 @@ ACCEPTS: dict[str, str] = {
     "fail": f"a list of fault rules, each {RULE_SYNTAX}",
     "job_seconds": "a number of seconds >= 0 before a job finishes (default 0)",
     "seed_from": "a recording directory (what IMEDNET_LIVE_RECORD=1 writes)",
+    "private": "True for a server of this test's own (default False: the session's, reset)",
 }
 # SandboxConfigError messages name the CLI option; a marker user knows the argument.
 _CLI_OPTION = {f"--{name.replace('_', '-')}": name for name in ACCEPTS}
@@ -84,6 +85,8 @@ def options_from_marker(
         raise MarkerError(
             f"@pytest.mark.{MARKER}: unknown argument {unknown[0]!r}; accepts {', '.join(ACCEPTS)}"
         )
+    if not isinstance(kwargs.get("private", False), bool):
+        raise _bad("private", kwargs["private"])
     scenario = kwargs.get("scenario", "default")
     if scenario not in SCENARIOS:
         raise _bad("scenario", scenario, "unknown scenario")

@@ -36,6 +36,7 @@ from imednet_live.config import (
     API_KEY,
     BASE_URL,
     DEFAULT_JOB_TIMEOUT_S,
+    DEFAULT_SMOKE_HEARTBEAT_S,
     ENV_VARS,
     SECURITY_KEY,
     ConfigError,
@@ -43,6 +44,7 @@ from imednet_live.config import (
     Settings,
     env_help,
     env_secrets,
+    smoke_heartbeat_s,
 )
 from imednet_live.discovery.rules import Discovery, NoEligibleEntityError, NoLiveDataError, discover
 from imednet_live.http_tap import tapped
@@ -66,6 +68,8 @@ from imednet_live.sdk import compat as sdk_compat
 from imednet_live.sdk import surface_check
 from imednet_live.skip_categories import SkipCategory
 from imednet_live.smoke.exits import SmokeExit
+from imednet_live.smoke.heartbeat import Heartbeat
+from imednet_live.workflow_commands import escape_data
 
 __all__ = ["MAX_POLL_DELAY_S", "JobWait", "main", "poll_delays", "read_job", "wait_for_jobs"]
 
@@ -102,8 +106,7 @@ class Reporter:
 
     def _annotation(self, kind: str, message: str) -> None:
         # Workflow commands are one line; GitHub's escapes keep multi-line text intact.
-        text = self.scrub(message).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-        print(f"::{kind}::{text}", file=self.out, flush=True)
+        print(f"::{kind}::{escape_data(self.scrub(message))}", file=self.out, flush=True)
 
     def error(self, message: str) -> None:
         self._annotation("error", message)
@@ -395,6 +398,7 @@ class SmokeRun:
         self.base_url: str | None = None
         self.settings: Settings | None = None
         self.last = LastRequest()
+        self.heartbeat_s = DEFAULT_SMOKE_HEARTBEAT_S
 
     def execute(self) -> int:
         started = time.monotonic()
@@ -452,6 +456,7 @@ class SmokeRun:
 
     def _run(self) -> tuple[int, str]:
         settings = self.settings = Settings.from_env()
+        self.heartbeat_s = smoke_heartbeat_s()  # a bad value: one line, before any request
         self.base_url = self.report.base_url = safe_url(settings.base_url)
         self.report.timeout_s = self.args.timeout
         self.report.sdk_distributions = sdk_compat.build_versions()
@@ -573,10 +578,12 @@ class SmokeRun:
             )
             self.reporter.notice(reason)
             return EXIT_SKIP, reason
+        heartbeat = Heartbeat(self.reporter.line, every=self.heartbeat_s, timeout=self.args.timeout)
         waits = wait_for_jobs(
             lambda batch: read_job(sdk, study, batch),
             [(batch, at) for batch, (_, at) in submitted.items()],
             timeout=self.args.timeout,
+            on_wait=heartbeat,
         )
         for batch_id, (scenario, _) in submitted.items():
             failure = self._verdict(study, scenario, waits[batch_id])

@@ -77,7 +77,7 @@ def test_scenario_and_added_fault(imednet_sandbox):
     result.assert_outcomes(passed=4)
 
 
-def test_session_variant_shares_one_server_and_resets_between_tests(
+def test_the_short_name_shares_one_server_resets_it_and_private_gets_its_own(
     pytester: pytest.Pytester,
 ) -> None:
     write(
@@ -85,8 +85,9 @@ def test_session_variant_shares_one_server_and_resets_between_tests(
         """
 SEEN = {}
 
-def test_first_writes_and_faults(imednet_sandbox_session):
-    sb = imednet_sandbox_session
+def test_first_writes_and_faults(imednet_sandbox, imednet_sandbox_server):
+    sb = imednet_sandbox
+    assert sb.base_url == imednet_sandbox_server.base_url
     SEEN["url"], SEEN["records"] = sb.base_url, len(sb.records())
     post_record(sb)
     sb.add_fault("GET /api/v1/edc/studies=500")
@@ -95,20 +96,60 @@ def test_first_writes_and_faults(imednet_sandbox_session):
     assert len(sb.records()) == SEEN["records"] + 1
 
 @pytest.mark.imednet_sandbox(scenario="empty")
-def test_second_sees_a_fresh_study_of_its_own_scenario(imednet_sandbox_session):
-    sb = imednet_sandbox_session
+def test_second_sees_a_fresh_study_of_its_own_scenario(imednet_sandbox):
+    sb = imednet_sandbox
     assert sb.base_url == SEEN["url"]
     assert sb.requests() == [] and sb.scenario == "empty"
     with client(sb) as http:
         assert http.get("/studies").status_code == 200
 
-def test_third_is_the_default_again(imednet_sandbox_session):
-    assert len(imednet_sandbox_session.records()) == SEEN["records"]
-    assert imednet_sandbox_session.jobs(state="PROCESSING") == []
+@pytest.mark.imednet_sandbox(private=True, scenario="failing-jobs")
+def test_private_is_a_server_of_its_own(imednet_sandbox, imednet_sandbox_server):
+    assert imednet_sandbox.base_url not in (SEEN["url"], imednet_sandbox_server.base_url)
+    assert imednet_sandbox.scenario == "failing-jobs"
+    assert imednet_sandbox_server.scenario == "empty"  # the shared one untouched
+    SEEN["private"] = imednet_sandbox.base_url
+
+def test_third_is_the_default_again_on_the_shared_server(imednet_sandbox):
+    assert imednet_sandbox.base_url == SEEN["url"] != SEEN["private"]
+    assert len(imednet_sandbox.records()) == SEEN["records"]
+    assert imednet_sandbox.jobs(state="PROCESSING") == []
 """,
     )
-    result = pytester.runpytest("-p", "no:cacheprovider")
-    result.assert_outcomes(passed=3)
+    result = pytester.runpytest("-p", "no:cacheprovider", "-p", "no:randomly")
+    result.assert_outcomes(passed=4)
+    assert "deprecated" not in result.stdout.str()
+
+
+def test_the_old_fast_name_still_works_and_warns_naming_the_new_one(
+    pytester: pytest.Pytester,
+) -> None:
+    write(
+        pytester,
+        """
+from imednet_live.pytest_sandbox import ImednetSandboxDeprecationWarning
+
+@pytest.mark.imednet_sandbox(scenario="empty")
+def test_old_name(imednet_sandbox_session, imednet_sandbox_server):
+    assert imednet_sandbox_session.base_url == imednet_sandbox_server.base_url
+    assert imednet_sandbox_session.scenario == "empty"
+
+def test_the_warning_is_a_deprecation_warning():
+    assert issubclass(ImednetSandboxDeprecationWarning, DeprecationWarning)
+""",
+    )
+    result = pytester.runpytest("-p", "no:cacheprovider", "-p", "no:randomly")
+    result.assert_outcomes(passed=2)
+    result.stdout.fnmatch_lines(
+        [
+            "*ImednetSandboxDeprecationWarning: fixture imednet_sandbox_session is deprecated "
+            "and goes away in the next release: use imednet_sandbox"
+        ]
+    )
+    strict = pytester.runpytest(
+        "-p", "no:cacheprovider", "-W", "error::DeprecationWarning", "-k", "old_name"
+    )
+    strict.assert_outcomes(errors=1)
 
 
 BAD_MARKERS = [
@@ -137,18 +178,21 @@ BAD_MARKERS = [
     ("subjects=-1", "@pytest.mark.imednet_sandbox(subjects=-1): accepts a whole number"),
     ("job_seconds='x'", "@pytest.mark.imednet_sandbox(job_seconds='x'): accepts a number"),
     ("latency=3", "@pytest.mark.imednet_sandbox: unknown argument 'latency'; accepts scenario,"),
+    ("private=1", "@pytest.mark.imednet_sandbox(private=1): accepts True for a server of"),
 ]
+# The same marker on the shared server and on a private one.
+VARIANTS = {"shared": "", "private": "private=True, "}
 
 
 def test_bad_marker_arguments_fail_at_setup_in_one_line(pytester: pytest.Pytester) -> None:
     tests = [
         f"""
-@pytest.mark.imednet_sandbox({marker})
-def test_{n}_{fixture}({fixture}):
+@pytest.mark.imednet_sandbox({VARIANTS[variant] if "private" not in marker else ""}{marker})
+def test_{n}_{variant}(imednet_sandbox):
     raise AssertionError("never runs")
 """
         for n, (marker, _) in enumerate(BAD_MARKERS)
-        for fixture in ("imednet_sandbox", "imednet_sandbox_session")
+        for variant in VARIANTS
     ]
     pytester.makepyfile("import pytest\n" + "".join(tests))
     result = pytester.runpytest("-p", "no:cacheprovider")
@@ -156,9 +200,9 @@ def test_{n}_{fixture}({fixture}):
     errors = [ln for ln in result.outlines if ln.startswith("@pytest.mark.imednet_sandbox")]
     assert len(errors) == len(tests), result.outlines  # one line each
     for n, (_, line) in enumerate(BAD_MARKERS):
-        for fixture in ("imednet_sandbox", "imednet_sandbox_session"):
+        for variant in VARIANTS:
             at = result.outlines.index(
-                next(ln for ln in result.outlines if f"test_{n}_{fixture} " in ln)
+                next(ln for ln in result.outlines if f"test_{n}_{variant} " in ln)
             )
             assert result.outlines[at + 1].startswith(line), result.outlines[at : at + 2]
     assert not any("Traceback" in ln or "During handling" in ln for ln in result.outlines)
