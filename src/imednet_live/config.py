@@ -36,6 +36,8 @@ REPORT_DIR = "IMEDNET_LIVE_REPORT_DIR"
 CACHE_DIR = "IMEDNET_LIVE_CACHE_DIR"
 RUN_ID = "IMEDNET_LIVE_RUN_ID"
 SANDBOX_AUDIT = "IMEDNET_LIVE_SANDBOX_AUDIT"  # JSON-lines audit of the session's sandbox
+# Set by the harness: what the session's sandbox serves, so one run shares one discovery.
+SANDBOX_IDENTITY = "IMEDNET_LIVE_SANDBOX_IDENTITY"
 SESSION = "IMEDNET_LIVE_SESSION"  # the nox session name, for outcomes.json
 SANDBOX_LATENCY_MS = "IMEDNET_LIVE_SANDBOX_LATENCY_MS"  # added ms per sandbox request; default 0
 SANDBOX_SCENARIO = "IMEDNET_LIVE_SANDBOX_SCENARIO"  # every session's sandbox scenario; "default"
@@ -279,6 +281,15 @@ ENV_VARS: tuple[EnvVar, ...] = (
         "the sandbox's JSON-lines request audit, checked by read-only sessions",
         VarScope.HARNESS,
         (_LIVE,),
+        set_by_nox=True,
+    ),
+    EnvVar(
+        SANDBOX_IDENTITY,
+        "a digest of what the session's sandbox serves (scenario and data options): the "
+        "sessions of one run share one discovery against fresh sandboxes of the same data",
+        VarScope.HARNESS,
+        (_SMOKE, _LIVE),
+        default="discovery keyed by URL",
         set_by_nox=True,
     ),
     EnvVar(

@@ -15,7 +15,6 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, TypeVar
 
 import pytest
-from live_checks import tagged_data
 
 from imednet_live.config import (
     API_KEY,
@@ -34,7 +33,6 @@ from imednet_live.discovery.rules import (
     SiteRef,
     SubjectRef,
     discover,
-    sample_record_data,
 )
 from imednet_live.live_support import SecretEnv
 from imednet_live.live_support import write_tag as new_write_tag
@@ -162,24 +160,6 @@ def batch_id(settings: Settings, study_key: str) -> str:
             "returned none"
         )
     return jobs[0].batch_id
-
-
-@pytest.fixture
-def new_batch(
-    sdk: ImednetSDK, study_key: str, form: FormRef, write_subject: SubjectRef, write_tag: str
-) -> Callable[[], str]:
-    """Submit one tagged record for the write subject; returns a factory for its batch id."""
-
-    def create() -> str:
-        data = tagged_data(sample_record_data(form), form, study_key, write_tag)
-        job = sdk.records.create(
-            study_key,
-            [{"formKey": form.form_key, "subjectKey": write_subject.subject_key, "data": data}],
-        )
-        assert job.batch_id, f"records.create returned no batchId: {job!r}"
-        return job.batch_id
-
-    return create
 
 
 @pytest.fixture

@@ -8,6 +8,8 @@ from collections.abc import Awaitable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
+import pytest
+
 from imednet_live.config import Settings, job_timeout_s
 from imednet_live.discovery.rules import FormRef, VariableRef
 from imednet_live.job_states import JobWait, WaitOutcome, describe_state, read_job, wait_for_jobs
@@ -17,7 +19,7 @@ from imednet_live.skips import skip_no_data
 
 if TYPE_CHECKING:  # the SDK (and pandas with it) is imported by the tests that run
     from imednet import AsyncImednetSDK, ImednetSDK
-    from imednet.models import JobStatus, Record
+    from imednet.models import Job, JobStatus, Record
 
 T = TypeVar("T")
 
@@ -146,3 +148,31 @@ def assert_snapshot(
     got_ids, before_ids, after_ids = set(got), set(before), set(after)
     assert before_ids <= got_ids, f"{what}: missing {sorted(before_ids - got_ids)}"
     assert got_ids <= after_ids, f"{what}: unknown ids {sorted(got_ids - after_ids)}"
+
+
+def selected_tests(request: pytest.FixtureRequest) -> list[str]:
+    """This module's tests that the run selected (``-k`` and deselection honoured), in order.
+
+    A module fixture that does its tests' writes ahead does them for these only.
+    """
+    module = request.module
+    return [
+        getattr(item, "originalname", item.name)
+        for item in request.session.items
+        if getattr(item, "module", None) is module
+    ]
+
+
+def submit_and_complete(settings: Settings, study_key: str, record: dict[str, object]) -> Job:
+    """``records.create`` of one record, then its job awaited to COMPLETED, on a client of its own.
+
+    Its own client, so several run at once from the threads of a module fixture.
+    """
+    from imednet.models import Job
+
+    with sdk_compat.open_sync(settings.sdk_kwargs()) as sdk:
+        job = sdk.records.create(study_key, [record])
+        assert isinstance(job, Job)
+        assert job.batch_id, f"records.create returned no batchId: {job!r}"
+        wait_completed(sdk, study_key, job.batch_id)
+    return job

@@ -1,8 +1,11 @@
 """A run-scoped JSON file cache so discovery costs the same API calls for any worker count.
 
 pytest-xdist workers and the nox sessions of one run share IMEDNET_LIVE_RUN_ID; the
-first process to take the lock computes, the others read its file. Keys are hashes,
-values are identifiers only: no secret is ever written here.
+first process to take the lock computes, the others read its file. A sandbox target is
+keyed by what it serves (IMEDNET_LIVE_SANDBOX_IDENTITY: scenario and data options), not by
+its URL, so the sessions of a run, each with a fresh sandbox of its own, share one
+discovery; a live target or a replay by its URL. Keys are hashes, values are identifiers
+only: no secret is ever written here.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from imednet_live.atomic_files import write_text_atomic
-from imednet_live.config import CACHE_DIR, RUN_ID, read_var
+from imednet_live.config import CACHE_DIR, RUN_ID, SANDBOX_IDENTITY, TARGET_KIND, read_var
 
 DEFAULT_DIR_NAME = "imednet-live-discovery"
 LOCK_TIMEOUT_S = 300.0  # a peer holding the lock is making at most a handful of list calls
@@ -24,6 +27,14 @@ LOCK_TIMEOUT_S = 300.0  # a peer holding the lock is making at most a handful of
 def run_id(env: Mapping[str, str] | None = None) -> str | None:
     """The run this process belongs to, or None when nothing should be shared."""
     return read_var(os.environ if env is None else env, RUN_ID)
+
+
+def sandbox_identity(env: Mapping[str, str] | None = None) -> str | None:
+    """What this process's sandbox serves, when the target is a sandbox the harness started."""
+    env = os.environ if env is None else env
+    if read_var(env, TARGET_KIND) != "sandbox":
+        return None
+    return read_var(env, SANDBOX_IDENTITY)
 
 
 def cache_dir(env: Mapping[str, str] | None = None) -> Path:
@@ -43,9 +54,17 @@ def cache_key(
     security_key: str,
     study_key: str | None,
     form_key: str | None,
+    sandbox: str | None = None,
+    sdk_build: str | None = None,
 ) -> str:
-    """One entry per run, target, identity and override set; keys are hashed before mixing."""
-    parts = [run_id, base_url, _digest(api_key), _digest(security_key), study_key, form_key]
+    """One entry per run, target, identity, override set and SDK build; keys hashed first.
+
+    ``sandbox`` (a sandbox's identity) stands for the target instead of ``base_url``:
+    two fresh sandboxes of one scenario and seed data serve the same study.
+    """
+    target = f"sandbox:{sandbox}" if sandbox else base_url
+    parts = [run_id, target, _digest(api_key), _digest(security_key), study_key, form_key]
+    parts.append(sdk_build)
     return _digest(json.dumps(parts))
 
 

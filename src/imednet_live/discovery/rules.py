@@ -20,6 +20,7 @@ from imednet_live.bounded_reads import walk
 from imednet_live.config import Settings
 from imednet_live.discovery import cache as discovery_cache
 from imednet_live.record_data import sample_record_data, value_for_type
+from imednet_live.sdk import compat as sdk_compat
 from imednet_live.statuses import (
     WRITABLE_SITE_STATUSES,
     WRITABLE_SUBJECT_STATUSES,
@@ -321,7 +322,8 @@ def compute_discovery(sdk: ImednetSDK, settings: Settings) -> Discovery:
 def discover(
     sdk: ImednetSDK, settings: Settings | None = None, *, use_cache: bool = True
 ) -> Discovery:
-    """The run's Discovery: computed once per IMEDNET_LIVE_RUN_ID and shared across processes.
+    """The run's Discovery: computed once per IMEDNET_LIVE_RUN_ID and target, shared across
+    processes (and across the sessions' sandboxes of one scenario and seed data).
 
     Without a run id (or with ``use_cache=False``) it is computed in this process.
     """
@@ -336,6 +338,8 @@ def discover(
         security_key=sdk.config.security_key,
         study_key=settings.study_key,
         form_key=settings.form_key,
+        sandbox=discovery_cache.sandbox_identity(),
+        sdk_build=sdk_compat.sdk_version(),  # one run shares only within one build
     )
     text = discovery_cache.load_or_compute(key, lambda: compute_discovery(sdk, settings).to_json())
     return Discovery.from_json(text)

@@ -36,8 +36,12 @@ LOCAL_MS = 25.0
 REQUEST_CPU_MS = 50.0
 # All sessions together: at most this many workers a core (start-up CPU and memory).
 WORKERS_PER_CORE = 3
-# The mutating session when jobs are slow: one worker per job-waiting test.
-JOB_BOUND_WORKERS = 14
+# The mutating session when jobs are slow: one worker per unit that waits on jobs. The
+# write modules await their jobs together (imednet_live/ahead.py), each on one worker
+# (xdist_group: jobs, records.create, workflows; Airflow's DAG group, whose sensors
+# submit theirs at once), beside the SDK surface's job-failed poll and the CLI's
+# `jobs wait`: six, where one worker per job-waiting test took 14.
+JOB_BOUND_WORKERS = 6
 # The mutating session against a local sandbox (jobs of 0.25 s): its 11 job-waiting tests
 # idle about 0.6 s each, 7 s of its 27 s serial run, and a worker starts in under 1 s of
 # CPU. Two workers took it to 15.5 s alone and the warm main job from 53 s to 44 s.
@@ -108,7 +112,7 @@ def choose_workers(
     facts = f"{cores} cores, {measured}, {sessions} session(s) in parallel"
     if mutating and slow_jobs:
         return WorkerChoice(
-            JOB_BOUND_WORKERS, f"{facts}; slow jobs: one worker per job-waiting test"
+            JOB_BOUND_WORKERS, f"{facts}; slow jobs: one worker per job-waiting group"
         )
     if latency < LOCAL_MS and mutating:
         return WorkerChoice(

@@ -17,7 +17,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from imednet_live.config import API_KEY, BASE_URL, SANDBOX_AUDIT, SECURITY_KEY, TARGET_KIND
+from imednet_live.config import (
+    API_KEY,
+    BASE_URL,
+    SANDBOX_AUDIT,
+    SANDBOX_IDENTITY,
+    SECURITY_KEY,
+    TARGET_KIND,
+)
+from imednet_live.target.sandbox_identity import sandbox_identity
 
 READY_PREFIX = "sandbox ready: "
 DEFAULT_API_KEY = "sandbox-api-key"
@@ -35,6 +43,7 @@ class SandboxProcess:
     api_key: str = DEFAULT_API_KEY
     security_key: str = DEFAULT_SECURITY_KEY
     audit_path: Path | None = None
+    identity: str | None = None  # what it serves (sandbox_identity.py), for shared discovery
 
     def client_env(self) -> dict[str, str]:
         """Environment that points the SDK, the CLI and the live suite at this sandbox."""
@@ -46,6 +55,8 @@ class SandboxProcess:
         }
         if self.audit_path is not None:
             env[SANDBOX_AUDIT] = str(self.audit_path)
+        if self.identity is not None:
+            env[SANDBOX_IDENTITY] = self.identity
         return env
 
 
@@ -99,7 +110,10 @@ def launch(
     )
     try:
         base_url = _read_ready_line(proc, timeout)
-        yield SandboxProcess(base_url=base_url, pid=proc.pid, audit_path=audit_path)
+        identity = sandbox_identity(scenario, extra_args)
+        yield SandboxProcess(
+            base_url=base_url, pid=proc.pid, audit_path=audit_path, identity=identity
+        )
     finally:
         if proc.poll() is None:
             proc.send_signal(signal.SIGTERM)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import runpy
 import subprocess
 import sys
 from pathlib import Path
@@ -16,17 +15,6 @@ import pytest
 from imednet_live.profiles import MUTATING_PROFILE, PROFILES, READONLY_PROFILES
 
 ROOT = Path(__file__).resolve().parents[3]
-
-
-@pytest.fixture(scope="module")
-def noxfile() -> dict[str, Any]:
-    """The noxfile's namespace; loading it registers its sessions."""
-    return runpy.run_path(str(ROOT / "noxfile.py"))
-
-
-@pytest.fixture(scope="module")
-def registry(noxfile: dict[str, Any]) -> dict[str, Any]:
-    return dict(nox.registry.get())
 
 
 def nox_list_json(env: dict[str, str] | None = None) -> list[dict[str, Any]]:

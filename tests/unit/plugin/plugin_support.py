@@ -11,7 +11,9 @@ import os
 import subprocess
 import sys
 import textwrap
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -129,3 +131,13 @@ def run_real_live_suite(
         cwd=REPO_ROOT / "tests" / "live", env=env, capture_output=True, text=True,
         timeout=300, check=False,
     )  # fmt: skip
+
+
+def most_at_once(spans: Iterable[tuple[datetime, datetime]]) -> int:
+    """The most ``(start, end)`` spans open at one moment (requests served, jobs awaited)."""
+    events = sorted(step for start, end in spans for step in ((start, 1), (end, -1)))
+    peak = current = 0
+    for _, step in events:
+        current += step
+        peak = max(peak, current)
+    return peak

@@ -13,7 +13,7 @@ import uuid
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from plugin_support import run_real_live_suite
+from plugin_support import most_at_once, run_real_live_suite
 
 from imednet_live import sandbox
 
@@ -24,16 +24,11 @@ LATENCY_MS = 150
 
 def _in_flight(audit: list[dict[str, object]]) -> int:
     """The most requests the sandbox was serving at one moment."""
-    events: list[tuple[datetime, int]] = []
+    spans = []
     for entry in audit:
         end = datetime.fromisoformat(str(entry["timestamp"]))
-        start = end - timedelta(milliseconds=float(str(entry["duration_ms"])))
-        events += [(start, 1), (end, -1)]
-    peak = current = 0
-    for _, step in sorted(events):
-        current += step
-        peak = max(peak, current)
-    return peak
+        spans.append((end - timedelta(milliseconds=float(str(entry["duration_ms"]))), end))
+    return most_at_once(spans)
 
 
 def test_reads_overlap_once_per_session_and_fail_only_their_own_tests(tmp_path: Path) -> None:
