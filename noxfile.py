@@ -535,6 +535,8 @@ def personal_scan(
                 f"personal-data leak scan: {'; '.join(map(str, leaks))}: files deleted; "
                 "add the field to src/imednet_live/recording/allowlist.py"
             )
+        if swept.failures:
+            session.error(f"personal-data scrub: {'; '.join(map(str, swept.failures))}")
 
 
 def live_session(session: nox.Session, profile_name: str) -> None:

@@ -489,11 +489,11 @@ ENV_VARS: tuple[EnvVar, ...] = (
     ),
     EnvVar(
         KEEP_PERSONAL,
-        "`1` keeps personal values in a live run's reports and output (debugging on your own "
-        "machine; named in the banner; CI never sets it)",
+        "`1` turns the output boundary off: a live run's reports and output keep personal "
+        "values (debugging on your own machine; named in the banner; CI never sets it)",
         VarScope.HARNESS,
         (_NOX, _LIVE),
-        default="off: personal values are pseudonymised and leak-scanned",
+        default="off: everything a live run writes or prints is pseudonymised, then leak-scanned",
     ),
     EnvVar(
         PERSONAL_DIR,

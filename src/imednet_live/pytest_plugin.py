@@ -68,8 +68,8 @@ from imednet_live.charter.surface_gate import SurfaceGate
 from imednet_live.charter.timeouts import describe_timeout
 from imednet_live.charter.warning_origin import SDK_ORIGIN, SdkOriginMarker, is_sdk_warning
 from imednet_live.config import ConfigError
-from imednet_live.recording import personal
-from imednet_live.redaction import needs_redaction, redact, safe_url
+from imednet_live.recording import boundary
+from imednet_live.redaction import safe_url
 from imednet_live.skip_categories import SkipCategory
 from imednet_live.skips import (
     CharterSkip,
@@ -91,7 +91,6 @@ _REQUIREMENTS = pytest.StashKey[Requirements]()
 _SDK_DEFECT = pytest.StashKey[SdkDefect]()
 _SDK_WARNINGS_OUTPUT = "imednet_live_sdk_warnings"
 _API_REQUESTS_OUTPUT = "imednet_live_api_requests"
-_UNREDACTED_KEYS = frozenset({"nodeid", "location", "$report_type", "when", "outcome"})
 
 
 # pytest-xdist registers this marker; without it (``-p no:xdist``, the usual way to debug
@@ -348,20 +347,8 @@ class CharterPlugin:
         return self._redacted(report)
 
     def _redacted(self, report: Any) -> Any:
-        """The same report with every secret masked, before terminal, JUnit or xdist see it."""
-        secrets = self.ctx.secrets
-        if not secrets and personal.scrubber() is None:
-            return report
-        data = self.config.hook.pytest_report_to_serializable(config=self.config, report=report)
-        if data is None or not _contains(data, secrets):
-            return report
-        clean = _redact_tree(data, secrets)
-        rebuilt = self.config.hook.pytest_report_from_serializable(config=self.config, data=clean)
-        if hasattr(report, "call"):
-            rebuilt.call = report.call
-        if hasattr(report, "result"):
-            rebuilt.result = report.result
-        return rebuilt
+        """The same report through the output boundary, before terminal, JUnit or xdist."""
+        return boundary.scrub_report(self.config, report, self.ctx.secrets)
 
     # -- warnings: SDK ones are shown, the rest are logged -------------------------
 
@@ -660,37 +647,6 @@ def _plain_skip_reason(report: pytest.TestReport, item: pytest.Item, exc: Charte
         fspath, line = item.reportinfo()[:2]
         path, lineno = os.fspath(fspath), (line or 0) + 1
     report.longrepr = (path, lineno, str(exc.msg))
-
-
-def _contains(data: object, secrets: tuple[str, ...]) -> bool:
-    if isinstance(data, str):
-        return needs_redaction(data, secrets) or personal.scrub_text(data) != data
-    if isinstance(data, dict):
-        return any(_contains(v, secrets) for v in data.values())
-    if isinstance(data, (list, tuple)):
-        return any(_contains(v, secrets) for v in data)
-    return False
-
-
-def _redact_tree(data: Any, secrets: tuple[str, ...]) -> Any:
-    if isinstance(data, str):
-        return personal.scrub_text(redact(data, secrets))
-    if isinstance(data, dict):
-        return {k: _redact_entry(k, v, secrets) for k, v in data.items()}
-    if isinstance(data, list):
-        return [_redact_tree(v, secrets) for v in data]
-    if isinstance(data, tuple):
-        return tuple(_redact_tree(v, secrets) for v in data)
-    return data
-
-
-def _redact_entry(key: str, value: Any, secrets: tuple[str, ...]) -> Any:
-    """Identity fields stay as pytest and xdist need them; property names stay readable."""
-    if key in _UNREDACTED_KEYS:
-        return value
-    if key == "user_properties":
-        return [(name, _redact_tree(item, secrets)) for name, item in value]
-    return _redact_tree(value, secrets)
 
 
 def _same_kind(category: type[Warning], text: str) -> Warning | str:

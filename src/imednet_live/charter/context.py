@@ -17,8 +17,8 @@ from urllib.parse import urlsplit
 from imednet_live import config, resolution
 from imednet_live.config import ConfigError, Settings
 from imednet_live.profiles import OPTIONAL_PACKAGES, PROFILES, Profile
-from imednet_live.recording import personal
-from imednet_live.redaction import redact, safe_url
+from imednet_live.recording import boundary
+from imednet_live.redaction import safe_url
 from imednet_live.resolution import Difference
 from imednet_live.sdk import compat as sdk_compat
 
@@ -126,7 +126,7 @@ class RunContext:
 
     def redact(self, text: str) -> str:
         """Secrets masked and, against a live target, the run's personal values replaced."""
-        return personal.scrub_text(redact(text, self.secrets))
+        return boundary.scrub(text, self.secrets)
 
     @property
     def suite_disabled_reason(self) -> str | None:
@@ -209,11 +209,7 @@ class RunContext:
                 f"  sandbox: scenario {self.sandbox_scenario}, "
                 f"subjects {self.sandbox_subjects or 'as seeded'}"
             )
-        if config.read_var(os.environ, config.KEEP_PERSONAL) == "1":
-            lines.append(
-                f"  personal data: KEPT in reports and output ({config.KEEP_PERSONAL}=1; "
-                "for your own machine only)"
-            )
+        lines += boundary.banner_lines(os.environ)
         if self.report_dir:
             lines.append(f"  report dir: {self.report_dir}")
         return [self.redact(line) for line in lines]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -64,18 +64,57 @@ def _occurs(value: str, text: str) -> bool:
     return not value.isdigit() or re.search(rf"(?<!\d){value}(?!\d)", text) is not None
 
 
-def scrub_files(directory: Path, personal: Mapping[str, Personal], dates: Mapping[str, str]) -> int:
-    """Replace every known personal value in every text file under ``directory``; how many."""
-    changed = 0
-    for path in sorted(p for p in directory.rglob("*") if p.is_file()):
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (UnicodeDecodeError, OSError):
-            continue  # not text: the scan still looks inside it
-        clean = replace_known(text, personal, dates)
-        if clean != text:
-            write_text_atomic(path, clean)
-            changed += 1
+@dataclass(frozen=True)
+class ScrubFailure:
+    """A file that could not be scrubbed: the session fails naming it, never passes silently."""
+
+    path: Path
+    reason: str
+
+    def __str__(self) -> str:
+        return f"cannot scrub {self.path}: {self.reason}"
+
+
+def rewrite_files(
+    roots: Iterable[Path], clean: Callable[[str], str]
+) -> tuple[int, list[ScrubFailure]]:
+    """Every file under ``roots`` (a file is its own root) rewritten through ``clean``.
+
+    Returns how many changed and the files that could not be read as UTF-8 text or
+    rewritten: every artifact of a session is text, so such a file is a failure.
+    """
+    changed, failures = 0, []
+    for root in roots:
+        files = sorted(p for p in root.rglob("*") if p.is_file()) if root.is_dir() else [root]
+        for path in files:
+            try:
+                text = path.read_bytes().decode("utf-8")
+                new = clean(text)
+                if new != text:
+                    write_text_atomic(path, new)
+                    changed += 1
+            except FileNotFoundError:
+                continue  # removed since the walk (a temporary file): nothing left to leak
+            except UnicodeDecodeError:
+                failures.append(ScrubFailure(path, "not UTF-8 text"))
+            except OSError as exc:
+                failures.append(ScrubFailure(path, exc.strerror or str(exc)))
+    return changed, failures
+
+
+def scrub_files(
+    directory: Path,
+    personal: Mapping[str, Personal],
+    dates: Mapping[str, str],
+    failures: list[ScrubFailure] | None = None,
+) -> int:
+    """Replace every known personal value in every file under ``directory``; how many.
+
+    A file that cannot be scrubbed is added to ``failures`` (the scan still looks inside it).
+    """
+    changed, failed = rewrite_files([directory], lambda text: replace_known(text, personal, dates))
+    if failures is not None:
+        failures += failed
     return changed
 
 

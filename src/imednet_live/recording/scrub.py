@@ -20,6 +20,7 @@ import re
 from collections.abc import Iterable, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
@@ -126,6 +127,9 @@ class Scrubber:
     variable_types: dict[str, str] = field(default_factory=dict)
     personal: dict[str, Personal] = field(default_factory=dict, repr=False)
     dates: dict[str, str] = field(default_factory=dict, repr=False)  # day -> shifted day
+    # Strings the allowlist keeps (study structure: "Week 1", "Baseline"): never hunted in
+    # text, even where a free-text field happens to hold the same words.
+    kept: set[str] = field(default_factory=set, repr=False)
 
     # -- values ------------------------------------------------------------------------
     def _note(
@@ -307,7 +311,10 @@ class Scrubber:
         if rule is Rule.STUDY_DATE and isinstance(value, str) and parse_day(value) is None:
             return self.free_text(value, name)  # not a date after all: text, not kept
         if rule in (Rule.KEEP, Rule.STUDY_DATE):
-            return self.text(value) if isinstance(value, str) else value
+            if isinstance(value, str):
+                self.kept.add(value)
+                return self.text(value)
+            return value
         if not isinstance(value, str):
             return self.unknown(value, name, subject)
         if rule in _PSEUDONYM_RULES:
@@ -384,12 +391,10 @@ class Scrubber:
 
 
 def replace_known(text: str, personal: Mapping[str, Personal], dates: Mapping[str, str]) -> str:
-    """``text`` with each known personal value (longest first) and subject day replaced."""
-    for value in sorted((v for v in personal if v in text), key=len, reverse=True):
-        if value.isdigit():  # a number only where it stands alone, not inside a longer one
-            text = re.sub(rf"(?<!\d){value}(?!\d)", personal[value].replacement, text)
-        else:
-            text = text.replace(value, personal[value].replacement)
+    """``text`` with each known personal value (the longest where two start at one place)
+    and subject day replaced, in one pass over the text whatever the registry's size."""
+    if personal:
+        text = _matcher(personal).sub(text)
     if not dates:
         return text
 
@@ -404,6 +409,126 @@ def replace_known(text: str, personal: Mapping[str, Personal], dates: Mapping[st
         return f"{head}{int(day[:4])}, {int(day[5:7])}, {int(day[8:10])}"
 
     return DATETIME_REPR.sub(pyrepr, DATE_IN_TEXT.sub(iso, text))
+
+
+STANDALONE_NUMBER = re.compile(r"(?<!\d)\d+(?!\d)")
+
+
+PREFIX = 4  # characters of a value that index it (MIN_PERSONAL_LENGTH: every value has them)
+
+
+@dataclass
+class _Matcher:
+    """Finds a registry's values in one scan of a text, whatever the registry's size.
+
+    A pattern of the values' distinct first characters (a prefix tree, small: values
+    share their beginnings) marks where one may start; the index then tries that place's
+    values, longest first, so the leftmost, then longest, value is replaced (a pass per
+    value cost a live job seconds on a large study). A registry only grows: values are
+    indexed as they come, and the pattern is compiled again only when the beginnings
+    not in it outnumber those in it (they are searched for one by one until then).
+    """
+
+    personal: Mapping[str, Personal]
+    indexed: int = 0  # the first ``indexed`` values of ``personal`` are in ``index``
+    index: dict[str, list[str]] = field(default_factory=dict)  # beginning -> longest first
+    compiled: frozenset[str] = frozenset()  # the beginnings in ``pattern``
+    pattern: re.Pattern[str] | None = None
+    numbers: bool = False  # the registry holds numbers (replaced only where alone)
+    short: list[str] = field(default_factory=list)  # values too short to index (none by rule)
+
+    def refresh(self) -> None:
+        if self.indexed < len(self.personal):
+            for value in islice(self.personal, self.indexed, None):
+                if value.isdigit():
+                    self.numbers = True
+                elif len(value) < PREFIX:
+                    self.short.append(value)
+                elif value:
+                    values = self.index.setdefault(value[:PREFIX], [])
+                    values.append(value)
+                    values.sort(key=len, reverse=True)
+            self.indexed = len(self.personal)
+        added = len(self.index) - len(self.compiled)
+        if added > max(RECOMPILE_AFTER, len(self.compiled)):
+            self.compiled = frozenset(self.index)
+            self.pattern = re.compile(_prefix_tree(sorted(self.compiled)))
+
+    def starts(self, text: str) -> list[int]:
+        found = []
+        match = self.pattern.search(text) if self.pattern else None
+        while match is not None:  # from the next character on: beginnings may overlap
+            found.append(match.start())
+            match = self.pattern.search(text, match.start() + 1)  # type: ignore[union-attr]
+        for beginning in self.index.keys() - self.compiled if self.pattern else self.index:
+            start = text.find(beginning)
+            while start >= 0:
+                found.append(start)
+                start = text.find(beginning, start + 1)
+        return sorted(found)
+
+    def sub(self, text: str) -> str:
+        self.refresh()
+        parts, cursor = [], 0
+        for start in self.starts(text) if self.index else ():
+            if start < cursor:
+                continue
+            for value in self.index.get(text[start : start + PREFIX], ()):
+                if text.startswith(value, start):
+                    parts += [text[cursor:start], self.personal[value].replacement]
+                    cursor = start + len(value)
+                    break
+        if parts:
+            text = "".join([*parts, text[cursor:]])
+        for value in self.short:
+            text = text.replace(value, self.personal[value].replacement)
+        if self.numbers:
+            text = STANDALONE_NUMBER.sub(self._number, text)
+        return text
+
+    def _number(self, m: re.Match[str]) -> str:
+        found = self.personal.get(m.group(0))
+        return found.replacement if found is not None else m.group(0)
+
+
+# Beginnings added since the last compile that are searched for one by one before compiling.
+RECOMPILE_AFTER = 64
+_MATCHERS: dict[int, _Matcher] = {}
+
+
+def _matcher(personal: Mapping[str, Personal]) -> _Matcher:
+    """The registry's matcher, kept while the registry lives (by identity)."""
+    found = _MATCHERS.get(id(personal))
+    if found is None or found.personal is not personal:
+        if len(_MATCHERS) > 8:
+            _MATCHERS.clear()
+        found = _MATCHERS[id(personal)] = _Matcher(personal)
+    return found
+
+
+def _prefix_tree(words: list[str]) -> str:
+    """A regex alternation of ``words`` (sorted, non-empty) as a prefix tree, longest first."""
+    branches = []
+    start = 0
+    while start < len(words):
+        end = start + 1
+        while end < len(words) and words[end][0] == words[start][0]:
+            end += 1
+        group = words[start:end]
+        first, last = group[0], group[-1]  # sorted: their common prefix is the group's
+        shared = 0
+        while shared < min(len(first), len(last)) and first[shared] == last[shared]:
+            shared += 1
+        common = first[:shared]
+        rest = [w[len(common) :] for w in group]
+        optional = "" in rest
+        tails = sorted({r for r in rest if r})
+        piece = re.escape(common)
+        if tails:
+            piece += f"(?:{_prefix_tree(tails)}){'?' if optional else ''}"
+        branches.append(piece)
+        start = end
+    return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
 
 
 def _unquote(segment: str) -> str:

@@ -60,10 +60,10 @@ from imednet_live.job_states import (
     wait_for_jobs,
 )
 from imednet_live.record_data import sample_record_data
-from imednet_live.recording import personal
+from imednet_live.recording import boundary, personal
 from imednet_live.recording import session as recording_session
 from imednet_live.recording.layout import RecordingError
-from imednet_live.redaction import redact, safe_url
+from imednet_live.redaction import safe_url
 from imednet_live.sdk import compat as sdk_compat
 from imednet_live.sdk import surface_check
 from imednet_live.skip_categories import SkipCategory
@@ -102,7 +102,7 @@ class Reporter:
         return self._out if self._out is not None else sys.stdout
 
     def scrub(self, text: str) -> str:
-        return personal.scrub_text(redact(text, self.secrets))
+        return boundary.scrub(text, self.secrets)
 
     def _annotation(self, kind: str, message: str) -> None:
         # Workflow commands are one line; GitHub's escapes keep multi-line text intact.
@@ -672,6 +672,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     reporter.verbose = args.verbose
     report = SmokeReport()
     personal.start()  # a live target: what the smoke prints and writes is pseudonymised
+    boundary.install_streams()  # whatever prints it (a traceback, the SDK's own output)
+    try:
+        return _run(args, reporter, report)
+    finally:
+        boundary.uninstall_streams()
+
+
+def _run(args: argparse.Namespace, reporter: Reporter, report: SmokeReport) -> int:
     try:  # IMEDNET_LIVE_RECORD=1 or the replay target (docs/runbook.md)
         recording_session.start()
     except RecordingError as exc:
