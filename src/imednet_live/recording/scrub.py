@@ -32,6 +32,7 @@ from imednet_live.recording.allowlist import (
     SUBJECT_OF,
     Rule,
 )
+from imednet_live.recording.cut_values import replace_cut
 from imednet_live.recording.dates import DATE_IN_TEXT, DATETIME_REPR, parse_day, shift
 from imednet_live.redaction import MASK
 
@@ -394,9 +395,10 @@ def replace_known(text: str, personal: Mapping[str, Personal], dates: Mapping[st
     """``text`` with each known personal value (the longest where two start at one place)
     and subject day replaced, in one pass over the text whatever the registry's size."""
     if personal:
-        text = _matcher(personal).sub(text)
+        text = replace_cut(_matcher(personal).sub(text), personal, _replacement)
     if not dates:
         return text
+    text = replace_cut(text, dates)
 
     def iso(m: re.Match[str]) -> str:
         return dates.get(m.group(0), m.group(0))
@@ -409,6 +411,10 @@ def replace_known(text: str, personal: Mapping[str, Personal], dates: Mapping[st
         return f"{head}{int(day[:4])}, {int(day[5:7])}, {int(day[8:10])}"
 
     return DATETIME_REPR.sub(pyrepr, DATE_IN_TEXT.sub(iso, text))
+
+
+def _replacement(found: Personal) -> str:
+    return found.replacement
 
 
 STANDALONE_NUMBER = re.compile(r"(?<!\d)\d+(?!\d)")
