@@ -75,17 +75,17 @@ def replace_cut(
         if start < pos:  # the tail piece of the previous cut ran over this one
             continue
         for k in range(min(pieces.longest, start - pos), MIN_PIECE - 1, -1):
-            replacement = pieces.heads.get(text[start - k : start])
-            if replacement is not None:
-                out += [text[pos : start - k], replacement]
+            head = pieces.heads.get(text[start - k : start])
+            if head is not None:
+                out += [text[pos : start - k], head]
                 pos = start
                 break
         out.append(text[pos:end])
         pos = end
         for k in range(min(pieces.longest, len(text) - end), MIN_PIECE - 1, -1):
-            replacement = pieces.tails.get(text[end : end + k])
-            if replacement is not None:
-                out.append(replacement)
+            tail = pieces.tails.get(text[end : end + k])
+            if tail is not None:
+                out.append(tail)
                 pos = end + k
                 break
     out.append(text[pos:])
