@@ -83,7 +83,9 @@ def undeclared(
 
 
 # The test runner's own frames sit outside every test's code: never the culprit.
-_RUNNER = frozenset({"_pytest", "pytest", "pluggy", "xdist", "execnet"})
+_RUNNER = frozenset(
+    {pytest.Item.__module__.partition(".")[0], "pytest", "pluggy", "xdist", "execnet"}
+)
 
 
 def culprit(exc: BaseException, differences: Sequence[Difference]) -> Difference | None:

@@ -101,8 +101,9 @@ class ReportHooks(PluginState):
         elif report.failed and exc is not None and otherwise is None:
             base_url = self.ctx.settings.base_url
             in_flight = self._requests.in_flight()
-            timed_out = describe_timeout(exc, in_flight, base_url)
-            info = self.surface.classify(exc, timed_out or describe_failure(exc, base_url))
+            info = describe_timeout(exc, in_flight, base_url) or self.surface.classify(
+                exc, describe_failure(exc, base_url)
+            )
             lines = self.sdk_log.lines
             if swallowed and info.kind in (ASSERTION, OTHER):
                 first, logged_line = swallowed[0]

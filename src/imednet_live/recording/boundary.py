@@ -5,8 +5,9 @@ outputs are scrubbed where they leave the process, whatever produced them:
 
 - pytest's reports (longrepr, ``-l`` locals, captured stdout/stderr/log sections, user
   properties), before the terminal, JUnit or xdist see them (``scrub_report``);
-- pytest's reprs, scrubbed *before* pytest cuts them to 240 characters, so a value cut in
-  half never leaves its first half behind (``install_safe_repr``);
+- a value a shortened repr cut in two (``'PAT-55...21'``, pytest's 240-character reprs):
+  the pieces touching the ``...`` are replaced too (``recording/cut_values.py``), with no
+  hook into pytest's private repr code;
 - the process's ``sys.stdout`` and ``sys.stderr``, wrapped before pytest captures them,
   so pytest's own writer (progress, short summary, live logging), ``-s`` prints and the
   smoke's output pass too (``install_streams``);
@@ -24,7 +25,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -90,26 +91,6 @@ def scrub_report(config: Any, report: Any, secrets: tuple[str, ...]) -> Any:
     return rebuilt
 
 
-def install_safe_repr() -> bool:
-    """Scrub each repr pytest shortens (assertion explanations, ``-l`` locals) before the cut.
-
-    pytest cuts long reprs in the middle (``'CANARY-SU...``); a value cut in half is no
-    longer found by any scrub after that, so the full text is scrubbed first.
-    """
-    try:
-        from _pytest._io import saferepr
-    except ImportError:  # no pytest internals to hook: the report scrub still runs
-        return False
-    original: Callable[[str, int], str] = saferepr._ellipsize
-    if getattr(original, "_imednet_scrubbed", False):
-        return True
-
-    def _ellipsize(s: str, maxsize: int) -> str:
-        return original(personal.scrub_text(s) if len(s) > maxsize else s, maxsize)
-
-    _ellipsize._imednet_scrubbed = True  # type: ignore[attr-defined]
-    saferepr._ellipsize = _ellipsize
-    return True
 
 
 # -- the process's streams -------------------------------------------------------------

@@ -18,7 +18,9 @@ DATE = re.compile(
 )
 # Dates inside free text (failure messages, logs): ISO-shaped and Python's repr of one.
 DATE_IN_TEXT = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
-DATETIME_REPR = re.compile(r"datetime\.(?:datetime|date)\((\d{4}), (\d{1,2}), (\d{1,2})")
+# ``datetime.date(1954, 10, 15)`` as Python prints it; its module may be cut off in front
+# by a shortened repr (``...tetime.datetime(1954, 10, 15``), so only the type is required.
+DATETIME_REPR = re.compile(r"\b(?:datetime|date)\((\d{4}), (\d{1,2}), (\d{1,2})")
 
 
 def parse_day(text: str) -> date | None:

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from itertools import islice
 
+from imednet_live.recording.cut_values import replace_cut
 from imednet_live.recording.dates import DATE_IN_TEXT, DATETIME_REPR
 
 
@@ -26,9 +27,10 @@ def replace_known(text: str, personal: Mapping[str, Personal], dates: Mapping[st
     """``text`` with each known personal value (the longest where two start at one place)
     and subject day replaced, in one pass over the text whatever the registry's size."""
     if personal:
-        text = _matcher(personal).sub(text)
+        text = replace_cut(_matcher(personal).sub(text), personal, _replacement)
     if not dates:
         return text
+    text = replace_cut(text, dates)
 
     def iso(m: re.Match[str]) -> str:
         return dates.get(m.group(0), m.group(0))
@@ -41,6 +43,10 @@ def replace_known(text: str, personal: Mapping[str, Personal], dates: Mapping[st
         return f"{head}{int(day[:4])}, {int(day[5:7])}, {int(day[8:10])}"
 
     return DATETIME_REPR.sub(pyrepr, DATE_IN_TEXT.sub(iso, text))
+
+
+def _replacement(found: Personal) -> str:
+    return found.replacement
 
 
 STANDALONE_NUMBER = re.compile(r"(?<!\d)\d+(?!\d)")

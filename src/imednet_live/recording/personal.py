@@ -3,11 +3,11 @@
 Against a live target every process (smoke, pytest controller, xdist workers) watches its
 API responses through ``http_tap`` and runs them through the recording's own ``Scrubber``
 (allowlist, keyed pseudonyms, date shift), keeping only what it learnt: original value ->
-field and replacement. Every text the charter plugin writes or prints passes through
-``scrub_text``. At the end each process leaves its values in ``IMEDNET_LIVE_PERSONAL_DIR``
-(a private temporary folder the noxfile made outside ``reports/`` and deletes after its
-leak scan): in clear, because the scan must find free text inside any file, and keyed
-hashes cannot be searched for inside arbitrary text.
+field and replacement. Everything the process writes or prints passes through
+``scrub_text`` at the output boundary (``boundary``). At the end each process leaves
+its values in ``IMEDNET_LIVE_PERSONAL_DIR`` (a private temporary folder the noxfile made
+outside ``reports/`` and deletes after its leak scan): in clear, because the scan must
+find free text inside any file, and keyed hashes cannot be searched for inside any text.
 
 ``IMEDNET_LIVE_KEEP_PERSONAL=1`` switches all of this off for an operator's own machine.
 """

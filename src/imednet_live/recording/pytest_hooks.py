@@ -37,8 +37,7 @@ def pytest_load_initial_conftests(early_config: pytest.Config) -> Generator[None
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    if personal.start():
-        boundary.install_safe_repr()
+    personal.start()
     try:
         recording_session.start()
     except RecordingError as exc:

@@ -66,12 +66,24 @@ def test_the_streams_scrub_whole_lines_even_when_written_in_pieces(live: object)
     assert out.getvalue().endswith("next line")
 
 
-def test_a_repr_is_scrubbed_before_pytest_cuts_it(live: object) -> None:
-    from _pytest._io.saferepr import saferepr
+@pytest.mark.parametrize("cut_at", [3, 5, 7])
+def test_a_value_a_repr_cut_in_two_loses_both_pieces(live: object, cut_at: int) -> None:
+    from _pytest._io.saferepr import saferepr  # the cut pytest makes (tests may use it)
 
-    assert boundary.install_safe_repr()
-    cut = saferepr({"k": "x" * 100 + "PAT-5521" + "y" * 200}, maxsize=120)
-    assert "PAT-" not in cut  # neither whole nor half of it
+    assert boundary.scrub("PAT-5521") != "PAT-5521"  # the fixture's run has seen it
+    head = "x" * (58 - len("{'k': '") - cut_at)
+    cut = saferepr({"k": head + "PAT-5521" + "y" * 200}, maxsize=120)
+    assert "..." in cut
+    assert "PAT-5521"[:cut_at] in cut  # pytest cut inside the value
+    scrubbed = boundary.scrub(cut)
+    assert "PAT-5521"[:cut_at] not in scrubbed
+    assert scrubbed.startswith("{'k': 'xxx")
+    assert scrubbed.endswith("yyy'}")
+
+
+def test_a_cut_piece_of_no_known_value_is_kept(live: object) -> None:
+    assert boundary.scrub("{'k': 'ordinary te...xt'}") == "{'k': 'ordinary te...xt'}"
+    assert boundary.scrub("....... [ 18%]") == "....... [ 18%]"
 
 
 def test_the_controller_absorbs_what_its_workers_left(live: dict[str, str]) -> None:

@@ -31,7 +31,7 @@ API_KEY = "boundary-api-key-5c2e"
 SECURITY_KEY = "boundary-sec-key-81fa"
 SESSION = "boundary-live"
 
-THROWAWAY = '''
+THROWAWAY = """
 import logging
 import os
 import sys
@@ -78,7 +78,7 @@ def test_passes_but_leaves_traces(record_property, capsys):
     sdk_log.warning("SDK saw %s born %s", subjects[0].subject_key, records[0].record_data)
     with capsys.disabled():
         print("straight to the terminal:", subjects[0], records[0].record_data)
-'''
+"""
 
 PYTEST_INI = """[pytest]
 addopts = -p no:anyio -p imednet_live.charter.plugin -p imednet_live.recording.pytest_hooks

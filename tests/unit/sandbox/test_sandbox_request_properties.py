@@ -209,7 +209,11 @@ def test_an_invalid_write_is_400_naming_the_field_and_starts_no_job(
 @given(body=_json.filter(lambda b: not isinstance(b, list)) | st.lists(_scalar, min_size=1))
 def test_a_body_that_is_no_array_of_objects_is_400(client: httpx.Client, body: Any) -> None:
     """The issue's ``[null, null]`` among them: an array where the spec has objects."""
-    error = _assert_400_naming(_no_5xx(client.post(RECORDS, json=body)), "body")
+    # Sent as JSON text: httpx's json=None would send no body at all, not ``null``.
+    sent = client.post(
+        RECORDS, content=json.dumps(body), headers={"Content-Type": "application/json"}
+    )
+    error = _assert_400_naming(_no_5xx(sent), "body")
     offending = body[0] if isinstance(body, list) else body
     text = (
         offending

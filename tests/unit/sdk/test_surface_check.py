@@ -3,6 +3,7 @@ and kept in the venv only while every input is unchanged (stand-in snapshots, no
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -197,6 +198,8 @@ def test_the_fingerprint_follows_the_sdk_files(
     package.mkdir()
     (package / "__init__.py").write_text("")
     monkeypatch.syspath_prepend(str(tmp_path))
+    # find_spec answers from sys.modules first: a worker that imported the SDK would hide it.
+    monkeypatch.delitem(sys.modules, "imednet", raising=False)
     before = surface_check.fingerprint({})
     assert surface_check.fingerprint({}) == before
     (package / "models.py").write_text("class Subject: ...\n")
