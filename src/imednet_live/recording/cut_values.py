@@ -18,6 +18,7 @@ from typing import Any
 # Three dots not part of a longer run (pytest's progress line is a run of dots).
 ELLIPSIS = re.compile(r"(?<!\.)\.\.\.(?!\.)")
 MIN_PIECE = 3  # a piece shorter than this names no one (and would match everywhere)
+MAX_PIECE = 120  # pytest keeps at most half of a 240-character repr on either side
 
 
 @dataclass
@@ -36,10 +37,10 @@ class _Pieces:
         if self.indexed < len(self.source):
             for value in islice(self.source, self.indexed, None):
                 replacement = self.replacement(self.source[value])
-                for k in range(MIN_PIECE, len(value)):
+                for k in range(MIN_PIECE, min(len(value), MAX_PIECE + 1)):
                     self.heads.setdefault(value[:k], replacement)
                     self.tails.setdefault(value[-k:], replacement)
-                self.longest = max(self.longest, len(value))
+                self.longest = max(self.longest, min(len(value) - 1, MAX_PIECE))
             self.indexed = len(self.source)
         return self
 
@@ -65,12 +66,13 @@ def replace_cut(
     ``values`` must only grow while it is in use (the registry's maps do): its pieces
     are indexed once, by identity.
     """
-    if "..." not in text or not values:
+    cuts = list(ELLIPSIS.finditer(text)) if "..." in text and values else []
+    if not cuts:  # the pieces are indexed only once some text holds a cut
         return text
     pieces = _pieces(values, replacement)
     out: list[str] = []
     pos = 0  # text[:pos] is decided
-    for m in ELLIPSIS.finditer(text):
+    for m in cuts:
         start, end = m.start(), m.end()
         if start < pos:  # the tail piece of the previous cut ran over this one
             continue

@@ -16,6 +16,7 @@ from enum import Enum
 from imednet_live.charter.outcomes import (
     SessionOutcomes,
     TestOutcome,
+    is_dependency_break,
     is_known_sdk_defect,
     is_sdk_surface_change,
 )
@@ -41,6 +42,7 @@ class Counts:
     passed: int = 0
     known_defects: int = 0  # expected skips of category known-sdk-defect, counted apart
     surface_changes: int = 0  # declared SDK surface changes this build has, counted apart
+    dependency_breaks: int = 0  # declared breaks these dependency versions have, apart
 
     @classmethod
     def of(cls, sessions: list[SessionOutcomes]) -> Counts:
@@ -54,11 +56,13 @@ class Counts:
                 and t.expected
                 and not is_known_sdk_defect(t)
                 and not is_sdk_surface_change(t)
+                and not is_dependency_break(t)
                 for t in tests
             ),
             passed=sum(t.outcome == "passed" and t.expected for t in tests),
             known_defects=sum(is_known_sdk_defect(t) for t in tests),
             surface_changes=sum(is_sdk_surface_change(t) for t in tests),
+            dependency_breaks=sum(is_dependency_break(t) for t in tests),
         )
 
     def parts(self) -> list[str]:
@@ -71,6 +75,11 @@ class Counts:
             *(
                 [_plural(self.surface_changes, "SDK surface change")]
                 if self.surface_changes
+                else []
+            ),
+            *(
+                [_plural(self.dependency_breaks, "dependency break")]
+                if self.dependency_breaks
                 else []
             ),
             f"{self.passed} passed",
