@@ -28,12 +28,6 @@ nox.options.error_on_external_run = True
 # changed input, IMEDNET_SDK included, still installs. `--reuse-venv=no` (or -N) still gives
 # fresh venvs; -R still skips every install.
 nox.options.reuse_venv = "yes"
-# A second run of the README's commands reuses every venv: nox's default ("no") recreated
-# five venvs and recompiled their site-packages on each run (52.9-64.3 s warm against
-# 30.1-35.8 s reused). Reuse is safe because each install is decided by its inputs
-# (InstallStamp): a changed input, IMEDNET_SDK included, still installs. `--reuse-venv=no`
-# (or -N) still gives fresh venvs; -R still skips every install.
-nox.options.reuse_venv = "yes"
 
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT / "src"))
