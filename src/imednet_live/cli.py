@@ -8,7 +8,10 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
+
+if TYPE_CHECKING:
+    from imednet_live.sandbox.options import SandboxOptions
 
 EXIT_USAGE = 2
 
@@ -143,16 +146,11 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _serve(args: argparse.Namespace) -> int:
-    from imednet_live.sandbox.options import (
-        DEFAULT_API_KEY,
-        DEFAULT_SECURITY_KEY,
-        SandboxConfigError,
-        SandboxOptions,
-    )
-    from imednet_live.sandbox.server import SandboxServer
+def serve_options(args: argparse.Namespace) -> SandboxOptions:
+    """``sandbox serve``'s arguments as the one SandboxOptions value (``cli_args``' inverse)."""
+    from imednet_live.sandbox.options import DEFAULT_API_KEY, DEFAULT_SECURITY_KEY, SandboxOptions
 
-    options = SandboxOptions(
+    return SandboxOptions(
         scenario=args.scenario,
         latency_ms=args.latency_ms,
         api_key=DEFAULT_API_KEY if args.api_key is None else args.api_key,
@@ -165,6 +163,13 @@ def _serve(args: argparse.Namespace) -> int:
         **({} if args.job_seconds is None else {"job_seconds": args.job_seconds}),
         seed_from=args.seed_from,
     )
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from imednet_live.sandbox.options import SandboxConfigError
+    from imednet_live.sandbox.server import SandboxServer
+
+    options = serve_options(args)
     try:
         server = SandboxServer(options)
     except SandboxConfigError as exc:

@@ -26,7 +26,12 @@ from imednet_live.core.env_vars import (
     TARGET_KIND,
 )
 from imednet_live.matrix.sandbox_identity import sandbox_identity
-from imednet_live.sandbox.options import DEFAULT_API_KEY, DEFAULT_SECURITY_KEY, SandboxStartError
+from imednet_live.sandbox.options import (
+    DEFAULT_API_KEY,
+    DEFAULT_SECURITY_KEY,
+    SandboxOptions,
+    SandboxStartError,
+)
 
 READY_PREFIX = "sandbox ready: "
 
@@ -84,6 +89,7 @@ def _read_ready_line(proc: subprocess.Popen[str], timeout: float) -> str:
 @contextmanager
 def launch(
     command: Sequence[str],
+    options: SandboxOptions | None = None,
     *,
     scenario: str = "default",
     audit_path: Path | None = None,
@@ -91,8 +97,15 @@ def launch(
     env: Mapping[str, str] | None = None,
     timeout: float = 60.0,
 ) -> Iterator[SandboxProcess]:
-    """Start the sandbox (``command``: the ``imednet-live`` executable), yield, SIGTERM it."""
-    args = [*command, "sandbox", "serve", "--port", "0", "--scenario", scenario, *extra_args]
+    """Start the sandbox (``command``: the ``imednet-live`` executable), yield, SIGTERM it.
+
+    ``options`` (one SandboxOptions, as every other way to start a sandbox takes), else a
+    ``scenario`` and ``extra_args`` as ``sandbox serve`` reads them.
+    """
+    port = "0"
+    if options is not None:  # --scenario S --port P, then the rest
+        _, scenario, _, port, *extra_args = options.cli_args()
+    args = [*command, "sandbox", "serve", "--port", port, "--scenario", scenario, *extra_args]
     if audit_path is not None:
         audit_path.parent.mkdir(parents=True, exist_ok=True)
         args += ["--audit", str(audit_path)]

@@ -25,7 +25,8 @@ from imednet_live.matrix.checkout import Checkout
 from imednet_live.matrix.target import Target, TargetKind, resolve_target
 from imednet_live.recording import layout as recording_layout
 from imednet_live.recording import leak_scan, personal
-from imednet_live.sandbox.fault_rules import FaultRuleError, parse_rules
+from imednet_live.sandbox.fault_rules import FaultRule, FaultRuleError, parse_rules
+from imednet_live.sandbox.options import DEFAULT_JOB_SECONDS, SandboxOptions, options_for
 from imednet_live.sdk import resolution as dep_resolution
 from imednet_live.sdk.resolution import Resolution
 
@@ -103,27 +104,32 @@ def slow_jobs(target: Target) -> bool:
         return False  # target_env reports the bad value
 
 
-def sandbox_args(session: nox.Session) -> list[str]:
-    """The sandbox's latency, fail rules, subjects and job seconds; a bad value is one red line."""
+def sandbox_options(session: nox.Session) -> SandboxOptions:
+    """Every session's sandbox from the sandbox variables (scenario, latency, fail rules,
+    subjects, job seconds) as one SandboxOptions; a bad value is one red line naming it."""
     name = env_vars.SANDBOX_JOB_SECONDS
-    args = sandbox_count(session, env_vars.SANDBOX_LATENCY_MS, "--latency-ms", "milliseconds")
-    args += [arg for rule in sandbox_fault_rules(session) for arg in ("--fail", rule)]
-    args += sandbox_count(session, env_vars.SANDBOX_SUBJECTS, "--subjects", "subjects")
-    raw = read_var(os.environ, name)
-    if raw is not None:
-        checked(session, lambda: read_seconds(os.environ, name, allow_zero=True, example="60"))
-        args += ["--job-seconds", raw]
-    return args
+    latency = sandbox_count(session, env_vars.SANDBOX_LATENCY_MS, "milliseconds")
+    rules = sandbox_fault_rules(session)
+    subjects = sandbox_count(session, env_vars.SANDBOX_SUBJECTS, "subjects")
+    seconds = checked(
+        session, lambda: read_seconds(os.environ, name, allow_zero=True, example="60")
+    )
+    return options_for(
+        scenario=read_var(os.environ, env_vars.SANDBOX_SCENARIO) or "default",
+        latency_ms=latency or 0,
+        fail=rules,
+        subjects=subjects,
+        job_seconds=DEFAULT_JOB_SECONDS if seconds is None else seconds,
+    )
 
 
-def sandbox_count(session: nox.Session, name: str, option: str, unit: str) -> list[str]:
-    """``option N`` from a whole-number variable; a bad value ends the session."""
-    count = checked(session, lambda: read_count(os.environ, name, None, unit=unit))
-    return [] if count is None else [option, str(count)]
+def sandbox_count(session: nox.Session, name: str, unit: str) -> int | None:
+    """A whole-number variable, None when unset; a bad value ends the session."""
+    return checked(session, lambda: read_count(os.environ, name, None, unit=unit))
 
 
-def sandbox_fault_rules(session: nox.Session) -> list[str]:
-    """IMEDNET_LIVE_SANDBOX_FAIL as --fail values; a malformed rule is a one-line red session."""
+def sandbox_fault_rules(session: nox.Session) -> tuple[FaultRule, ...]:
+    """IMEDNET_LIVE_SANDBOX_FAIL as rules; a malformed rule is a one-line red session."""
     name = env_vars.SANDBOX_FAIL
     try:
         rules = parse_rules(read_var(os.environ, name) or "")
@@ -131,7 +137,7 @@ def sandbox_fault_rules(session: nox.Session) -> list[str]:
         session.error(f"{name}: {exc}")
     if rules:
         session.log(f"sandbox fault rules ({name}): {'; '.join(map(str, rules))}")
-    return [str(rule) for rule in rules]
+    return rules
 
 
 @contextmanager
@@ -152,13 +158,10 @@ def target_env(
     audit = reports / "sandbox-audit.jsonl"
     audit.unlink(missing_ok=True)
     executable = Path(session.bin) / "imednet-live"
-    extra = sandbox_args(session)
-    scenario_var = env_vars.SANDBOX_SCENARIO
-    scenario = read_var(os.environ, scenario_var) or "default"
+    options = sandbox_options(session)
+    scenario_var, scenario = env_vars.SANDBOX_SCENARIO, options.scenario
     try:
-        with sandbox_process.launch(
-            [str(executable)], scenario=scenario, audit_path=audit, extra_args=extra
-        ) as sb:
+        with sandbox_process.launch([str(executable)], options, audit_path=audit) as sb:
             session.log(
                 f"sandbox {safe_url(sb.base_url)} (pid {sb.pid}, scenario {scenario}), "
                 f"audit {os.path.relpath(audit, checkout.root)}"

@@ -64,6 +64,29 @@ class SandboxOptions:
                 raise SandboxConfigError(f"{option} must not be empty")
         return scenario
 
+    def cli_args(self) -> list[str]:
+        """``imednet-live sandbox serve`` options that start a sandbox with this value.
+
+        The other way to run one: a child process (the noxfile's sessions). Defaults are left
+        out; the keys too (a process's arguments are visible to every user of the machine),
+        so a process with other keys is refused rather than started with the defaults.
+        """
+        if (self.api_key, self.security_key) != (DEFAULT_API_KEY, DEFAULT_SECURITY_KEY):
+            raise SandboxConfigError("a sandbox process takes the default keys only")
+        args = ["--scenario", self.scenario, "--port", str(self.port)]
+        if self.latency_ms:
+            args += ["--latency-ms", str(self.latency_ms)]
+        args += [arg for rule in self.fault_rules for arg in ("--fail", str(rule))]
+        if self.subjects is not None:
+            args += ["--subjects", str(self.subjects)]
+        if self.job_seconds != DEFAULT_JOB_SECONDS:
+            args += ["--job-seconds", f"{self.job_seconds:g}"]
+        if self.seed_from is not None:
+            args += ["--seed-from", str(self.seed_from)]
+        if self.host != DEFAULT_HOST:
+            args += ["--host", self.host]
+        return args
+
 
 def options_for(
     scenario: str = "default",

@@ -292,7 +292,7 @@ def test_sandbox_fail_rules_become_fail_options(monkeypatch: pytest.MonkeyPatch)
     rules = "GET /api/v1/edc/studies/*/records=500 ; POST /api/v1/edc/studies/*/records=503"
     monkeypatch.setenv("IMEDNET_LIVE_SANDBOX_FAIL", rules)
     session = FakeSession("live-readonly(profile='exports')")
-    assert session_env.sandbox_fault_rules(session) == [
+    assert list(map(str, session_env.sandbox_fault_rules(session))) == [
         "GET /api/v1/edc/studies/*/records=500",
         "POST /api/v1/edc/studies/*/records=503",
     ]
@@ -301,7 +301,7 @@ def test_sandbox_fail_rules_become_fail_options(monkeypatch: pytest.MonkeyPatch)
         "POST /api/v1/edc/studies/*/records=503"
     ]
     monkeypatch.setenv("IMEDNET_LIVE_SANDBOX_FAIL", "  ")
-    assert session_env.sandbox_fault_rules(session) == []
+    assert session_env.sandbox_fault_rules(session) == ()
 
 
 def test_a_malformed_sandbox_fail_rule_is_a_one_line_red_session(
@@ -328,8 +328,9 @@ def launches(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
     seen: list[dict[str, Any]] = []
 
     @contextmanager
-    def launch(command: Any, **kwargs: Any) -> Any:
-        seen.append(kwargs)
+    def launch(command: Any, options: Any, **kwargs: Any) -> Any:
+        # what the sandbox process is started with: one SandboxOptions, as its serve options
+        seen.append({"scenario": options.scenario, "extra_args": options.cli_args()[4:], **kwargs})
         yield sandbox_process.SandboxProcess(base_url="http://127.0.0.1:1", pid=1)
 
     fake = SimpleNamespace(launch=launch, SandboxStartError=sandbox_process.SandboxStartError)
@@ -394,7 +395,7 @@ def test_an_unknown_scenario_is_one_red_line_naming_the_variable_and_the_choices
     from imednet_live.matrix import sandbox_process
 
     @contextmanager
-    def refuse(command: Any, **kwargs: Any) -> Any:
+    def refuse(command: Any, *args: Any, **kwargs: Any) -> Any:
         raise sandbox_process.SandboxStartError(
             "sandbox exited with code 2 before it was ready (imednet-live sandbox serve: error: "
             "argument --scenario: unknown scenario 'nope'; choose one of: default, empty)"
