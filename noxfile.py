@@ -86,7 +86,7 @@ def live_session(session: nox.Session, profile_name: str) -> None:
             "pytest",
             "tests/live",
             *PYTEST_ARGS,
-            *(["--dist", "loadgroup"] if xdist else []),
+            *(workers.XDIST_ARGS if xdist else ()),
             f"--junitxml={reports / 'junit.xml'}",
             *n_workers,
             *session.posargs,

@@ -1,8 +1,8 @@
 """The Airflow integration for real: a hook from an ``AIRFLOW_CONN_*`` connection, the export
 operator inside ``dag.test()`` on a migrated SQLite metadata DB, and the job sensor on
-real batches. ``xdist_group`` keeps the ``dag.test()`` tests on one worker and the hook
-tests on another; only the ``dag.test()`` tests ask for the database at all, a copy of the
-venv's migrated template (``prepare_airflow_db``).
+real batches. ``xdist_group`` keeps all of them on one worker, so Airflow starts once a
+session; only the ``dag.test()`` tests ask for the database at all, a copy of the venv's
+migrated template (``prepare_airflow_db``).
 
 Airflow reads its configuration when first imported, so every test imports it inside
 the test body, after the session fixture has set the environment.
@@ -37,11 +37,11 @@ if TYPE_CHECKING:  # the SDK (and pandas with it) is imported by the tests that 
     from imednet import ImednetSDK
 
 pytestmark = [pytest.mark.requires_package("airflow")]
-# Two groups, two workers: the dag.test() tests (one metadata DB, the sensor tests' shared
-# batches) and the hook tests, which need neither. Run after one another on one worker,
-# hooks then dag.test() made the longest chain of the airflow session at 100 ms (14 s).
-DAG_GROUP = pytest.mark.xdist_group("airflow")
-HOOK_GROUP = pytest.mark.xdist_group("airflow-hooks")
+# One group, one worker: Airflow's start-up (importing it, its ORM and, in the first
+# dag.test(), the in-process execution API) is 5-9 s of CPU in each process that runs an
+# Airflow test, and after it the hook tests take 0.01 s. As a second group the hook tests
+# paid that start-up again on another worker (2-7 s of the mutating session's CPU).
+AIRFLOW_GROUP = pytest.mark.xdist_group("airflow")
 
 EXPORT_DAG = '''\
 """Written by tests/live/test_airflow.py for one dag.test() run."""
@@ -127,7 +127,7 @@ def _task_states(run: Any) -> dict[str, str]:
 
 
 @pytest.mark.resource("airflow.hook")
-@HOOK_GROUP
+@AIRFLOW_GROUP
 def test_hook_builds_sdk_from_connection(
     airflow_home: Path, settings: Settings, study_key: str
 ) -> None:
@@ -143,7 +143,7 @@ def test_hook_builds_sdk_from_connection(
 
 
 @pytest.mark.resource("airflow.hook")
-@HOOK_GROUP
+@AIRFLOW_GROUP
 def test_hook_with_unknown_connection_id_fails(airflow_home: Path) -> None:
     from airflow.exceptions import AirflowNotFoundException
 
@@ -155,7 +155,7 @@ def test_hook_with_unknown_connection_id_fails(airflow_home: Path) -> None:
 @pytest.mark.resource("airflow.operator")
 @pytest.mark.requires_package("airflow", "pandas")
 @pytest.mark.sdk_defect(known="export_quality_gate")
-@DAG_GROUP
+@AIRFLOW_GROUP
 def test_export_operator_in_dag_test(
     airflow_db: Path,
     sdk: ImednetSDK,
@@ -220,7 +220,7 @@ def sensor_batches(
 
 @pytest.mark.resource("airflow.sensor")
 @pytest.mark.mutating
-@DAG_GROUP
+@AIRFLOW_GROUP
 def test_sensor_succeeds_on_completed_batch(
     sensor_batches: dict[str, str], airflow_db: Path, study_key: str, write_tag: str
 ) -> None:
@@ -241,7 +241,7 @@ def test_sensor_succeeds_on_completed_batch(
 
 @pytest.mark.resource("airflow.sensor")
 @pytest.mark.mutating
-@DAG_GROUP
+@AIRFLOW_GROUP
 def test_sensor_raises_on_failed_job(
     sensor_batches: dict[str, str], airflow_home: Path, sdk: ImednetSDK, study_key: str
 ) -> None:

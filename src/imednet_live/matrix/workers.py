@@ -49,6 +49,12 @@ JOB_BOUND_WORKERS = 6
 LOCAL_JOB_WORKERS = 2
 # Round-trip assumed for a live target the probe could not measure.
 UNMEASURED_LIVE_MS = 100.0
+# How xdist hands out the tests: a group (``xdist_group``) stays on one worker, and groups
+# go out in collection order, which tests/live/conftest.py sets (writes first, the longest
+# chain, Airflow's, at the front). xdist's default reorders groups by their number of tests,
+# so the 24 quick resource reads went first and Airflow's start-up (7-9 s on one worker) ran
+# last, the tail of the mutating session.
+XDIST_ARGS = ("--dist", "loadgroup", "--no-loadscope-reorder")
 
 
 @dataclass(frozen=True)
