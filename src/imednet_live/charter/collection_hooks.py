@@ -95,4 +95,3 @@ class CollectionHooks(PluginState):
         elif defect is not None:  # first, so pytest's xfail evaluation finds it first
             item.stash[_SDK_DEFECT] = defect
             item.add_marker(defect.as_xfail(), append=False)
-

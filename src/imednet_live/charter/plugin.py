@@ -113,33 +113,12 @@ class CharterPlugin(CollectionHooks, ReportHooks, SessionHooks):
 
     # -- collection: markers, expectations, requires_absent ------------------------
 
-
-
     # -- the plugin's own, classified skips ----------------------------------------
-
-
 
     # -- classification and redaction, where the exception still exists ------------
 
-
-
-
-
     # -- warnings: SDK ones are shown, the rest are logged -------------------------
-
-
-
-
-
 
     # -- outcomes, merged on the controller ----------------------------------------
 
-
-
-
-
-
-
     # -- what the operator reads last ----------------------------------------------
-
-

@@ -240,10 +240,7 @@ def personal_scan(
     The session's processes leave the values in a private temporary folder outside
     reports/ (owner-only), deleted here after the scan.
     """
-    if (
-        target.kind is not TargetKind.LIVE
-        or read_var(os.environ, env_vars.KEEP_PERSONAL) == "1"
-    ):
+    if target.kind is not TargetKind.LIVE or read_var(os.environ, env_vars.KEEP_PERSONAL) == "1":
         yield {}
         return
     folder = Path(tempfile.mkdtemp(prefix="imednet-live-personal-"))

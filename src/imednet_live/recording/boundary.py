@@ -91,8 +91,6 @@ def scrub_report(config: Any, report: Any, secrets: tuple[str, ...]) -> Any:
     return rebuilt
 
 
-
-
 # -- the process's streams -------------------------------------------------------------
 
 

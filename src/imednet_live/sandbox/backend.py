@@ -316,5 +316,3 @@ class Backend:
         job.state = "COMPLETED"
         if job.records:
             self.version += 1  # invalidates cached views
-
-

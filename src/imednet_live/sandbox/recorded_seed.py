@@ -78,4 +78,3 @@ def _collect(
     for item in items:
         if isinstance(item, dict):
             store[item.get(ID_FIELDS[resource], json.dumps(item, sort_keys=True))] = item
-

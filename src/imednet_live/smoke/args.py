@@ -1,5 +1,4 @@
-"""The smoke's command line: its options, their checks, and the help's epilog.
-"""
+"""The smoke's command line: its options, their checks, and the help's epilog."""
 
 from __future__ import annotations
 

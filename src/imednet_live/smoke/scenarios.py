@@ -1,5 +1,4 @@
-"""The write scenarios of CONTRACT 1.5, planned from what discovery found.
-"""
+"""The write scenarios of CONTRACT 1.5, planned from what discovery found."""
 
 from __future__ import annotations
 

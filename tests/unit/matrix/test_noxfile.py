@@ -487,6 +487,7 @@ def test_an_unchanged_install_is_skipped_and_any_change_installs_again(
     from nox.virtualenv import VirtualEnv
 
     uv_calls: list[tuple[str, ...]] = []
+
     def fake_uv_pip(_session: Any, _checkout: Any, *args: str) -> tuple[int, str]:
         uv_calls.append(args)
         return 0, ""

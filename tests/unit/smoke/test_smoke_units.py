@@ -408,9 +408,10 @@ def test_the_request_tracker_sees_every_send_and_restores_httpx():
     def handler(request: httpx.Request) -> httpx.Response:
         return httpx.Response(503 if request.method == "POST" else 200, json={})
 
-    with smoke_reporter.track_requests(
-        ) as last, httpx.Client(transport=httpx.MockTransport(handler)
-    ) as c:
+    with (
+        smoke_reporter.track_requests() as last,
+        httpx.Client(transport=httpx.MockTransport(handler)) as c,
+    ):
         c.post("http://x/api/records", json=[])
         c.post("http://x/api/records", json=[])
         c.get("http://x/api/jobs/1")
