@@ -116,7 +116,7 @@ def bench_reports(count: int, subjects: int) -> None:
             "sections": [["Captured stdout call", f"read {n} items\n" * 5]],
             "user_properties": [["imednet_resource", "records"]],
         }  # fmt: skip
-        boundary._scrub_tree(data, ())  # what scrub_report does before it rebuilds one
+        boundary.scrub_tree(data)  # what scrub_report does before it rebuilds one
 
 
 def write_session_files(root: Path, sessions: int, cassette_mb: float, subjects: int) -> None:

@@ -68,6 +68,16 @@ def scrub(text: str, secrets: Sequence[str] = ()) -> str:
 # -- pytest reports --------------------------------------------------------------------
 
 
+def scrub_tree(data: Any, secrets: Sequence[str] = ()) -> Any:
+    """A serialised report with every string scrubbed; identities and property names kept."""
+    return redact_tree(
+        data,
+        lambda s: scrub(s, secrets),
+        keep=UNSCRUBBED_KEYS,
+        pairs=frozenset({"user_properties"}),
+    )
+
+
 def scrub_report(config: Any, report: Any, secrets: tuple[str, ...]) -> Any:
     """``report`` with every string in it scrubbed (a rebuilt copy only when one changed)."""
     if not secrets and personal.scrubber() is None:
@@ -75,12 +85,7 @@ def scrub_report(config: Any, report: Any, secrets: tuple[str, ...]) -> Any:
     data = config.hook.pytest_report_to_serializable(config=config, report=report)
     if data is None:
         return report
-    clean = redact_tree(
-        data,
-        lambda s: scrub(s, secrets),
-        keep=UNSCRUBBED_KEYS,
-        pairs=frozenset({"user_properties"}),
-    )
+    clean = scrub_tree(data, secrets)
     if clean == data:  # one walk: most reports hold no value to replace
         return report
     rebuilt = config.hook.pytest_report_from_serializable(config=config, data=clean)
